@@ -1,0 +1,36 @@
+package dev.fmnist.cli;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import dev.fmnist.cli.config.ConfigSources;
+import dev.fmnist.cli.config.PlatformConfig;
+import dev.fmnist.cli.config.Settings;
+import dev.fmnist.data.DataModule;
+
+/**
+ * The one place where the platform is composed: configuration is read and checked, then every module's
+ * Guice module is installed with its own config record. A new module is added here and nowhere else.
+ */
+public final class Bootstrap {
+
+    private Bootstrap() {}
+
+    /** @throws dev.fmnist.cli.config.ConfigException listing every configuration problem */
+    public static Injector injector(GlobalOptions options) {
+        return injector(ConfigSources.ofProcess(options.flags(), options.configFile()));
+    }
+
+    public static Injector injector(ConfigSources sources) {
+        Settings settings = Settings.read(PlatformConfig.load(sources));
+        return Guice.createInjector(
+                new AbstractModule() {
+                    @Override
+                    protected void configure() {
+                        bind(Settings.class).toInstance(settings);
+                        bind(PlatformConfig.class).toInstance(settings.config());
+                    }
+                },
+                new DataModule(settings.data()));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.fmnist.cli;
+
+import dev.fmnist.cli.bench.BenchCommand;
+import dev.fmnist.cli.data.DataCommand;
+import dev.fmnist.cli.doctor.DoctorCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code fmnist} command. */
+@Command(name = "fmnist", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Train, compare and serve Fashion-MNIST classifiers.",
+        subcommands = {DataCommand.class, BenchCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+public final class FmnistCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, for {@link #main} and for tests that capture its output. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new FmnistCli())
+                .setExecutionExceptionHandler(new ErrorReporter())
+                .setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

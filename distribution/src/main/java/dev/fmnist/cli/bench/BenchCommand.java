@@ -1,0 +1,8 @@
+package dev.fmnist.cli.bench;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure the platform's throughput on this machine (figures for docs/BENCHMARKS.md).",
+        subcommands = {DataBenchCommand.class})
+public final class BenchCommand {}

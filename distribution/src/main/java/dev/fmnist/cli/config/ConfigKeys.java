@@ -1,0 +1,74 @@
+package dev.fmnist.cli.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Every key the platform reads. A key not listed here is refused in files and on the command line. */
+public final class ConfigKeys {
+
+    public static final ConfigKey SEED = new ConfigKey("seed", "42",
+            "Seeds the data split, the per-epoch shuffles and weight initialization", false);
+    public static final ConfigKey DATA_DIR = new ConfigKey("data.dir", null,
+            "A folder holding the four Fashion-MNIST IDX files (.gz or plain); when set, it must hold them", false);
+    public static final ConfigKey DATA_SYSTEM_DIR = new ConfigKey("data.system-dir", "/usr/share/datasets/fashion-mnist",
+            "Where Debian's dataset-fashion-mnist package puts the files", false);
+    public static final ConfigKey DATA_CACHE_DIR = new ConfigKey("data.cache-dir", "${sys:user.home}/.cache/fmnist",
+            "Where downloaded files are kept", false);
+    public static final ConfigKey DATA_DOWNLOAD = new ConfigKey("data.download", "true",
+            "Download the official files into the cache when no local copy is found", false);
+    public static final ConfigKey DATA_BASE_URL = new ConfigKey("data.base-url",
+            "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+            "Where the official files are downloaded from (a mirror may be given)", false);
+    public static final ConfigKey DATA_VALIDATION_FRACTION = new ConfigKey("data.validation-fraction", "0.1",
+            "Share of each class of the 60,000 training images held out for validation", false);
+    public static final ConfigKey DATA_NORMALIZATION = new ConfigKey("data.normalization", "scale",
+            "scale (pixel/255) or standardize (then minus the training mean, divided by its std)", false);
+
+    public static final List<ConfigKey> ALL = List.of(SEED, DATA_DIR, DATA_SYSTEM_DIR, DATA_CACHE_DIR, DATA_DOWNLOAD,
+            DATA_BASE_URL, DATA_VALIDATION_FRACTION, DATA_NORMALIZATION);
+
+    private static final Map<String, ConfigKey> BY_NAME =
+            ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));
+
+    private ConfigKeys() {}
+
+    public static Optional<ConfigKey> byName(String name) {
+        return Optional.ofNullable(BY_NAME.get(name));
+    }
+
+    /** The known key closest to a misspelt one, if any is close. */
+    public static Optional<String> closest(String name) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (ConfigKey key : ALL) {
+            int distance = editDistance(name, key.name());
+            if (distance < bestDistance) {
+                bestDistance = distance;
+                best = key.name();
+            }
+        }
+        return bestDistance <= Math.max(2, name.length() / 4) ? Optional.of(best) : Optional.empty();
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}

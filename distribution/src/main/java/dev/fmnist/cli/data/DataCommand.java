@@ -1,0 +1,7 @@
+package dev.fmnist.cli.data;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "data", description = "Inspect the Fashion-MNIST dataset.",
+        subcommands = {DataInfoCommand.class, DataPreviewCommand.class}, mixinStandardHelpOptions = true)
+public final class DataCommand {}

@@ -1,0 +1,85 @@
+package dev.fmnist.cli.doctor;
+
+import com.google.inject.Injector;
+import dev.fmnist.cli.Bootstrap;
+import dev.fmnist.cli.GlobalOptions;
+import dev.fmnist.cli.VersionProvider;
+import dev.fmnist.cli.config.PlatformConfig;
+import dev.fmnist.data.DataException;
+import dev.fmnist.data.FashionMnist;
+import dev.fmnist.data.source.LoadedDataset;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = "Report Java, memory, CPU features, the ND4J backend, the data and the configuration in force.")
+public final class DoctorCommand implements Callable<Integer> {
+
+    @Mixin
+    GlobalOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Injector injector = Bootstrap.injector(options);
+        PrintWriter out = spec.commandLine().getOut();
+        Runtime runtime = Runtime.getRuntime();
+
+        section(out, "Platform");
+        line(out, "fmnist", VersionProvider.platformVersion() + ", DL4J/ND4J " + VersionProvider.versions().getProperty("dl4j"));
+        line(out, "java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ") at "
+                + System.getProperty("java.home"));
+        line(out, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch") + ", " + runtime.availableProcessors() + " processors");
+        line(out, "heap", gib(runtime.maxMemory()) + " max (-Xmx)");
+        line(out, "off-heap", "javacpp maxbytes " + property("org.bytedeco.javacpp.maxbytes")
+                + ", maxphysicalbytes " + property("org.bytedeco.javacpp.maxphysicalbytes"));
+
+        section(out, "CPU");
+        CpuInfo cpu = CpuInfo.read();
+        line(out, "model", cpu.model());
+        line(out, "features", cpu.summary());
+
+        section(out, "ND4J");
+        Nd4jInfo.describe().forEach(l -> out.println("  " + l));
+
+        section(out, "Data");
+        try {
+            LoadedDataset loaded = injector.getInstance(FashionMnist.class).dataset();
+            line(out, "location", loaded.description());
+            loaded.checks().forEach(c -> line(out, c.path().getFileName().toString(), c.status()));
+        } catch (DataException e) {
+            line(out, "PROBLEM", e.getMessage());
+        }
+
+        section(out, "Configuration in force");
+        Map<String, String> described = injector.getInstance(PlatformConfig.class).describe();
+        described.forEach((key, value) -> line(out, key, value));
+        out.flush();
+        return 0;
+    }
+
+    private static void section(PrintWriter out, String title) {
+        out.println();
+        out.println(title);
+    }
+
+    private static void line(PrintWriter out, String key, String value) {
+        out.printf("  %-26s %s%n", key, value);
+    }
+
+    private static String property(String name) {
+        return System.getProperty(name, "(JavaCPP default)");
+    }
+
+    private static String gib(long bytes) {
+        return String.format("%.1f GiB", bytes / (1024.0 * 1024 * 1024));
+    }
+}

@@ -1,0 +1,73 @@
+package dev.fmnist.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fmnist data ...} and {@code fmnist doctor} on the real dataset. */
+@Tag("dataset")
+class DataCommandsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void dataInfoPrintsCountsBalanceAndSplit() {
+        CliRunner.Result result = CliRunner.run("data", "info");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out())
+                .contains("Images: 60,000 training, 10,000 test")
+                .contains("Split (seed 42, validation 10% of each class): train 54,000, validation 6,000, test 10,000")
+                .containsPattern("0 +T-shirt/top +6,000 +5,400 +600 +1,000")
+                .containsPattern("9 +Ankle boot +6,000 +5,400 +600 +1,000")
+                .containsPattern("train-images-idx3-ubyte(\\.gz)? +60,000 +verified");
+    }
+
+    @Test
+    void seedAndFractionComeFromTheConfiguration() {
+        CliRunner.Result result = CliRunner.run("data", "info", "--conf", "seed=3", "--conf",
+                "data.validation-fraction=0.2");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("Split (seed 3, validation 20% of each class): train 48,000, validation 12,000");
+    }
+
+    @Test
+    void previewWritesALabelledGridThatIsNotBlank() throws IOException {
+        Path png = dir.resolve("out/preview.png");
+        CliRunner.Result result = CliRunner.run("data", "preview", "--out", png.toString(), "--per-class", "4");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image.getWidth()).isEqualTo(120 + 4 * (84 + 4) + 4);
+        assertThat(image.getHeight()).isEqualTo(28 + 10 * (84 + 4) + 4);
+        // The first sample of the Trouser row: a dark garment on white, so both extremes are present.
+        int darkest = 255;
+        int lightest = 0;
+        for (int y = 28 + 88; y < 28 + 88 + 84; y++) {
+            for (int x = 120; x < 120 + 84; x++) {
+                int grey = image.getRGB(x, y) & 0xff;
+                darkest = Math.min(darkest, grey);
+                lightest = Math.max(lightest, grey);
+            }
+        }
+        assertThat(darkest).isLessThan(60);
+        assertThat(lightest).isEqualTo(255);
+    }
+
+    @Test
+    void doctorReportsBackendDataAndConfiguration() {
+        CliRunner.Result result = CliRunner.run("doctor", "--conf", "seed=5");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out())
+                .contains("org.nd4j.linalg.cpu.nativecpu.CpuBackend")
+                .containsPattern("native binary (generic x86-64|AVX2|AVX-512) build")
+                .contains("Debian package dataset-fashion-mnist")
+                .containsPattern("seed +5  \\[command line\\]")
+                .doesNotContain("FAILED");
+    }
+}

@@ -1,0 +1,40 @@
+package dev.fmnist.api;
+
+import java.util.Map;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+
+/**
+ * A model architecture, found by {@link java.util.ServiceLoader}: list the implementing class in
+ * {@code META-INF/services/dev.fmnist.api.ModelPlugin}.
+ *
+ * <p>Implementations must be cheap to construct (they are instantiated to be listed) and stateless:
+ * all heavy work belongs in {@link #build(ModelSpec)}. The platform owns everything else: data,
+ * normalization, training loop, checkpoints, evaluation and serving.
+ */
+public interface ModelPlugin {
+
+    /** A stable, lower-case id such as {@code mlp} or {@code lenet5}; used on the command line and in run folders. */
+    String id();
+
+    /** One line for {@code fmnist models}. */
+    String description();
+
+    /** The layout the network's first layer expects. */
+    InputLayout inputLayout();
+
+    /**
+     * Every hyperparameter the plugin understands, with its default value. A user override of a key not
+     * listed here is refused before {@link #build(ModelSpec)} is called. Keys the platform itself reads
+     * when present: {@code batch-size}.
+     */
+    Map<String, String> defaultHyperparameters();
+
+    /**
+     * Describes the network for the given spec: input of {@code spec.inputShape()} in
+     * {@link #inputLayout()}, a softmax output of {@code spec.numClasses()} with a multi-class
+     * cross-entropy loss, weights initialized from {@code spec.seed()}.
+     *
+     * @throws IllegalArgumentException when a hyperparameter value is unusable; the message names it
+     */
+    MultiLayerConfiguration build(ModelSpec spec);
+}

@@ -1,0 +1,2 @@
+/** Labelled image sets and the data sources that provide them. */
+package dev.fmnist.api.data;

@@ -1,0 +1,29 @@
+package dev.fmnist.api.training;
+
+import java.nio.file.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/** What a callback can see of the run it is part of, and the one thing it can ask of it: to stop. */
+public interface TrainingContext {
+
+    /** The plugin id of the model being trained. */
+    String modelId();
+
+    /** The network being trained. Read it (save, inspect); do not train it from a callback. */
+    MultiLayerNetwork network();
+
+    /** The run's folder, where callbacks may write their files. */
+    Path runDirectory();
+
+    /** The epoch limit of the run. */
+    int maxEpochs();
+
+    /**
+     * Asks the engine to stop after the current epoch (or batch); the reason is logged and recorded in
+     * the run's summary. The first reason wins.
+     */
+    void requestStop(String reason);
+
+    /** Whether some callback asked to stop. */
+    boolean stopRequested();
+}

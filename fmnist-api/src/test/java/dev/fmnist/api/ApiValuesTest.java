@@ -1,0 +1,63 @@
+package dev.fmnist.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fmnist.api.data.LabelledImages;
+import dev.fmnist.api.training.EpochMetrics;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ApiValuesTest {
+
+    @Test
+    void fashionClassesInLabelOrder() {
+        assertThat(FashionClass.displayNames()).containsExactly("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+        assertThat(FashionClass.ofLabel(9)).isEqualTo(FashionClass.ANKLE_BOOT);
+        assertThatThrownBy(() -> FashionClass.ofLabel(10)).hasMessageContaining("label 10 is not a Fashion-MNIST class");
+    }
+
+    @Test
+    void batchShapesPerLayout() {
+        assertThat(InputLayout.FLAT.batchShape(32, ImageShape.FASHION_MNIST)).containsExactly(32, 784);
+        assertThat(InputLayout.IMAGE.batchShape(32, ImageShape.FASHION_MNIST)).containsExactly(32, 1, 28, 28);
+    }
+
+    @Test
+    void hyperparametersNameTheBadKey() {
+        Hyperparameters values = Hyperparameters.of(Map.of("learning-rate", "0.01", "width", "wide", "dropout", "NaN"));
+        assertThat(values.doubleValue("learning-rate")).isEqualTo(0.01);
+        assertThatThrownBy(() -> values.intValue("width"))
+                .hasMessage("hyperparameter 'width' = 'wide' is not a whole number");
+        assertThatThrownBy(() -> values.doubleValue("dropout"))
+                .hasMessage("hyperparameter 'dropout' = 'NaN' is not a finite number");
+        assertThatThrownBy(() -> values.string("l2"))
+                .hasMessage("hyperparameter 'l2' is not set; known: [dropout, learning-rate, width]");
+    }
+
+    @Test
+    void labelledImagesCheckTheirArrays() {
+        ImageShape shape = new ImageShape(1, 2, 2);
+        assertThatThrownBy(() -> new LabelledImages(shape, new byte[7], new byte[2], List.of("a", "b")))
+                .hasMessage("2 labels but 7 pixel bytes for 1x2x2 images");
+        assertThatThrownBy(() -> new LabelledImages(shape, new byte[8], new byte[] {0, 2}, List.of("a", "b")))
+                .hasMessage("label 2 of image 1 is outside the 2 classes");
+        LabelledImages images = new LabelledImages(shape, new byte[] {1, 2, 3, 4, (byte) 250, 6, 7, 8},
+                new byte[] {1, 0}, List.of("a", "b"));
+        assertThat(images.pixel(1, 0)).isEqualTo(250);
+        assertThat(images.classCounts()).containsExactly(1, 1);
+        LabelledImages swapped = images.subset(new int[] {1, 0});
+        assertThat(swapped.label(0)).isZero();
+        assertThat(swapped.pixel(1, 3)).isEqualTo(4);
+    }
+
+    @Test
+    void epochMetricsByMonitoredName() {
+        EpochMetrics metrics = new EpochMetrics(3, 0.5, 0.8, 0.6, 0.78, 0.001, 1000, 5000);
+        assertThat(metrics.metric("val_loss")).isEqualTo(0.6);
+        assertThat(metrics.metric("val_accuracy")).isEqualTo(0.78);
+        assertThatThrownBy(() -> metrics.metric("f1")).hasMessageContaining("unknown metric 'f1'");
+    }
+}

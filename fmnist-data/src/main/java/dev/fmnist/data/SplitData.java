@@ -1,0 +1,36 @@
+package dev.fmnist.data;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.fmnist.api.data.LabelledImages;
+
+/**
+ * The three sets a run uses: training and validation (a stratified split of the training images) and
+ * the untouched test images.
+ */
+public record SplitData(LabelledImages train, LabelledImages validation, LabelledImages test, long seed,
+        double validationFraction) {
+
+    public SplitData {
+        requireNonNull(train, "train is null");
+        requireNonNull(validation, "validation is null");
+        requireNonNull(test, "test is null");
+    }
+
+    /** The first {@code limit} images of each set at most, keeping class balance roughly by taking a prefix of a shuffled split. */
+    public SplitData limit(int trainLimit, int validationLimit) {
+        return new SplitData(prefix(train, trainLimit), prefix(validation, validationLimit), test, seed,
+                validationFraction);
+    }
+
+    private static LabelledImages prefix(LabelledImages images, int limit) {
+        if (limit >= images.count()) {
+            return images;
+        }
+        int[] indices = new int[limit];
+        for (int i = 0; i < limit; i++) {
+            indices[i] = i;
+        }
+        return images.subset(indices);
+    }
+}

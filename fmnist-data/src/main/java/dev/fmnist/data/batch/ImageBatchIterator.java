@@ -1,0 +1,165 @@
+package dev.fmnist.data.batch;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.fmnist.api.InputLayout;
+import dev.fmnist.api.data.LabelledImages;
+import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.data.prep.Tensors;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Random;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+
+/**
+ * Batches of a labelled image set, built on demand from the raw bytes: only an index permutation is
+ * reshuffled per epoch, never the images. With shuffling on, epoch {@code e}'s order depends only on
+ * the seed and {@code e}, so a resumed run sees the same batches as an uninterrupted one.
+ */
+public final class ImageBatchIterator implements DataSetIterator {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient LabelledImages images;
+    private final InputLayout layout;
+    private final float[] lookupTable;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final long seed;
+    private final int[] order;
+    private int epoch;
+    private int cursor;
+    private DataSetPreProcessor preProcessor;
+
+    private ImageBatchIterator(LabelledImages images, InputLayout layout, Normalization normalization, int batchSize,
+            boolean shuffle, long seed) {
+        this.images = requireNonNull(images, "images is null");
+        this.layout = requireNonNull(layout, "layout is null");
+        this.lookupTable = normalization.lookupTable();
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        this.batchSize = batchSize;
+        this.shuffle = shuffle;
+        this.seed = seed;
+        this.order = new int[images.count()];
+        startEpoch(1);
+    }
+
+    /** Shuffled batches: a new order each epoch, derived from {@code seed}. */
+    public static ImageBatchIterator shuffled(LabelledImages images, InputLayout layout, Normalization normalization,
+            int batchSize, long seed) {
+        return new ImageBatchIterator(images, layout, normalization, batchSize, true, seed);
+    }
+
+    /** Batches in the set's own order, for validation, evaluation and prediction. */
+    public static ImageBatchIterator sequential(LabelledImages images, InputLayout layout,
+            Normalization normalization, int batchSize) {
+        return new ImageBatchIterator(images, layout, normalization, batchSize, false, 0);
+    }
+
+    /** Rewinds to the start of the given 1-based epoch, with that epoch's order. */
+    public void startEpoch(int epoch) {
+        this.epoch = epoch;
+        this.cursor = 0;
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        if (shuffle) {
+            // Fisher-Yates with a generator seeded per epoch.
+            Random random = new Random(seed * 1_000_003L + epoch);
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int swap = order[i];
+                order[i] = order[j];
+                order[j] = swap;
+            }
+        }
+    }
+
+    public int epoch() {
+        return epoch;
+    }
+
+    /** Batches per epoch, the last one possibly smaller. */
+    public int batchesPerEpoch() {
+        return (images.count() + batchSize - 1) / batchSize;
+    }
+
+    public int imageCount() {
+        return images.count();
+    }
+
+    @Override
+    public boolean hasNext() {
+        return cursor < order.length;
+    }
+
+    @Override
+    public DataSet next() {
+        return next(batchSize);
+    }
+
+    @Override
+    public DataSet next(int num) {
+        if (!hasNext()) {
+            throw new NoSuchElementException("epoch " + epoch + " has no more batches");
+        }
+        int count = Math.min(num, order.length - cursor);
+        DataSet batch = new DataSet(Tensors.features(images, order, cursor, count, layout, lookupTable),
+                Tensors.oneHotLabels(images, order, cursor, count));
+        cursor += count;
+        if (preProcessor != null) {
+            preProcessor.preProcess(batch);
+        }
+        return batch;
+    }
+
+    @Override
+    public int inputColumns() {
+        return images.shape().pixels();
+    }
+
+    @Override
+    public int totalOutcomes() {
+        return images.classNames().size();
+    }
+
+    @Override
+    public boolean resetSupported() {
+        return true;
+    }
+
+    @Override
+    public boolean asyncSupported() {
+        return true;
+    }
+
+    /** Starts the next epoch (reshuffled when shuffling), as DL4J's own fit loop expects. */
+    @Override
+    public void reset() {
+        startEpoch(epoch + 1);
+    }
+
+    @Override
+    public int batch() {
+        return batchSize;
+    }
+
+    @Override
+    public void setPreProcessor(DataSetPreProcessor preProcessor) {
+        this.preProcessor = preProcessor;
+    }
+
+    @Override
+    public DataSetPreProcessor getPreProcessor() {
+        return preProcessor;
+    }
+
+    @Override
+    public List<String> getLabels() {
+        return images.classNames();
+    }
+}

@@ -1,0 +1,2 @@
+/** Seeded, stratified train/validation splits. */
+package dev.fmnist.data.split;

@@ -1,0 +1,2 @@
+/** The HTTP prediction server. */
+package dev.fmnist.server;

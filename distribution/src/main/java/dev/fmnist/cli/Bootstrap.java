@@ -7,6 +7,9 @@ import dev.fmnist.cli.config.ConfigSources;
 import dev.fmnist.cli.config.PlatformConfig;
 import dev.fmnist.cli.config.Settings;
 import dev.fmnist.data.DataModule;
+import dev.fmnist.models.ModelsModule;
+import dev.fmnist.training.TrainingModule;
+import java.util.Optional;
 
 /**
  * The one place where the platform is composed: configuration is read and checked, then every module's
@@ -31,6 +34,8 @@ public final class Bootstrap {
                         bind(PlatformConfig.class).toInstance(settings.config());
                     }
                 },
-                new DataModule(settings.data()));
+                new DataModule(settings.data()),
+                new ModelsModule(Optional.of(settings.pluginsDir())),
+                new TrainingModule(settings.training()));
     }
 }

@@ -4,6 +4,9 @@ import com.google.inject.CreationException;
 import com.google.inject.ProvisionException;
 import dev.fmnist.cli.config.ConfigException;
 import dev.fmnist.data.DataException;
+import dev.fmnist.models.ModelException;
+import dev.fmnist.training.TrainingException;
+import dev.fmnist.training.run.ModelFileException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import org.slf4j.Logger;
@@ -36,7 +39,8 @@ public final class ErrorReporter implements IExecutionExceptionHandler {
             err.flush();
             return CONFIG_ERROR;
         }
-        if (cause instanceof DataException || cause instanceof UserError || cause instanceof UncheckedIOException) {
+        if (cause instanceof DataException || cause instanceof ModelException || cause instanceof TrainingException
+                || cause instanceof ModelFileException || cause instanceof UserError || cause instanceof UncheckedIOException) {
             err.println("fmnist: " + cause.getMessage());
             err.flush();
             log.debug("command failed", cause);

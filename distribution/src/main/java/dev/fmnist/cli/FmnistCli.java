@@ -3,13 +3,15 @@ package dev.fmnist.cli;
 import dev.fmnist.cli.bench.BenchCommand;
 import dev.fmnist.cli.data.DataCommand;
 import dev.fmnist.cli.doctor.DoctorCommand;
+import dev.fmnist.cli.models.ModelsCommand;
+import dev.fmnist.cli.train.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code fmnist} command. */
 @Command(name = "fmnist", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train, compare and serve Fashion-MNIST classifiers.",
-        subcommands = {DataCommand.class, BenchCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, ModelsCommand.class, DataCommand.class, BenchCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class FmnistCli implements Runnable {
 
     @CommandLine.Spec

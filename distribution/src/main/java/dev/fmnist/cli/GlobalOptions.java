@@ -21,6 +21,11 @@ public final class GlobalOptions {
             description = "The folder holding the Fashion-MNIST IDX files (same as --conf data.dir=DIR).")
     Path dataDir;
 
+    /** Sets a key from a command's own flag (such as {@code train --seed}). */
+    public void set(String key, String value) {
+        overrides.put(key, value);
+    }
+
     /** The command-line layer of the configuration. */
     public Map<String, String> flags() {
         Map<String, String> flags = new LinkedHashMap<>(overrides);

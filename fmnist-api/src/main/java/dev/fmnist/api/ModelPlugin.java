@@ -16,6 +16,15 @@ public interface ModelPlugin {
     /** A stable, lower-case id such as {@code mlp} or {@code lenet5}; used on the command line and in run folders. */
     String id();
 
+    /**
+     * The plugin's version, recorded in every model it builds. By default the {@code Implementation-Version}
+     * of the plugin's JAR manifest.
+     */
+    default String version() {
+        String version = getClass().getPackage().getImplementationVersion();
+        return version == null ? "unversioned" : version;
+    }
+
     /** One line for {@code fmnist models}. */
     String description();
 

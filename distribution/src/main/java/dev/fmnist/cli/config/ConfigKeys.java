@@ -27,8 +27,24 @@ public final class ConfigKeys {
     public static final ConfigKey DATA_NORMALIZATION = new ConfigKey("data.normalization", "scale",
             "scale (pixel/255) or standardize (then minus the training mean, divided by its std)", false);
 
+    public static final ConfigKey PLUGINS_DIR = new ConfigKey("plugins.dir", "${sys:fmnist.home:-.}/plugins",
+            "The folder of model-plugin JARs (one JAR, or a sub-folder of JARs, per plugin)", false);
+    public static final ConfigKey RUNS_DIR = new ConfigKey("runs.dir", "runs",
+            "Where training runs are written, one folder per run", false);
+    public static final ConfigKey TRAIN_EPOCHS = new ConfigKey("train.epochs", "20",
+            "Epoch limit of a training run", false);
+    public static final ConfigKey TRAIN_PATIENCE = new ConfigKey("train.patience", "4",
+            "Epochs without improvement before early stopping; 0 turns it off", false);
+    public static final ConfigKey TRAIN_MONITOR = new ConfigKey("train.monitor", "val_loss",
+            "The metric early stopping and the best checkpoint watch: val_loss or val_accuracy", false);
+    public static final ConfigKey TRAIN_MIN_DELTA = new ConfigKey("train.min-delta", "0.0001",
+            "Smallest change of the monitored metric that counts as an improvement", false);
+    public static final ConfigKey TRAIN_RESTORE_BEST = new ConfigKey("train.restore-best", "true",
+            "Put the best epoch's weights back at the end of a run", false);
+
     public static final List<ConfigKey> ALL = List.of(SEED, DATA_DIR, DATA_SYSTEM_DIR, DATA_CACHE_DIR, DATA_DOWNLOAD,
-            DATA_BASE_URL, DATA_VALIDATION_FRACTION, DATA_NORMALIZATION);
+            DATA_BASE_URL, DATA_VALIDATION_FRACTION, DATA_NORMALIZATION, PLUGINS_DIR, RUNS_DIR, TRAIN_EPOCHS,
+            TRAIN_PATIENCE, TRAIN_MONITOR, TRAIN_MIN_DELTA, TRAIN_RESTORE_BEST);
 
     private static final Map<String, ConfigKey> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));

@@ -76,6 +76,26 @@ public final class ConfigReader {
         }
     }
 
+    public double doubleAtLeast(ConfigKey key, double min) {
+        String value = string(key);
+        try {
+            double parsed = Double.parseDouble(value);
+            return parsed >= min && Double.isFinite(parsed) ? parsed : bad(key, value, "a number >= " + min, min);
+        } catch (NumberFormatException e) {
+            return bad(key, value, "a number >= " + min, min);
+        }
+    }
+
+    public String oneOf(ConfigKey key, String... allowed) {
+        String value = string(key);
+        for (String candidate : allowed) {
+            if (candidate.equals(value)) {
+                return value;
+            }
+        }
+        return bad(key, value, "one of " + String.join(", ", allowed), allowed[0]);
+    }
+
     public boolean bool(ConfigKey key) {
         String value = string(key).toLowerCase(Locale.ROOT);
         return switch (value) {

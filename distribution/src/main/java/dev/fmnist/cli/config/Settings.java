@@ -7,10 +7,18 @@ import static dev.fmnist.cli.config.ConfigKeys.DATA_DOWNLOAD;
 import static dev.fmnist.cli.config.ConfigKeys.DATA_NORMALIZATION;
 import static dev.fmnist.cli.config.ConfigKeys.DATA_SYSTEM_DIR;
 import static dev.fmnist.cli.config.ConfigKeys.DATA_VALIDATION_FRACTION;
+import static dev.fmnist.cli.config.ConfigKeys.PLUGINS_DIR;
+import static dev.fmnist.cli.config.ConfigKeys.RUNS_DIR;
 import static dev.fmnist.cli.config.ConfigKeys.SEED;
+import static dev.fmnist.cli.config.ConfigKeys.TRAIN_EPOCHS;
+import static dev.fmnist.cli.config.ConfigKeys.TRAIN_MIN_DELTA;
+import static dev.fmnist.cli.config.ConfigKeys.TRAIN_MONITOR;
+import static dev.fmnist.cli.config.ConfigKeys.TRAIN_PATIENCE;
+import static dev.fmnist.cli.config.ConfigKeys.TRAIN_RESTORE_BEST;
 
 import dev.fmnist.data.DataConfig;
 import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.training.TrainingConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -19,7 +27,7 @@ import java.util.Optional;
  * The typed settings of every module, read from one {@link PlatformConfig}: each module's Guice module
  * receives its own small config record and never sees the configuration library.
  */
-public record Settings(PlatformConfig config, DataConfig data) {
+public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, TrainingConfig training) {
 
     /** @throws ConfigException listing every bad value at once */
     public static Settings read(PlatformConfig config) {
@@ -32,9 +40,17 @@ public record Settings(PlatformConfig config, DataConfig data) {
         boolean download = reader.bool(DATA_DOWNLOAD);
         double validationFraction = reader.doubleBetween(DATA_VALIDATION_FRACTION, 0, 1);
         Normalization.Kind normalization = reader.choice(DATA_NORMALIZATION, Normalization.Kind.class);
+        Path pluginsDir = reader.path(PLUGINS_DIR);
+        Path runsDir = reader.path(RUNS_DIR);
+        int epochs = reader.intAtLeast(TRAIN_EPOCHS, 1);
+        int patience = reader.intAtLeast(TRAIN_PATIENCE, 0);
+        String monitor = reader.oneOf(TRAIN_MONITOR, "val_loss", "val_accuracy");
+        double minDelta = reader.doubleAtLeast(TRAIN_MIN_DELTA, 0);
+        boolean restoreBest = reader.bool(TRAIN_RESTORE_BEST);
         reader.check();
         DataConfig data = new DataConfig(dataDir, config.source(DATA_DIR), systemDir, cacheDir, baseUrl, download,
                 validationFraction, normalization, seed);
-        return new Settings(config, data);
+        TrainingConfig training = new TrainingConfig(runsDir, epochs, patience, monitor, minDelta, restoreBest);
+        return new Settings(config, data, pluginsDir, training);
     }
 }

@@ -1,6 +1,7 @@
 package dev.fmnist.api.training;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** What a callback can see of the run it is part of, and the one thing it can ask of it: to stop. */
@@ -14,6 +15,9 @@ public interface TrainingContext {
 
     /** The run's folder, where callbacks may write their files. */
     Path runDirectory();
+
+    /** The metrics of every finished epoch so far, including those before a resume, oldest first. */
+    List<EpochMetrics> history();
 
     /** The epoch limit of the run. */
     int maxEpochs();

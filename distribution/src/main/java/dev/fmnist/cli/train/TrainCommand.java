@@ -1,0 +1,178 @@
+package dev.fmnist.cli.train;
+
+import com.google.inject.Injector;
+import dev.fmnist.cli.Bootstrap;
+import dev.fmnist.cli.GlobalOptions;
+import dev.fmnist.cli.RunLog;
+import dev.fmnist.cli.UserError;
+import dev.fmnist.training.RunSummary;
+import dev.fmnist.training.TrainingConfig;
+import dev.fmnist.training.TrainingEngine;
+import dev.fmnist.training.TrainingException;
+import dev.fmnist.training.TrainingRequest;
+import dev.fmnist.training.run.RunDirectory;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train a model on Fashion-MNIST: a run folder with the best and last models, the metric "
+                + "history and a summary.")
+public final class TrainCommand implements Callable<Integer> {
+
+    /** The three seed models, trained in turn by --all with the same seed, split and initialization. */
+    static final List<String> SEED_MODELS = List.of("mlp", "cnn", "deep-cnn");
+
+    static final class What {
+        @Option(names = "--model", paramLabel = "ID", description = "The model plugin to train (see 'fmnist models').")
+        String model;
+
+        @Option(names = "--all", description = "Train the three seed models (mlp, cnn, deep-cnn) in turn.")
+        boolean all;
+
+        @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue a run from its last finished epoch.")
+        Path resume;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    What what;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Epoch limit (default: train.epochs).")
+    Integer epochs;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Batch size (the batch-size hyperparameter).")
+    Integer batchSize;
+
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (the learning-rate hyperparameter).")
+    String learningRate;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of split, shuffles and initialization (default: seed).")
+    Long seed;
+
+    @Option(names = "--patience", paramLabel = "N", description = "Early-stopping patience; 0 turns it off (default: train.patience).")
+    Integer patience;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any hyperparameter of the model (repeatable).")
+    Map<String, String> hyperparameters = new LinkedHashMap<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "The run folder (default: runs/<model>-<time>); with --all, the parent of the run folders.")
+    Path outDir;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Train on at most N images (validation shrinks in proportion).")
+    Integer limit;
+
+    @Option(names = "--no-progress", negatable = true, description = "Draw no progress bar (none is drawn when stderr is not a terminal).")
+    boolean noProgress;
+
+    @Mixin
+    GlobalOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (seed != null) {
+            options.set("seed", Long.toString(seed));
+        }
+        Injector injector = Bootstrap.injector(options);
+        TrainingEngine engine = injector.getInstance(TrainingEngine.class);
+        Path runsDir = injector.getInstance(TrainingConfig.class).runsDir();
+        PrintWriter out = spec.commandLine().getOut();
+
+        List<RunSummary> summaries = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        if (what.resume != null) {
+            summaries.add(run(engine, request("resumed").resuming(what.resume), what.resume, out));
+        } else {
+            List<String> models = what.all ? SEED_MODELS : List.of(what.model);
+            for (String model : models) {
+                Path parent = what.all && outDir != null ? outDir : runsDir;
+                Path runDir = !what.all && outDir != null ? outDir : RunDirectory.newPath(parent, model, LocalDateTime.now());
+                try {
+                    summaries.add(run(engine, request(model).withRunDir(runDir), runDir, out));
+                } catch (TrainingException e) {
+                    if (!what.all) {
+                        throw e;
+                    }
+                    // One model failing does not cost the others their run; the exit code still says so.
+                    failures.add(model + ": " + e.getMessage());
+                    spec.commandLine().getErr().println("fmnist: " + e.getMessage());
+                }
+            }
+        }
+        if (summaries.size() > 1) {
+            out.println();
+            out.printf("%-10s %10s %7s %10s %9s %9s  %s%n", "model", "params", "epochs", "val acc", "test acc",
+                    "img/s", "run");
+            for (RunSummary s : summaries) {
+                out.printf("%-10s %,10d %7d %9.2f%% %8.2f%% %,9.0f  %s%n", s.modelId(), s.parameters(), s.epochsRun(),
+                        s.bestValidationAccuracy() * 100, s.testAccuracy() * 100, s.trainingImagesPerSecond(),
+                        s.runDirectory());
+            }
+        }
+        out.flush();
+        if (!failures.isEmpty()) {
+            spec.commandLine().getErr().println("fmnist: " + failures.size() + " of " + SEED_MODELS.size()
+                    + " models failed: " + String.join("; ", failures));
+            return 1;
+        }
+        return 0;
+    }
+
+    private TrainingRequest request(String model) {
+        Map<String, String> overrides = new LinkedHashMap<>(hyperparameters);
+        if (batchSize != null) {
+            overrides.put("batch-size", Integer.toString(batchSize));
+        }
+        if (learningRate != null) {
+            overrides.put("learning-rate", learningRate);
+        }
+        if (epochs != null && epochs < 1) {
+            throw new UserError("--epochs must be at least 1, got " + epochs);
+        }
+        if (patience != null && patience < 0) {
+            throw new UserError("--patience must not be negative, got " + patience);
+        }
+        boolean progress = !noProgress && System.console() != null;
+        return new TrainingRequest(model, overrides, optional(epochs), optional(patience), optional(limit),
+                Optional.empty(), Optional.empty(), progress);
+    }
+
+    private RunSummary run(TrainingEngine engine, TrainingRequest request, Path runDir, PrintWriter out) {
+        try {
+            Files.createDirectories(runDir);
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot create the run folder " + runDir + ": " + e.getMessage());
+        }
+        RunSummary summary;
+        try (RunLog ignored = RunLog.attach(runDir.resolve("train.log"))) {
+            summary = engine.train(request);
+        }
+        out.printf("%s: %s after %d epochs (%s); best epoch %d: val_acc %.2f%%, test accuracy %.2f%%; %,.0f training "
+                + "images/s; %.0f s%n  run folder: %s%n", summary.modelId(), summary.status(), summary.epochsRun(),
+                summary.reason().isEmpty() ? "epoch limit" : summary.reason(), summary.bestEpoch(),
+                summary.bestValidationAccuracy() * 100, summary.testAccuracy() * 100,
+                summary.trainingImagesPerSecond(), summary.totalSeconds(), summary.runDirectory());
+        out.flush();
+        return summary;
+    }
+
+    private static OptionalInt optional(Integer value) {
+        return value == null ? OptionalInt.empty() : OptionalInt.of(value);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.fmnist.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.fmnist.training.RunSummary;
+import dev.fmnist.training.run.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The example plugin of examples/model-plugin, built by Maven on its own (as .ci/run does), dropped into a
+ * plugins folder, listed and trained for a few batches through the real CLI.
+ */
+@Tag("dataset")
+class ExamplePluginTest {
+
+    @TempDir
+    Path dir;
+
+    private static Optional<Path> exampleJar() throws IOException {
+        Path target = Path.of("..", "examples", "model-plugin", "target");
+        if (!Files.isDirectory(target)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.list(target)) {
+            return files.filter(p -> p.getFileName().toString().matches("fmnist-lenet5-plugin-.*\\.jar")).findFirst();
+        }
+    }
+
+    @Test
+    void theExamplePluginJarIsListedAndTrains() throws IOException {
+        Optional<Path> jar = exampleJar();
+        if (jar.isEmpty()) {
+            if (System.getenv("CI") != null) {
+                fail("examples/model-plugin is not built: .ci/run builds it before the tests");
+            }
+            Assumptions.abort("build examples/model-plugin first (mvn -f examples/model-plugin/pom.xml package)");
+        }
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Files.copy(jar.get(), plugins.resolve(jar.get().getFileName()));
+
+        CliRunner.Result models = CliRunner.run("models", "--conf", "plugins.dir=" + plugins);
+        assertThat(models.exitCode()).as(models.err()).isZero();
+        assertThat(models.out()).containsPattern("lenet5 +IMAGE +[0-9,]+ +" + jar.get().getFileName());
+
+        Path run = dir.resolve("run");
+        CliRunner.Result train = CliRunner.run("train", "--model", "lenet5", "--epochs", "1", "--limit", "640",
+                "--conf", "plugins.dir=" + plugins, "--out", run.toString());
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        RunSummary summary = Json.read(run.resolve("summary.json"), RunSummary.class);
+        assertThat(summary.modelId()).isEqualTo("lenet5");
+        assertThat(summary.epochsRun()).isEqualTo(1);
+        assertThat(summary.testAccuracy()).as("ten batches beat chance").isGreaterThan(0.2);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.fmnist.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fmnist.training.RunSummary;
+import dev.fmnist.training.run.Json;
+import dev.fmnist.training.run.ModelFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("dataset")
+class TrainCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainsAModelIntoARunFolderAndSaysWhatItGot() {
+        Path run = dir.resolve("run");
+        CliRunner.Result result = CliRunner.run("train", "--model", "mlp", "--epochs", "2", "--limit", "1000",
+                "--seed", "7", "--lr", "0.002", "--set", "width=64", "--out", run.toString());
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("mlp: completed after 2 epochs (epoch limit)").contains("run folder: " + run);
+        RunSummary summary = Json.read(run.resolve("summary.json"), RunSummary.class);
+        assertThat(summary.epochsRun()).isEqualTo(2);
+        assertThat(summary.testAccuracy()).isGreaterThan(0.5);
+        var manifest = ModelFile.manifest(run.resolve("best.zip"));
+        assertThat(manifest.seed()).isEqualTo(7);
+        assertThat(manifest.hyperparameters()).containsEntry("learning-rate", "0.002").containsEntry("width", "64");
+        assertThat(run.resolve("train.log")).content().contains("epoch 2/2");
+        assertThat(Files.exists(run.resolve("history.csv"))).isTrue();
+    }
+
+    @Test
+    void unknownModelAndUnknownHyperparameterAreOneSentence() {
+        CliRunner.Result unknown = CliRunner.run("train", "--model", "resnet", "--out", dir.resolve("x").toString());
+        assertThat(unknown.exitCode()).isEqualTo(ErrorReporter.FAILURE);
+        assertThat(unknown.err().strip()).isEqualTo("fmnist: unknown model 'resnet'; available: mlp, cnn, deep-cnn");
+
+        CliRunner.Result badKey = CliRunner.run("train", "--model", "mlp", "--set", "momentum=0.9", "--out",
+                dir.resolve("y").toString());
+        assertThat(badKey.exitCode()).isEqualTo(ErrorReporter.FAILURE);
+        assertThat(badKey.err()).contains("model 'mlp' (built in) has no hyperparameter 'momentum'; it accepts: "
+                + "batch-size, dropout, l2, learning-rate, optimizer, width").doesNotContain("\tat ");
+    }
+
+    @Test
+    void modelOrAllOrResumeIsRequired() {
+        CliRunner.Result result = CliRunner.run("train", "--epochs", "1");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("Missing required argument (specify one of these): (--model=ID | --all | --resume=RUN_DIR)");
+    }
+
+    @Test
+    void modelsListsTheBuiltInPluginsWithTheirParameterCounts() {
+        CliRunner.Result result = CliRunner.run("models", "--conf", "plugins.dir=" + dir.resolve("none"));
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out())
+                .containsPattern("mlp +FLAT +109,386 +built in")
+                .containsPattern("cnn +IMAGE +693,962 +built in")
+                .containsPattern("deep-cnn +IMAGE +[0-9,]+ +built in");
+    }
+}

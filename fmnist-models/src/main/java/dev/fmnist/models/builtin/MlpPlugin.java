@@ -1,0 +1,60 @@
+package dev.fmnist.models.builtin;
+
+import dev.fmnist.api.Hyperparameters;
+import dev.fmnist.api.InputLayout;
+import dev.fmnist.api.ModelPlugin;
+import dev.fmnist.api.ModelSpec;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+/** The seed's basic ANN: Flatten, Dense(128, ReLU), Dense(64, ReLU), Dense(10, softmax): 109,386 parameters. */
+public final class MlpPlugin implements ModelPlugin {
+
+    @Override
+    public String id() {
+        return "mlp";
+    }
+
+    @Override
+    public String description() {
+        return "Basic ANN: 784 -> Dense(128, ReLU) -> Dense(64, ReLU) -> softmax";
+    }
+
+    @Override
+    public InputLayout inputLayout() {
+        return InputLayout.FLAT;
+    }
+
+    @Override
+    public Map<String, String> defaultHyperparameters() {
+        return Map.of("learning-rate", "0.001", "optimizer", "adam", "batch-size", "64", "dropout", "0",
+                "l2", "0", "width", "128");
+    }
+
+    @Override
+    public MultiLayerConfiguration build(ModelSpec spec) {
+        Hyperparameters h = spec.hyperparameters();
+        int width = Optimizers.width(h, "width");
+        IDropout keep = Optimizers.dropout(h, "dropout");
+        return new NeuralNetConfiguration.Builder()
+                .seed(spec.seed())
+                .updater(Optimizers.of(h))
+                .weightInit(WeightInit.RELU)
+                .l2(Optimizers.nonNegative(h, "l2"))
+                .list()
+                .layer(new DenseLayer.Builder().nOut(width).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nOut(width / 2).activation(Activation.RELU).dropOut(keep).build())
+                .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(spec.numClasses())
+                        .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).dropOut(keep).build())
+                .setInputType(InputType.feedForward(spec.inputShape().pixels()))
+                .build();
+    }
+}

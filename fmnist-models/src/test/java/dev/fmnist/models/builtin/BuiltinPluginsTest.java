@@ -1,0 +1,80 @@
+package dev.fmnist.models.builtin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fmnist.api.InputLayout;
+import dev.fmnist.models.BuiltModel;
+import dev.fmnist.models.ModelBuilder;
+import dev.fmnist.models.ModelException;
+import dev.fmnist.models.plugins.ModelRegistry;
+import dev.fmnist.models.plugins.RegisteredPlugin;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class BuiltinPluginsTest {
+
+    private final ModelRegistry registry = new ModelRegistry(Optional.empty());
+
+    private long parameters(String id) {
+        return ModelBuilder.build(registry.get(id), 42, 10, Map.of()).network().numParams();
+    }
+
+    @Test
+    void theThreeSeedModelsAreFoundThroughServiceLoader() {
+        assertThat(registry.plugins()).extracting(RegisteredPlugin::id).containsExactly("mlp", "cnn", "deep-cnn");
+        assertThat(registry.plugins()).allSatisfy(p -> assertThat(p.origin()).isEqualTo("built in"));
+        assertThat(registry.problems()).isEmpty();
+    }
+
+    @Test
+    void parameterCounts() {
+        // mlp: 784*128+128 + 128*64+64 + 64*10+10, the seed's Keras summary.
+        assertThat(parameters("mlp")).isEqualTo(109_386);
+        // cnn: conv 3*3*32+32 = 320; dense 13*13*32*128+128 = 692,352; output 128*10+10 = 1,290.
+        assertThat(parameters("cnn")).isEqualTo(693_962);
+        // deep-cnn: conv 320 + BN 4*32 + conv 18,496 + BN 4*64 + dense 1600*256+256 + BN 4*256 + output 2,570.
+        assertThat(parameters("deep-cnn")).isEqualTo(320 + 128 + 18_496 + 256 + 409_856 + 1_024 + 2_570);
+    }
+
+    @Test
+    void layouts() {
+        assertThat(registry.get("mlp").plugin().inputLayout()).isEqualTo(InputLayout.FLAT);
+        assertThat(registry.get("cnn").plugin().inputLayout()).isEqualTo(InputLayout.IMAGE);
+        assertThat(registry.get("deep-cnn").plugin().inputLayout()).isEqualTo(InputLayout.IMAGE);
+    }
+
+    @Test
+    void overridesApplyAndWidthChangesTheNetwork() {
+        BuiltModel wide = ModelBuilder.build(registry.get("mlp"), 42, 10, Map.of("width", "256", "learning-rate", "0.01"));
+        assertThat(wide.hyperparameters().values()).containsEntry("width", "256").containsEntry("learning-rate", "0.01");
+        assertThat(wide.network().numParams()).isEqualTo(784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10);
+    }
+
+    @Test
+    void unknownHyperparameterNamesThePluginAndWhatItAccepts() {
+        assertThatThrownBy(() -> ModelBuilder.build(registry.get("cnn"), 42, 10, Map.of("momentum", "0.9")))
+                .isInstanceOf(ModelException.class)
+                .hasMessage("model 'cnn' (built in) has no hyperparameter 'momentum'; it accepts: batch-size, "
+                        + "dropout, filters, l2, learning-rate, optimizer, width");
+    }
+
+    @Test
+    void badHyperparameterValuesAreClearErrors() {
+        assertThatThrownBy(() -> ModelBuilder.build(registry.get("mlp"), 42, 10, Map.of("learning-rate", "fast")))
+                .isInstanceOf(ModelException.class)
+                .hasMessage("model 'mlp' (built in): hyperparameter 'learning-rate' = 'fast' is not a finite number");
+        assertThatThrownBy(() -> ModelBuilder.build(registry.get("mlp"), 42, 10, Map.of("optimizer", "lbfgs")))
+                .hasMessageContaining("'optimizer' = 'lbfgs' is not one of adam, sgd, nesterovs, rmsprop");
+        assertThatThrownBy(() -> ModelBuilder.build(registry.get("deep-cnn"), 42, 10, Map.of("dropout", "1.5")))
+                .hasMessageContaining("'dropout' = 1.5 must be in [0, 1)");
+    }
+
+    @Test
+    void unknownModelListsTheAvailableOnes() {
+        assertThatThrownBy(() -> registry.get("resnet"))
+                .isInstanceOf(ModelException.class)
+                .hasMessage("unknown model 'resnet'; available: mlp, cnn, deep-cnn");
+    }
+}

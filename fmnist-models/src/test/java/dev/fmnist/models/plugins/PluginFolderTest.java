@@ -1,0 +1,156 @@
+package dev.fmnist.models.plugins;
+
+import static dev.fmnist.models.plugins.PluginJars.jar;
+import static dev.fmnist.models.plugins.PluginJars.modelPlugin;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fmnist.api.ApiVersion;
+import dev.fmnist.models.BuiltModel;
+import dev.fmnist.models.ModelBuilder;
+import dev.fmnist.models.ModelException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real plugin JARs, compiled by the test, dropped in a plugins folder. */
+class PluginFolderTest {
+
+    @TempDir
+    Path plugins;
+
+    private static final Map<String, String> CURRENT_API = Map.of(ApiVersion.MANIFEST_ATTRIBUTE, ApiVersion.current());
+
+    private Path goodJar(String name, String className, String id) {
+        return jar(plugins.resolve(name), Map.of(className, modelPlugin(className, id, "", "")),
+                List.of("test.plugins." + className), CURRENT_API, Map.of());
+    }
+
+    private ModelRegistry registry() {
+        return new ModelRegistry(Optional.of(plugins));
+    }
+
+    @Test
+    void aJarInTheFolderIsLoadedInItsOwnClassLoaderAndTrainsLikeABuiltIn() {
+        Path jar = goodJar("softmax.jar", "Softmax", "softmax");
+        ModelRegistry registry = registry();
+
+        RegisteredPlugin plugin = registry.get("softmax");
+        assertThat(plugin.origin()).isEqualTo(jar.toString());
+        assertThat(plugin.plugin().getClass().getClassLoader()).isInstanceOf(PluginClassLoader.class);
+        // The SPI and DL4J come from the platform, so the plugin's network is the platform's type.
+        assertThat(plugin.plugin()).isInstanceOf(dev.fmnist.api.ModelPlugin.class);
+        BuiltModel built = ModelBuilder.build(plugin, 1, 10, Map.of());
+        assertThat(built.network().numParams()).isEqualTo(784 * 10 + 10);
+        assertThat(registry.plugins()).extracting(RegisteredPlugin::id).containsExactly("mlp", "cnn", "deep-cnn", "softmax");
+        assertThat(registry.problems()).isEmpty();
+    }
+
+    @Test
+    void aSubFolderOfJarsIsOnePlugin() {
+        Path folder = plugins.resolve("team-models");
+        jar(folder.resolve("models.jar"), Map.of("Wide", modelPlugin("Wide", "wide", "", "")), List.of("test.plugins.Wide"),
+                CURRENT_API, Map.of());
+        assertThat(registry().get("wide").origin()).isEqualTo(folder.toString());
+    }
+
+    @Test
+    void duplicateIdsAreRefusedAndNameTheFirstOwner() {
+        goodJar("a-softmax.jar", "Softmax", "softmax");
+        Path second = goodJar("b-softmax.jar", "Softmax2", "softmax");
+        Path shadow = goodJar("c-cnn.jar", "Cnn", "cnn");
+        ModelRegistry registry = registry();
+
+        assertThat(registry.get("softmax").origin()).endsWith("a-softmax.jar");
+        assertThat(registry.get("cnn").origin()).isEqualTo("built in");
+        assertThat(registry.problems()).extracting(PluginProblem::toString).containsExactly(
+                second + ": model id 'softmax' of test.plugins.Softmax2 is already taken by model 'softmax' ("
+                        + plugins.resolve("a-softmax.jar") + "); this one is not loaded",
+                shadow + ": model id 'cnn' of test.plugins.Cnn is already taken by model 'cnn' (built in); this one is not loaded");
+    }
+
+    @Test
+    void aFileThatIsNotAJarIsReportedAndTheOthersStillLoad() {
+        Path broken = PluginJars.notAJar(plugins.resolve("broken.jar"));
+        goodJar("softmax.jar", "Softmax", "softmax");
+        ModelRegistry registry = registry();
+
+        assertThat(registry.get("softmax")).isNotNull();
+        assertThat(registry.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.origin()).isEqualTo(broken.toString());
+            assertThat(problem.message()).startsWith("is not a readable JAR file");
+        });
+    }
+
+    @Test
+    void aPluginWhoseConstructorThrowsIsReportedWithItsClassAndCause() {
+        jar(plugins.resolve("throws.jar"), Map.of("Angry", modelPlugin("Angry", "angry",
+                "throw new IllegalStateException(\"licence server unreachable\");", "")),
+                List.of("test.plugins.Angry"), CURRENT_API, Map.of());
+        goodJar("softmax.jar", "Softmax", "softmax");
+        ModelRegistry registry = registry();
+
+        assertThat(registry.get("softmax")).isNotNull();
+        assertThat(registry.problems()).singleElement().satisfies(problem -> assertThat(problem.toString())
+                .startsWith(plugins.resolve("throws.jar") + ": cannot create test.plugins.Angry: ")
+                .contains("licence server unreachable"));
+        assertThatThrownBy(() -> registry.get("angry"))
+                .hasMessageContaining("unknown model 'angry'")
+                .hasMessageContaining("plugins that failed to load: " + plugins.resolve("throws.jar"));
+    }
+
+    @Test
+    void aPluginWhoseBuildThrowsFailsOnlyThatBuildNamingTheJar() {
+        Path jar = jar(plugins.resolve("bad-build.jar"), Map.of("BadBuild", modelPlugin("BadBuild", "bad-build", "",
+                "if (true) throw new UnsupportedOperationException(\"no GPU kernel for this layer\");")),
+                List.of("test.plugins.BadBuild"), CURRENT_API, Map.of());
+        ModelRegistry registry = registry();
+
+        assertThatThrownBy(() -> ModelBuilder.build(registry.get("bad-build"), 1, 10, Map.of()))
+                .isInstanceOf(ModelException.class)
+                .hasMessageStartingWith("model 'bad-build' (" + jar + ") failed to build its network: ")
+                .hasMessageContaining("no GPU kernel for this layer");
+        assertThat(ModelBuilder.build(registry.get("mlp"), 1, 10, Map.of()).network().numParams()).isEqualTo(109_386);
+    }
+
+    @Test
+    void aJarBundlingNd4jIsRefusedWithASentenceSayingSo() {
+        Path jar = jar(plugins.resolve("fat.jar"), Map.of("Softmax", modelPlugin("Softmax", "softmax", "", "")),
+                List.of("test.plugins.Softmax"), CURRENT_API,
+                Map.of("org/nd4j/linalg/factory/Nd4j.class", new byte[] {(byte) 0xCA, (byte) 0xFE}));
+        ModelRegistry registry = registry();
+
+        assertThat(registry.problems()).singleElement().hasToString(jar + ": bundles org.nd4j.* classes "
+                + "(org/nd4j/linalg/factory/Nd4j.class); the platform provides them: give those dependencies "
+                + "<scope>provided</scope>");
+        assertThat(registry.plugins()).extracting(RegisteredPlugin::id).doesNotContain("softmax");
+    }
+
+    @Test
+    void aJarBuiltAgainstAnotherApiVersionIsRefused() {
+        Path jar = jar(plugins.resolve("old.jar"), Map.of("Softmax", modelPlugin("Softmax", "softmax", "", "")),
+                List.of("test.plugins.Softmax"), Map.of(ApiVersion.MANIFEST_ATTRIBUTE, "0.0.3"), Map.of());
+        assertThat(registry().problems()).singleElement().hasToString(jar + ": was built against fmnist-api 0.0.3 but "
+                + "this platform provides " + ApiVersion.current() + " (the major and minor versions must match)");
+    }
+
+    @Test
+    void aJarWithoutAServiceFileSaysHowToDeclareOne() {
+        Path jar = jar(plugins.resolve("empty.jar"), Map.of("Softmax", modelPlugin("Softmax", "softmax", "", "")),
+                List.of(), CURRENT_API, Map.of());
+        assertThat(registry().problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.origin()).isEqualTo(jar.toString());
+            assertThat(problem.message()).contains("META-INF/services/dev.fmnist.api.ModelPlugin");
+        });
+    }
+
+    @Test
+    void otherFilesInTheFolderAreIgnored() throws Exception {
+        java.nio.file.Files.writeString(plugins.resolve("README.md"), "drop JARs here");
+        assertThat(registry().problems()).isEmpty();
+        assertThat(registry().plugins()).hasSize(3);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.fmnist.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fmnist.api.Hyperparameters;
+import dev.fmnist.api.ImageShape;
+import dev.fmnist.api.InputLayout;
+import dev.fmnist.api.ModelPlugin;
+import dev.fmnist.api.ModelSpec;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Random;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What every model plugin must do, built in or external. A plugin's test extends this class and returns
+ * the plugin from {@link #plugin()}:
+ *
+ * <pre>{@code
+ * class LeNet5PluginTest extends ModelPluginContract {
+ *     protected ModelPlugin plugin() { return new LeNet5Plugin(); }
+ * }
+ * }</pre>
+ *
+ * It uses small synthetic images (no dataset needed): each class is a bright bar at its own height, so
+ * any sensible network learns it within a few batches.
+ */
+public abstract class ModelPluginContract {
+
+    private static final int CLASSES = 10;
+    private static final ImageShape SHAPE = ImageShape.FASHION_MNIST;
+
+    @TempDir
+    Path folder;
+
+    /** The plugin under test, freshly constructed. */
+    protected abstract ModelPlugin plugin();
+
+    private MultiLayerNetwork build(long seed) {
+        ModelPlugin plugin = plugin();
+        MultiLayerConfiguration configuration = plugin.build(
+                new ModelSpec(CLASSES, SHAPE, seed, Hyperparameters.of(plugin.defaultHyperparameters())));
+        MultiLayerNetwork network = new MultiLayerNetwork(configuration);
+        network.init();
+        return network;
+    }
+
+    /** {@code count} synthetic images in the plugin's layout: class c is a bright horizontal bar at rows 2c+3..2c+4. */
+    private DataSet batch(int count, long seed) {
+        Random random = new Random(seed);
+        float[] pixels = new float[count * SHAPE.pixels()];
+        float[] labels = new float[count * CLASSES];
+        for (int i = 0; i < count; i++) {
+            int label = i % CLASSES;
+            labels[i * CLASSES + label] = 1;
+            for (int p = 0; p < SHAPE.pixels(); p++) {
+                int row = p / SHAPE.width();
+                boolean bar = row == 2 * label + 3 || row == 2 * label + 4;
+                pixels[i * SHAPE.pixels() + p] = bar ? 0.8f + 0.2f * random.nextFloat() : 0.1f * random.nextFloat();
+            }
+        }
+        long[] shape = plugin().inputLayout().batchShape(count, SHAPE);
+        return new DataSet(Nd4j.create(pixels, shape, 'c'), Nd4j.create(labels, new long[] {count, CLASSES}, 'c'));
+    }
+
+    @Test
+    void declaresAnIdADescriptionAndItsHyperparameters() {
+        ModelPlugin plugin = plugin();
+        assertThat(plugin.id()).as("id").matches("[a-z0-9][a-z0-9._-]{0,63}");
+        assertThat(plugin.description()).as("description").isNotBlank();
+        assertThat(plugin.inputLayout()).as("input layout").isNotNull();
+        assertThat(plugin.defaultHyperparameters()).as("default hyperparameters").isNotNull();
+    }
+
+    @Test
+    void buildsForItsDeclaredInputLayoutWithASoftmaxOverTheClasses() {
+        MultiLayerNetwork network = build(1);
+        DataSet data = batch(20, 1);
+        INDArray output = network.output(data.getFeatures(), false);
+        assertThat(output.shape()).as("output shape for input " + plugin().inputLayout())
+                .containsExactly(20, CLASSES);
+        INDArray sums = output.sum(1);
+        for (int i = 0; i < 20; i++) {
+            assertThat(sums.getDouble(i)).as("row %d sums to 1", i).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        }
+        if (plugin().inputLayout() == InputLayout.FLAT) {
+            assertThat(data.getFeatures().rank()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void sameSeedGivesTheSameInitialWeights() {
+        assertThat(build(7).params()).isEqualTo(build(7).params());
+        assertThat(build(7).params()).isNotEqualTo(build(8).params());
+    }
+
+    @Test
+    void trainsAFewBatches() {
+        MultiLayerNetwork network = build(3);
+        DataSet data = batch(64, 3);
+        double before = network.score(data, false);
+        INDArray initial = network.params().dup();
+        for (int step = 0; step < 15; step++) {
+            network.fit(data);
+        }
+        double after = network.score(data, false);
+        assertThat(network.params()).as("parameters change").isNotEqualTo(initial);
+        assertThat(after).as("loss after 15 steps on one batch").isFinite().isLessThan(before);
+    }
+
+    @Test
+    void savesAndLoadsAndPredictsTheSameAfterLoading() throws IOException {
+        MultiLayerNetwork network = build(5);
+        DataSet data = batch(32, 5);
+        network.fit(data);
+        File file = folder.resolve("model.zip").toFile();
+        ModelSerializer.writeModel(network, file, true);
+        MultiLayerNetwork loaded = ModelSerializer.restoreMultiLayerNetwork(file, true);
+        assertThat(loaded.output(data.getFeatures(), false)).isEqualTo(network.output(data.getFeatures(), false));
+    }
+}

@@ -1,0 +1,2 @@
+/** The model-plugin contract: {@link dev.fmnist.testkit.ModelPluginContract}. */
+package dev.fmnist.testkit;

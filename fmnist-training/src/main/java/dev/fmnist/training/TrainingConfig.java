@@ -1,0 +1,29 @@
+package dev.fmnist.training;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+
+/**
+ * Settings of the training engine (keys {@code train.*} and {@code runs.dir}); a request may override the
+ * epochs and patience.
+ *
+ * @param monitor     {@code val_loss} (lower is better) or {@code val_accuracy} (higher is better)
+ * @param minDelta    smallest change of the monitored metric that counts as an improvement
+ * @param patience    epochs without improvement before stopping; 0 turns early stopping off
+ * @param restoreBest whether an early stop puts the best epoch's weights back
+ */
+public record TrainingConfig(Path runsDir, int epochs, int patience, String monitor, double minDelta,
+        boolean restoreBest) {
+
+    public TrainingConfig {
+        requireNonNull(runsDir, "runsDir is null");
+        if (!monitor.equals("val_loss") && !monitor.equals("val_accuracy")) {
+            throw new IllegalArgumentException("monitor must be val_loss or val_accuracy, got " + monitor);
+        }
+    }
+
+    public static TrainingConfig defaults() {
+        return new TrainingConfig(Path.of("runs"), 20, 4, "val_loss", 1e-4, true);
+    }
+}

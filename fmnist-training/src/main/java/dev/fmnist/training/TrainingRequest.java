@@ -1,0 +1,64 @@
+package dev.fmnist.training;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One training run as the user asked for it.
+ *
+ * @param modelId   the plugin id; ignored when resuming (the run's own model is used)
+ * @param overrides hyperparameter overrides ({@code --set}, {@code --lr}, {@code --batch-size})
+ * @param epochs    the epoch limit; empty for the configured default
+ * @param patience  early-stopping patience; empty for the configured default
+ * @param limit     use at most this many training images (validation shrinks in proportion); for quick runs
+ * @param runDir    where the run goes; empty for {@code runs/<model>-<time>}
+ * @param resume    a run folder whose {@code last.zip} to continue from
+ * @param progress  draw a progress bar on the terminal
+ */
+public record TrainingRequest(String modelId, Map<String, String> overrides, OptionalInt epochs, OptionalInt patience,
+        OptionalInt limit, Optional<Path> runDir, Optional<Path> resume, boolean progress) {
+
+    public TrainingRequest {
+        requireNonNull(modelId, "modelId is null");
+        overrides = Map.copyOf(overrides);
+        requireNonNull(epochs, "epochs is null");
+        requireNonNull(patience, "patience is null");
+        requireNonNull(limit, "limit is null");
+        requireNonNull(runDir, "runDir is null");
+        requireNonNull(resume, "resume is null");
+    }
+
+    /** A fresh run of {@code modelId} with every default. */
+    public static TrainingRequest of(String modelId) {
+        return new TrainingRequest(modelId, Map.of(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
+                Optional.empty(), Optional.empty(), false);
+    }
+
+    public TrainingRequest withEpochs(int value) {
+        return new TrainingRequest(modelId, overrides, OptionalInt.of(value), patience, limit, runDir, resume, progress);
+    }
+
+    public TrainingRequest withLimit(int value) {
+        return new TrainingRequest(modelId, overrides, epochs, patience, OptionalInt.of(value), runDir, resume, progress);
+    }
+
+    public TrainingRequest withPatience(int value) {
+        return new TrainingRequest(modelId, overrides, epochs, OptionalInt.of(value), limit, runDir, resume, progress);
+    }
+
+    public TrainingRequest withRunDir(Path value) {
+        return new TrainingRequest(modelId, overrides, epochs, patience, limit, Optional.of(value), resume, progress);
+    }
+
+    public TrainingRequest withOverrides(Map<String, String> value) {
+        return new TrainingRequest(modelId, value, epochs, patience, limit, runDir, resume, progress);
+    }
+
+    public TrainingRequest resuming(Path value) {
+        return new TrainingRequest(modelId, overrides, epochs, patience, limit, runDir, Optional.of(value), progress);
+    }
+}

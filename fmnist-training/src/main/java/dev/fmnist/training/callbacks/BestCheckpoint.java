@@ -1,0 +1,41 @@
+package dev.fmnist.training.callbacks;
+
+import dev.fmnist.api.training.EpochMetrics;
+import dev.fmnist.api.training.TrainingCallback;
+import dev.fmnist.api.training.TrainingContext;
+import dev.fmnist.training.run.ModelFile;
+import dev.fmnist.training.run.ModelManifest;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+/** Saves the network whenever the monitored metric improves, atomically, with its manifest. */
+public final class BestCheckpoint implements TrainingCallback {
+
+    private final Monitor monitor;
+    private final Path file;
+    private final Supplier<ModelManifest> manifest;
+    private double best = Double.NaN;
+
+    /** @param manifest the run's manifest; the epoch, metrics and history are filled in at each save */
+    public BestCheckpoint(Monitor monitor, Path file, Supplier<ModelManifest> manifest) {
+        this.monitor = monitor;
+        this.file = file;
+        this.manifest = manifest;
+    }
+
+    @Override
+    public void onTrainStart(TrainingContext context, int startEpoch) {
+        monitor.best(context.history()).ifPresent(metrics -> best = metrics.metric(monitor.metric()));
+    }
+
+    @Override
+    public void onEpochEnd(TrainingContext context, EpochMetrics metrics) {
+        double value = metrics.metric(monitor.metric());
+        if (monitor.improves(value, best)) {
+            best = value;
+            ModelFile.save(context.network(),
+                    manifest.get().at(metrics.epoch(), metrics, context.history(), Instant.now().toString()), file, false);
+        }
+    }
+}

@@ -4,6 +4,7 @@ import com.google.inject.CreationException;
 import com.google.inject.ProvisionException;
 import dev.fmnist.cli.config.ConfigException;
 import dev.fmnist.data.DataException;
+import dev.fmnist.eval.EvaluationException;
 import dev.fmnist.models.ModelException;
 import dev.fmnist.training.TrainingException;
 import dev.fmnist.training.run.ModelFileException;
@@ -40,7 +41,7 @@ public final class ErrorReporter implements IExecutionExceptionHandler {
             return CONFIG_ERROR;
         }
         if (cause instanceof DataException || cause instanceof ModelException || cause instanceof TrainingException
-                || cause instanceof ModelFileException || cause instanceof UserError || cause instanceof UncheckedIOException) {
+                || cause instanceof ModelFileException || cause instanceof EvaluationException || cause instanceof UserError || cause instanceof UncheckedIOException) {
             err.println("fmnist: " + cause.getMessage());
             err.flush();
             log.debug("command failed", cause);

@@ -3,6 +3,9 @@ package dev.fmnist.cli;
 import dev.fmnist.cli.bench.BenchCommand;
 import dev.fmnist.cli.data.DataCommand;
 import dev.fmnist.cli.doctor.DoctorCommand;
+import dev.fmnist.cli.eval.CompareCommand;
+import dev.fmnist.cli.eval.EvaluateCommand;
+import dev.fmnist.cli.eval.PredictCommand;
 import dev.fmnist.cli.models.ModelsCommand;
 import dev.fmnist.cli.train.TrainCommand;
 import picocli.CommandLine;
@@ -11,7 +14,7 @@ import picocli.CommandLine.Command;
 /** The {@code fmnist} command. */
 @Command(name = "fmnist", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train, compare and serve Fashion-MNIST classifiers.",
-        subcommands = {TrainCommand.class, ModelsCommand.class, DataCommand.class, BenchCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, CompareCommand.class, PredictCommand.class, ModelsCommand.class, DataCommand.class, BenchCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class FmnistCli implements Runnable {
 
     @CommandLine.Spec

@@ -38,14 +38,20 @@ public final class FashionMnist {
     /** Training images split by the configured seed and fraction, plus the test images. */
     public synchronized SplitData split() {
         if (split == null) {
-            LoadedDataset loaded = dataset();
-            TrainValidationSplit indices = StratifiedSplitter.split(loaded.trainingImages(),
-                    config.validationFraction(), config.seed());
-            split = new SplitData(loaded.trainingImages().subset(indices.train()),
-                    loaded.trainingImages().subset(indices.validation()), loaded.testImages(), config.seed(),
-                    config.validationFraction());
+            split = split(config.seed(), config.validationFraction());
         }
         return split;
+    }
+
+    /** The split of another seed or fraction, such as a saved run's; computed anew each call. */
+    public SplitData split(long seed, double validationFraction) {
+        if (split != null && seed == split.seed() && validationFraction == split.validationFraction()) {
+            return split;
+        }
+        LoadedDataset loaded = dataset();
+        TrainValidationSplit indices = StratifiedSplitter.split(loaded.trainingImages(), validationFraction, seed);
+        return new SplitData(loaded.trainingImages().subset(indices.train()),
+                loaded.trainingImages().subset(indices.validation()), loaded.testImages(), seed, validationFraction);
     }
 
     public DataConfig config() {

@@ -1,0 +1,53 @@
+package dev.fmnist.cli.eval;
+
+import dev.fmnist.cli.Bootstrap;
+import dev.fmnist.cli.GlobalOptions;
+import dev.fmnist.cli.UserError;
+import dev.fmnist.eval.Comparison;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "Compare runs on the test split: a table, validation curves and per-class F1 as Markdown, JSON and HTML.")
+public final class CompareCommand implements Callable<Integer> {
+
+    @Parameters(arity = "0..*", paramLabel = "RUN_DIR", description = "Run folders.")
+    List<Path> runs = new ArrayList<>();
+
+    @Option(names = "--runs-dir", paramLabel = "DIR", description = "Compare every run folder in DIR.")
+    Path runsDir;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write (default: the runs folder, or ./comparison).")
+    Path out;
+
+    @Mixin
+    GlobalOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        List<Path> all = new ArrayList<>(runs);
+        if (runsDir != null) {
+            all.addAll(Comparison.runsIn(runsDir));
+        }
+        if (all.isEmpty()) {
+            throw new UserError("name run folders, or --runs-dir DIR");
+        }
+        Path target = out != null ? out : runsDir != null ? runsDir.resolve("comparison") : Path.of("comparison");
+        List<Comparison.Row> rows = Bootstrap.injector(options).getInstance(Comparison.class).compare(all, target);
+        spec.commandLine().getOut().print(Comparison.markdown(rows));
+        spec.commandLine().getOut().printf("%nwritten to %s (comparison.md, comparison.json, comparison.html)%n", target);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

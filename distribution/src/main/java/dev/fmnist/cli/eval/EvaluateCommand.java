@@ -1,0 +1,56 @@
+package dev.fmnist.cli.eval;
+
+import dev.fmnist.cli.Bootstrap;
+import dev.fmnist.cli.GlobalOptions;
+import dev.fmnist.eval.EvaluationReport;
+import dev.fmnist.eval.Evaluator;
+import dev.fmnist.eval.metrics.ConfusedPair;
+import dev.fmnist.eval.metrics.EvaluationMetrics;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluate a run's best model: metrics.json, pictures and report.html in RUN_DIR/eval.")
+public final class EvaluateCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "RUN_DIR", description = "A run folder (runs/<model>-<time>).")
+    Path runDir;
+
+    @Option(names = "--split", defaultValue = "test", description = "test or val (default: ${DEFAULT-VALUE}).")
+    Evaluator.Split split;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write (default: RUN_DIR/eval).")
+    Path out;
+
+    @Mixin
+    GlobalOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Evaluator evaluator = Bootstrap.injector(options).getInstance(Evaluator.class);
+        Path target = out != null ? out : runDir.resolve("eval");
+        EvaluationReport report = evaluator.evaluate(runDir, split, target);
+        EvaluationMetrics m = report.metrics();
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf("%s on the %s split (%,d images): accuracy %.2f%%, top-2 %.2f%%, log loss %.4f, macro F1 %.4f, ECE %.4f%n",
+                report.modelId(), m.split(), m.images(), m.accuracy() * 100, m.top2Accuracy() * 100, m.logLoss(),
+                m.macroF1(), m.expectedCalibrationError());
+        w.printf("worst class: %s (F1 %.4f)%n", m.worstClass().name(), m.worstClass().f1());
+        for (ConfusedPair pair : m.mostConfused().subList(0, Math.min(3, m.mostConfused().size()))) {
+            w.printf("confused: %s / %s (%d and %d)%n", pair.a(), pair.b(), pair.aAsB(), pair.bAsA());
+        }
+        w.printf("report: %s%n", target.resolve("report.html"));
+        w.flush();
+        return 0;
+    }
+}

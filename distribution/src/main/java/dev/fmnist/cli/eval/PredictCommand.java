@@ -1,0 +1,69 @@
+package dev.fmnist.cli.eval;
+
+import dev.fmnist.api.ClassProbability;
+import dev.fmnist.api.Prediction;
+import dev.fmnist.cli.UserError;
+import dev.fmnist.data.image.ImageInputException;
+import dev.fmnist.eval.predict.Predictor;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Classify image files (PNG, JPEG, GIF, BMP; any size or colour) with a run's best model.")
+public final class PredictCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run folder, or a model file.")
+    Path model;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "IMAGE", description = "Image files.")
+    List<Path> images;
+
+    @Option(names = "--top", defaultValue = "3", description = "Classes to show per image (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (top < 1 || top > 10) {
+            throw new UserError("--top must be between 1 and 10, got " + top);
+        }
+        Predictor predictor = Predictor.load(model);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int failed = 0;
+        for (Path image : images) {
+            try {
+                byte[] pixels = Predictor.prepare(Files.readAllBytes(image), image.toString(), Predictor.DEFAULT_MAX_PIXELS);
+                Prediction prediction = predictor.predict(List.of(pixels), top).get(0);
+                out.printf("%s: %s%n", image, prediction.top().stream()
+                        .map((ClassProbability c) -> String.format("%s %.1f%%", c.label(), c.probability() * 100))
+                        .collect(Collectors.joining(", ")));
+            } catch (ImageInputException e) {
+                failed++;
+                err.printf("fmnist: %s%n", e.getMessage());
+            } catch (NoSuchFileException e) {
+                failed++;
+                err.printf("fmnist: %s: no such file%n", image);
+            } catch (IOException e) {
+                failed++;
+                err.printf("fmnist: %s: cannot be read (%s)%n", image, e.getMessage());
+            }
+        }
+        out.flush();
+        err.flush();
+        return failed == 0 ? 0 : 1;
+    }
+}

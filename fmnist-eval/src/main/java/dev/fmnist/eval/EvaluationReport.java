@@ -1,0 +1,13 @@
+package dev.fmnist.eval;
+
+import dev.fmnist.eval.metrics.EvaluationMetrics;
+import dev.fmnist.eval.report.ArchitectureSummary;
+import dev.fmnist.training.RunSummary;
+
+/**
+ * What {@code eval/metrics.json} holds: the run, its model's architecture and every figure.
+ *
+ * @param summary the run's training summary, when the run folder has one
+ */
+public record EvaluationReport(String runDirectory, String modelId, String modelFile, long parameters,
+        ArchitectureSummary architecture, EvaluationMetrics metrics, RunSummary summary) {}

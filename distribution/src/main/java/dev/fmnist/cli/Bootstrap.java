@@ -8,6 +8,7 @@ import dev.fmnist.cli.config.PlatformConfig;
 import dev.fmnist.cli.config.Settings;
 import dev.fmnist.data.DataModule;
 import dev.fmnist.models.ModelsModule;
+import dev.fmnist.server.ServerConfig;
 import dev.fmnist.training.TrainingModule;
 import java.util.Optional;
 
@@ -32,6 +33,7 @@ public final class Bootstrap {
                     protected void configure() {
                         bind(Settings.class).toInstance(settings);
                         bind(PlatformConfig.class).toInstance(settings.config());
+                        bind(ServerConfig.class).toInstance(settings.server());
                     }
                 },
                 new DataModule(settings.data()),

@@ -42,9 +42,31 @@ public final class ConfigKeys {
     public static final ConfigKey TRAIN_RESTORE_BEST = new ConfigKey("train.restore-best", "true",
             "Put the best epoch's weights back at the end of a run", false);
 
+    public static final ConfigKey SERVER_HOST = new ConfigKey("server.host", "127.0.0.1",
+            "Address the server binds; 0.0.0.0 exposes it to the network", false);
+    public static final ConfigKey SERVER_PORT = new ConfigKey("server.port", "8080", "Port of the server", false);
+    public static final ConfigKey SERVER_MAX_BODY_BYTES = new ConfigKey("server.max-body-bytes", "8388608",
+            "Largest request body; larger ones get 413", false);
+    public static final ConfigKey SERVER_MAX_IMAGE_PIXELS = new ConfigKey("server.max-image-pixels", "40000000",
+            "Largest image (width x height), checked from its header before decoding; larger ones get 413", false);
+    public static final ConfigKey SERVER_MAX_BATCH_SIZE = new ConfigKey("server.max-batch-size", "64",
+            "Most images in one forward pass, and in one request", false);
+    public static final ConfigKey SERVER_BATCH_WAIT_MS = new ConfigKey("server.batch-wait-ms", "5",
+            "How long a forward pass waits for more requests to join its batch", false);
+    public static final ConfigKey SERVER_BATCHING = new ConfigKey("server.batching", "true",
+            "Join concurrent requests into one forward pass", false);
+    public static final ConfigKey SERVER_QUEUE_CAPACITY = new ConfigKey("server.queue-capacity", "256",
+            "Requests waiting per model before new ones get 503 with Retry-After", false);
+    public static final ConfigKey SERVER_TIMEOUT_MS = new ConfigKey("server.timeout-ms", "10000",
+            "A request not answered by then gets 503 with Retry-After", false);
+    public static final ConfigKey SERVER_API_KEY = new ConfigKey("server.api-key", null,
+            "When set, every route but health and the page needs Authorization: Bearer KEY", true);
+
     public static final List<ConfigKey> ALL = List.of(SEED, DATA_DIR, DATA_SYSTEM_DIR, DATA_CACHE_DIR, DATA_DOWNLOAD,
             DATA_BASE_URL, DATA_VALIDATION_FRACTION, DATA_NORMALIZATION, PLUGINS_DIR, RUNS_DIR, TRAIN_EPOCHS,
-            TRAIN_PATIENCE, TRAIN_MONITOR, TRAIN_MIN_DELTA, TRAIN_RESTORE_BEST);
+            TRAIN_PATIENCE, TRAIN_MONITOR, TRAIN_MIN_DELTA, TRAIN_RESTORE_BEST, SERVER_HOST, SERVER_PORT,
+            SERVER_MAX_BODY_BYTES, SERVER_MAX_IMAGE_PIXELS, SERVER_MAX_BATCH_SIZE, SERVER_BATCH_WAIT_MS, SERVER_BATCHING,
+            SERVER_QUEUE_CAPACITY, SERVER_TIMEOUT_MS, SERVER_API_KEY);
 
     private static final Map<String, ConfigKey> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));

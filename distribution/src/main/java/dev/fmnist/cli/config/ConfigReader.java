@@ -64,6 +64,26 @@ public final class ConfigReader {
         }
     }
 
+    public int intBetween(ConfigKey key, int min, int max) {
+        String value = string(key);
+        try {
+            int parsed = Integer.parseInt(value);
+            return parsed >= min && parsed <= max ? parsed : bad(key, value, "a whole number from " + min + " to " + max, min);
+        } catch (NumberFormatException e) {
+            return bad(key, value, "a whole number from " + min + " to " + max, min);
+        }
+    }
+
+    public long longAtLeast(ConfigKey key, long min) {
+        String value = string(key);
+        try {
+            long parsed = Long.parseLong(value);
+            return parsed >= min ? parsed : bad(key, value, "a whole number >= " + min, min);
+        } catch (NumberFormatException e) {
+            return bad(key, value, "a whole number >= " + min, min);
+        }
+    }
+
     /** A number in the open interval (low, high). */
     public double doubleBetween(ConfigKey key, double low, double high) {
         String value = string(key);

@@ -10,6 +10,16 @@ import static dev.fmnist.cli.config.ConfigKeys.DATA_VALIDATION_FRACTION;
 import static dev.fmnist.cli.config.ConfigKeys.PLUGINS_DIR;
 import static dev.fmnist.cli.config.ConfigKeys.RUNS_DIR;
 import static dev.fmnist.cli.config.ConfigKeys.SEED;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_API_KEY;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_BATCHING;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_BATCH_WAIT_MS;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_HOST;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_MAX_BATCH_SIZE;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_MAX_BODY_BYTES;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_MAX_IMAGE_PIXELS;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_PORT;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_QUEUE_CAPACITY;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_TIMEOUT_MS;
 import static dev.fmnist.cli.config.ConfigKeys.TRAIN_EPOCHS;
 import static dev.fmnist.cli.config.ConfigKeys.TRAIN_MIN_DELTA;
 import static dev.fmnist.cli.config.ConfigKeys.TRAIN_MONITOR;
@@ -18,6 +28,7 @@ import static dev.fmnist.cli.config.ConfigKeys.TRAIN_RESTORE_BEST;
 
 import dev.fmnist.data.DataConfig;
 import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.server.ServerConfig;
 import dev.fmnist.training.TrainingConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -27,7 +38,8 @@ import java.util.Optional;
  * The typed settings of every module, read from one {@link PlatformConfig}: each module's Guice module
  * receives its own small config record and never sees the configuration library.
  */
-public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, TrainingConfig training) {
+public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, TrainingConfig training,
+        ServerConfig server) {
 
     /** @throws ConfigException listing every bad value at once */
     public static Settings read(PlatformConfig config) {
@@ -47,10 +59,15 @@ public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, 
         String monitor = reader.oneOf(TRAIN_MONITOR, "val_loss", "val_accuracy");
         double minDelta = reader.doubleAtLeast(TRAIN_MIN_DELTA, 0);
         boolean restoreBest = reader.bool(TRAIN_RESTORE_BEST);
+        ServerConfig server = new ServerConfig(reader.string(SERVER_HOST), reader.intBetween(SERVER_PORT, 0, 65535),
+                reader.intAtLeast(SERVER_MAX_BODY_BYTES, 1024), reader.longAtLeast(SERVER_MAX_IMAGE_PIXELS, 784),
+                reader.intAtLeast(SERVER_MAX_BATCH_SIZE, 1), reader.intAtLeast(SERVER_BATCH_WAIT_MS, 0),
+                reader.intAtLeast(SERVER_QUEUE_CAPACITY, 1), reader.intAtLeast(SERVER_TIMEOUT_MS, 1),
+                reader.bool(SERVER_BATCHING), reader.optionalString(SERVER_API_KEY));
         reader.check();
         DataConfig data = new DataConfig(dataDir, config.source(DATA_DIR), systemDir, cacheDir, baseUrl, download,
                 validationFraction, normalization, seed);
         TrainingConfig training = new TrainingConfig(runsDir, epochs, patience, monitor, minDelta, restoreBest);
-        return new Settings(config, data, pluginsDir, training);
+        return new Settings(config, data, pluginsDir, training, server);
     }
 }

@@ -65,6 +65,34 @@ public final class Predictor {
         return Nd4j.create(values, manifest.inputLayout().batchShape(images.size(), manifest.imageShape()), 'c');
     }
 
+    /** One model-input row from raw 0-255 pixels, normalized as in training. */
+    public float[] inputRow(byte[] raw) {
+        if (raw.length != pixels()) {
+            throw new IllegalArgumentException("an image has " + raw.length + " pixels, expected " + pixels());
+        }
+        float[] row = new float[raw.length];
+        for (int p = 0; p < raw.length; p++) {
+            row[p] = lookupTable[Byte.toUnsignedInt(raw[p])];
+        }
+        return row;
+    }
+
+    /** One model-input row from pixels already scaled to [0,1] (pixel / 255), normalized as in training. */
+    public float[] inputRowFromUnit(float[] unit, int offset) {
+        float[] row = new float[pixels()];
+        double mean = manifest.normalization().mean();
+        double std = manifest.normalization().std();
+        for (int p = 0; p < row.length; p++) {
+            row[p] = (float) ((unit[offset + p] - mean) / std);
+        }
+        return row;
+    }
+
+    /** Class probabilities [count, classes] of {@code count} model-input rows laid end to end. */
+    public float[][] probabilities(float[] rows, int count) {
+        return probabilities(Nd4j.create(rows, manifest.inputLayout().batchShape(count, manifest.imageShape()), 'c'));
+    }
+
     /** Class probabilities [N, classes] for model inputs already prepared by {@link #features}. */
     public float[][] probabilities(INDArray features) {
         INDArray output = network.output(features, false);

@@ -1,0 +1,82 @@
+package dev.fmnist.cli.serve;
+
+import dev.fmnist.cli.Bootstrap;
+import dev.fmnist.cli.GlobalOptions;
+import dev.fmnist.cli.UserError;
+import dev.fmnist.cli.VersionProvider;
+import dev.fmnist.server.ModelSource;
+import dev.fmnist.server.PredictionServer;
+import dev.fmnist.server.ServerConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve models over HTTP (Open Inference Protocol v2, an image endpoint, a demo page) until stopped.")
+public final class ServeCommand implements Callable<Integer> {
+
+    @Parameters(arity = "0..*", paramLabel = "RUN_DIR", description = "Run folders, served under their model id.")
+    List<Path> runDirs = new ArrayList<>();
+
+    @Option(names = "--model", paramLabel = "NAME=RUN_DIR", description = "A run folder served under NAME (repeatable).")
+    List<String> models = new ArrayList<>();
+
+    @Option(names = "--port", paramLabel = "N", description = "Port (default: server.port); 0 picks a free one.")
+    Integer port;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Address to bind (default: server.host, 127.0.0.1).")
+    String host;
+
+    @Mixin
+    GlobalOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        List<ModelSource> sources = new ArrayList<>();
+        runDirs.forEach(dir -> sources.add(new ModelSource(null, dir)));
+        for (String model : models) {
+            try {
+                sources.add(ModelSource.parse(model));
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--model " + model + ": " + e.getMessage());
+            }
+        }
+        if (sources.isEmpty()) {
+            throw new UserError("name at least one run folder to serve: fmnist serve RUN_DIR, or --model NAME=RUN_DIR");
+        }
+        if (port != null) {
+            options.set("server.port", port.toString());
+        }
+        if (host != null) {
+            options.set("server.host", host);
+        }
+        ServerConfig config = Bootstrap.injector(options).getInstance(ServerConfig.class);
+        PredictionServer server;
+        try {
+            server = PredictionServer.start(config, sources, VersionProvider.platformVersion());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UserError(e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "fmnist-shutdown"));
+        spec.commandLine().getOut().printf("Serving on http://%s:%d/ (Ctrl-C or SIGTERM stops it)%n", config.host(),
+                server.port());
+        spec.commandLine().getOut().flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,2 @@
+/** {@code fmnist serve}: the prediction server until SIGTERM or Ctrl-C. */
+package dev.fmnist.cli.serve;

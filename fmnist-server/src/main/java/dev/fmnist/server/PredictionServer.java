@@ -1,0 +1,96 @@
+package dev.fmnist.server;
+
+import dev.fmnist.server.http.Routes;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running prediction server: Vert.x, its HTTP server, the models and their metrics. */
+public final class PredictionServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PredictionServer.class);
+
+    private final Vertx vertx;
+    private final HttpServer server;
+    private final ModelRepository models;
+
+    private PredictionServer(Vertx vertx, HttpServer server, ModelRepository models) {
+        this.vertx = vertx;
+        this.server = server;
+        this.models = models;
+    }
+
+    /** Loads the models and listens; returns once the port is bound (port 0 picks a free one). */
+    public static PredictionServer start(ServerConfig config, List<ModelSource> sources, String platformVersion) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+                        .addLabels(Label.HTTP_ROUTE, Label.HTTP_CODE, Label.HTTP_METHOD)))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .build();
+        ModelRepository models = new ModelRepository(sources, config, registry);
+        try {
+            Path uploads = Files.createTempDirectory("fmnist-uploads");
+            uploads.toFile().deleteOnExit();
+            HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host())
+                            .setPort(config.port()).setCompressionSupported(true))
+                    .requestHandler(new Routes(vertx, config, models, platformVersion).router(registry, uploads))
+                    .listen()
+                    .await();
+            log.info("Listening on http://{}:{}/ with {} model(s){}", config.host(), server.actualPort(),
+                    models.all().size(), models.allReady() ? "" : " (NOT READY: a model failed to load)");
+            return new PredictionServer(vertx, server, models);
+        } catch (IOException e) {
+            models.close();
+            vertx.close();
+            throw new UncheckedIOException("cannot create a folder for uploads: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            models.close();
+            vertx.close();
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public ModelRepository models() {
+        return models;
+    }
+
+    /** Stops accepting connections, lets in-flight requests finish (up to 10 s), then stops the models. */
+    @Override
+    public void close() {
+        try {
+            server.shutdown(10, TimeUnit.SECONDS).await();
+        } finally {
+            models.close();
+            vertx.close().await();
+        }
+        log.info("Server stopped");
+    }
+}

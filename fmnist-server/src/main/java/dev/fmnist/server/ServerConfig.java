@@ -1,0 +1,44 @@
+package dev.fmnist.server;
+
+import java.util.Optional;
+
+/**
+ * Settings of the prediction server (keys {@code server.*}).
+ *
+ * @param maxBodyBytes   request bodies larger than this get 413 before they are read
+ * @param maxImagePixels images with more pixels get 413, checked from the header before decoding
+ * @param maxBatchSize   the most images one forward pass takes; a request with more gets 400
+ * @param batchWaitMillis how long the worker waits for more requests to join a batch
+ * @param queueCapacity  queued requests per model before new ones get 503
+ * @param timeoutMillis  a request not answered by then gets 503
+ * @param batching       join concurrent requests into one forward pass
+ * @param apiKey         when set, every route but health and the page needs {@code Authorization: Bearer KEY}
+ */
+public record ServerConfig(String host, int port, long maxBodyBytes, long maxImagePixels, int maxBatchSize,
+        long batchWaitMillis, int queueCapacity, long timeoutMillis, boolean batching, Optional<String> apiKey) {
+
+    public static ServerConfig defaults() {
+        return new ServerConfig("127.0.0.1", 8080, 8L * 1024 * 1024, 40_000_000L, 64, 5, 256, 10_000, true,
+                Optional.empty());
+    }
+
+    public ServerConfig withPort(int value) {
+        return new ServerConfig(host, value, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis,
+                queueCapacity, timeoutMillis, batching, apiKey);
+    }
+
+    public ServerConfig withApiKey(String value) {
+        return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis,
+                queueCapacity, timeoutMillis, batching, Optional.ofNullable(value));
+    }
+
+    public ServerConfig withLimits(long bodyBytes, long imagePixels, int batchSize, int queue, long timeout) {
+        return new ServerConfig(host, port, bodyBytes, imagePixels, batchSize, batchWaitMillis, queue, timeout,
+                batching, apiKey);
+    }
+
+    public ServerConfig withBatching(boolean value) {
+        return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
+                timeoutMillis, value, apiKey);
+    }
+}

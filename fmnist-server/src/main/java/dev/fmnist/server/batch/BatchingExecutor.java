@@ -1,0 +1,172 @@
+package dev.fmnist.server.batch;
+
+import dev.fmnist.eval.predict.Predictor;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that runs a model. Requests wait in a bounded queue; the worker takes the first, then up
+ * to {@code maxWait} for more, and runs them as one forward pass of at most {@code maxBatch} images. A DL4J
+ * network is not thread-safe, so one worker per model is also what keeps it correct. When the queue is
+ * full a request is refused at once ({@link QueueFullException}) instead of piling up.
+ *
+ * <p>DL4J's {@code ParallelInference} batches too, but blocks one caller thread per request and has no
+ * bounded queue that refuses work; a server under load needs both.
+ */
+public final class BatchingExecutor implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchingExecutor.class);
+
+    private record Job(float[] rows, int count, CompletableFuture<float[][]> result) {}
+
+    private final String model;
+    private final Predictor predictor;
+    private final int maxBatch;
+    private final long maxWaitNanos;
+    private final BlockingQueue<Job> queue;
+    private final Thread worker;
+    private final DistributionSummary batchSizes;
+    private final Timer forwardPasses;
+    private volatile boolean running = true;
+    private Job carried;
+
+    public BatchingExecutor(String model, Predictor predictor, int maxBatch, long maxWaitMillis, int capacity,
+            boolean batching, MeterRegistry registry) {
+        this.model = model;
+        this.predictor = predictor;
+        this.maxBatch = maxBatch;
+        this.maxWaitNanos = batching ? TimeUnit.MILLISECONDS.toNanos(maxWaitMillis) : 0;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.batchSizes = DistributionSummary.builder("fmnist.batch.size").tag("model", model)
+                .description("images per forward pass").publishPercentileHistogram().register(registry);
+        this.forwardPasses = Timer.builder("fmnist.forward.pass").tag("model", model)
+                .description("time of one forward pass").publishPercentileHistogram().register(registry);
+        Gauge.builder("fmnist.queue.depth", queue, BlockingQueue::size).tag("model", model)
+                .description("requests waiting for the model").register(registry);
+        this.worker = new Thread(this::run, "fmnist-model-" + model);
+        this.worker.setDaemon(true);
+        this.worker.start();
+    }
+
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /**
+     * Queues {@code count} model-input rows laid end to end.
+     *
+     * @throws QueueFullException at once when the queue is full
+     */
+    public CompletableFuture<float[][]> submit(float[] rows, int count) {
+        if (count > maxBatch) {
+            throw new IllegalArgumentException(count + " images exceed the batch limit of " + maxBatch);
+        }
+        CompletableFuture<float[][]> result = new CompletableFuture<>();
+        if (!running || !queue.offer(new Job(rows, count, result))) {
+            throw new QueueFullException("model '" + model + "' has " + queue.size() + " requests waiting; try again shortly");
+        }
+        return result;
+    }
+
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    private void run() {
+        while (running) {
+            List<Job> batch;
+            try {
+                batch = nextBatch();
+            } catch (InterruptedException e) {
+                break;
+            }
+            execute(batch);
+        }
+        failAll(new IllegalStateException("the server is shutting down"));
+    }
+
+    private List<Job> nextBatch() throws InterruptedException {
+        List<Job> batch = new ArrayList<>();
+        Job first = carried != null ? carried : queue.take();
+        carried = null;
+        batch.add(first);
+        int images = first.count();
+        long deadline = System.nanoTime() + maxWaitNanos;
+        while (images < maxBatch) {
+            long remaining = deadline - System.nanoTime();
+            Job next = remaining > 0 ? queue.poll(remaining, TimeUnit.NANOSECONDS) : queue.poll();
+            if (next == null) {
+                break;
+            }
+            if (images + next.count() > maxBatch) {
+                carried = next;
+                break;
+            }
+            batch.add(next);
+            images += next.count();
+        }
+        return batch;
+    }
+
+    private void execute(List<Job> batch) {
+        int images = batch.stream().mapToInt(Job::count).sum();
+        try {
+            float[] rows = new float[images * predictor.pixels()];
+            int offset = 0;
+            for (Job job : batch) {
+                System.arraycopy(job.rows(), 0, rows, offset, job.rows().length);
+                offset += job.rows().length;
+            }
+            long started = System.nanoTime();
+            float[][] probabilities = predictor.probabilities(rows, images);
+            forwardPasses.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            batchSizes.record(images);
+            int row = 0;
+            for (Job job : batch) {
+                float[][] part = new float[job.count()][];
+                System.arraycopy(probabilities, row, part, 0, job.count());
+                row += job.count();
+                job.result().complete(part);
+            }
+        } catch (RuntimeException | OutOfMemoryError e) {
+            log.error("Forward pass of model '{}' on {} images failed", model, images, e);
+            batch.forEach(job -> job.result().completeExceptionally(e));
+        }
+    }
+
+    private void failAll(Throwable reason) {
+        if (carried != null) {
+            carried.result().completeExceptionally(reason);
+        }
+        Job job;
+        while ((job = queue.poll()) != null) {
+            job.result().completeExceptionally(reason);
+        }
+    }
+
+    /** Lets queued requests finish for up to {@code graceMillis}, then stops the worker. */
+    @Override
+    public void close() {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (!queue.isEmpty() && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        running = false;
+        worker.interrupt();
+    }
+}

@@ -1,0 +1,325 @@
+package dev.fmnist.server.http;
+
+import dev.fmnist.api.Prediction;
+import dev.fmnist.data.image.ImageInputException;
+import dev.fmnist.data.image.ImagePreprocessor;
+import dev.fmnist.eval.predict.Predictor;
+import dev.fmnist.server.ModelRepository;
+import dev.fmnist.server.ServedModel;
+import dev.fmnist.server.ServerConfig;
+import dev.fmnist.server.batch.BatchingExecutor;
+import dev.fmnist.server.batch.QueueFullException;
+import dev.fmnist.server.infer.InferenceInput;
+import dev.fmnist.server.infer.InferenceProtocol;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.FileUpload;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's routes. Handlers on the event loop only route and answer; JSON parsing, image decoding and
+ * the forward pass run on worker threads and the model's batching thread.
+ */
+public final class Routes {
+
+    private static final Logger log = LoggerFactory.getLogger(Routes.class);
+    private static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg", "image/jpg", "image/gif",
+            "image/bmp", "image/x-ms-bmp", "application/octet-stream");
+
+    private final Vertx vertx;
+    private final ServerConfig config;
+    private final ModelRepository models;
+    private final String platformVersion;
+
+    public Routes(Vertx vertx, ServerConfig config, ModelRepository models, String platformVersion) {
+        this.vertx = vertx;
+        this.config = config;
+        this.models = models;
+        this.platformVersion = platformVersion;
+    }
+
+    public Router router(PrometheusMeterRegistry registry, Path uploads) {
+        Router router = Router.router(vertx);
+        router.get("/v2/health/live").handler(ctx -> ctx.json(new JsonObject().put("live", true)));
+        router.get("/v2/health/ready").handler(this::serverReady);
+        router.route("/*").handler(this::authorize);
+        router.route().handler(BodyHandler.create().setBodyLimit(config.maxBodyBytes())
+                .setUploadsDirectory(uploads.toString()).setDeleteUploadedFilesOnEnd(true));
+        router.get("/v2").handler(this::serverMetadata);
+        router.get("/v2/").handler(this::serverMetadata);
+        for (String base : List.of("/v2/models/:name", "/v2/models/:name/versions/:version")) {
+            router.get(base).handler(this::modelMetadata);
+            router.get(base + "/ready").handler(this::modelReady);
+            router.post(base + "/infer").handler(this::infer);
+            router.post(base + "/classify").handler(this::classify);
+        }
+        router.get("/api/models").handler(this::listModels);
+        router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+        router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+        router.route().last().handler(ctx -> ctx.fail(new ApiError(404,
+                "no route " + ctx.request().method() + " " + ctx.request().path())));
+        router.route().failureHandler(this::failure);
+        return router;
+    }
+
+    private void authorize(RoutingContext ctx) {
+        String path = ctx.request().path();
+        boolean open = path.startsWith("/v2/health/") || !(path.startsWith("/v2") || path.startsWith("/api")
+                || path.startsWith("/metrics"));
+        if (config.apiKey().isEmpty() || open) {
+            ctx.next();
+            return;
+        }
+        String header = ctx.request().getHeader("Authorization");
+        String expected = "Bearer " + config.apiKey().get();
+        if (header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
+                expected.getBytes(StandardCharsets.UTF_8))) {
+            ctx.next();
+        } else {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            ctx.fail(new ApiError(401, header == null ? "this server needs an API key: Authorization: Bearer KEY"
+                    : "the API key is not valid"));
+        }
+    }
+
+    private void serverReady(RoutingContext ctx) {
+        JsonObject body = new JsonObject().put("ready", models.allReady());
+        if (!models.allReady()) {
+            List<String> problems = new ArrayList<>();
+            models.all().stream().filter(m -> !m.isReady())
+                    .forEach(m -> problems.add("model '" + m.name() + "': " + m.failure().orElse("not ready")));
+            body.put("error", problems.isEmpty() ? "no model is configured" : String.join("; ", problems));
+        }
+        ctx.response().setStatusCode(models.allReady() ? 200 : 503);
+        ctx.json(body);
+    }
+
+    private void serverMetadata(RoutingContext ctx) {
+        ctx.json(new JsonObject().put("name", "fmnist").put("version", platformVersion)
+                .put("extensions", new JsonArray().add("classification").add("image_classify")));
+    }
+
+    private void listModels(RoutingContext ctx) {
+        JsonArray list = new JsonArray();
+        for (ServedModel model : models.all()) {
+            JsonObject entry = new JsonObject().put("name", model.name()).put("version", model.version())
+                    .put("ready", model.isReady());
+            model.failure().ifPresent(reason -> entry.put("error", reason));
+            list.add(entry);
+        }
+        ctx.json(new JsonObject().put("models", list));
+    }
+
+    /** The named model (and version, when the URL has one): 404 unknown; 503 when it failed to load. */
+    private ServedModel model(RoutingContext ctx, boolean mustBeReady) {
+        String name = ctx.pathParam("name");
+        ServedModel model = models.get(name).orElseThrow(() -> new ApiError(404, "unknown model '" + name
+                + "'; served: " + String.join(", ", models.all().stream().map(ServedModel::name).toList())));
+        String version = ctx.pathParam("version");
+        if (version != null && !version.equals(model.version())) {
+            throw new ApiError(404, "model '" + name + "' has no version '" + version + "'; it has '"
+                    + model.version() + "'");
+        }
+        if (mustBeReady && !model.isReady()) {
+            throw new ApiError(503, "model '" + name + "' is not ready: " + model.failure().orElse("loading"), "30");
+        }
+        return model;
+    }
+
+    private void modelMetadata(RoutingContext ctx) {
+        ServedModel model = model(ctx, true);
+        ctx.json(InferenceProtocol.metadata(model, model.predictor().orElseThrow().manifest()));
+    }
+
+    private void modelReady(RoutingContext ctx) {
+        ServedModel model = model(ctx, false);
+        JsonObject body = new JsonObject().put("name", model.name()).put("ready", model.isReady());
+        model.failure().ifPresent(reason -> body.put("error", reason));
+        ctx.response().setStatusCode(model.isReady() ? 200 : 503);
+        ctx.json(body);
+    }
+
+    private void infer(RoutingContext ctx) {
+        ServedModel model = model(ctx, true);
+        Predictor predictor = model.predictor().orElseThrow();
+        BatchingExecutor executor = model.executor().orElseThrow();
+        Buffer body = ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            throw new ApiError(400, "the request has no body; send an inference request JSON object");
+        }
+        vertx.executeBlocking(() -> InferenceProtocol.parse(body, predictor, executor.maxBatch()), false)
+                .compose(input -> run(executor, input.rows(), input.count())
+                        .map(probabilities -> InferenceProtocol.response(model, input, probabilities,
+                                predictor.manifest().classNames())))
+                .onSuccess(ctx::json)
+                .onFailure(ctx::fail);
+    }
+
+    private void classify(RoutingContext ctx) {
+        ServedModel model = model(ctx, true);
+        Predictor predictor = model.predictor().orElseThrow();
+        BatchingExecutor executor = model.executor().orElseThrow();
+        int top = topParameter(ctx);
+        List<FileUpload> uploads = ctx.fileUploads();
+        String type = contentType(ctx);
+        if (uploads.isEmpty() && !IMAGE_TYPES.contains(type)) {
+            throw new ApiError(415, "send an image (image/png, image/jpeg, image/gif or image/bmp) or "
+                    + "multipart/form-data with image files, not '" + type + "'");
+        }
+        Buffer body = ctx.body().buffer();
+        vertx.executeBlocking(() -> images(uploads, body, predictor), false)
+                .compose(images -> {
+                    if (images.names().size() > executor.maxBatch()) {
+                        throw new ApiError(400, images.names().size() + " images; at most " + executor.maxBatch()
+                                + " per request");
+                    }
+                    return run(executor, images.rows(), images.names().size())
+                            .map(probabilities -> imageResponse(model, images.names(), probabilities, top,
+                                    predictor.manifest().classNames()));
+                })
+                .onSuccess(ctx::json)
+                .onFailure(ctx::fail);
+    }
+
+    private record Images(List<String> names, float[] rows) {}
+
+    private Images images(List<FileUpload> uploads, Buffer body, Predictor predictor) throws java.io.IOException {
+        ImagePreprocessor preprocessor = new ImagePreprocessor(config.maxImagePixels());
+        List<String> names = new ArrayList<>();
+        List<byte[]> files = new ArrayList<>();
+        if (uploads.isEmpty()) {
+            if (body == null || body.length() == 0) {
+                throw new ApiError(400, "the request has no image");
+            }
+            names.add("image");
+            files.add(body.getBytes());
+        } else {
+            for (FileUpload upload : uploads) {
+                names.add(upload.fileName());
+                files.add(Files.readAllBytes(Path.of(upload.uploadedFileName())));
+            }
+        }
+        float[] rows = new float[files.size() * predictor.pixels()];
+        for (int i = 0; i < files.size(); i++) {
+            byte[] raw = preprocessor.toFashionMnist(preprocessor.decode(files.get(i), names.get(i)));
+            System.arraycopy(predictor.inputRow(raw), 0, rows, i * predictor.pixels(), predictor.pixels());
+        }
+        return new Images(names, rows);
+    }
+
+    private static JsonObject imageResponse(ServedModel model, List<String> names, float[][] probabilities, int top,
+            List<String> classNames) {
+        JsonArray predictions = new JsonArray();
+        for (int i = 0; i < names.size(); i++) {
+            Prediction prediction = Predictor.top(probabilities[i], top, classNames);
+            JsonArray classes = new JsonArray();
+            prediction.top().forEach(c -> classes.add(new JsonObject().put("label", c.label())
+                    .put("index", c.classIndex()).put("probability", c.probability())));
+            predictions.add(new JsonObject().put("name", names.get(i)).put("top", classes));
+        }
+        return new JsonObject().put("model_name", model.name()).put("model_version", model.version())
+                .put("predictions", predictions);
+    }
+
+    private Future<float[][]> run(BatchingExecutor executor, float[] rows, int count) {
+        CompletableFuture<float[][]> result = executor.submit(rows, count)
+                .orTimeout(config.timeoutMillis(), TimeUnit.MILLISECONDS);
+        return Future.fromCompletionStage(result, vertx.getOrCreateContext());
+    }
+
+    private static int topParameter(RoutingContext ctx) {
+        String value = ctx.queryParams().get("top");
+        if (value == null) {
+            return 3;
+        }
+        try {
+            int top = Integer.parseInt(value);
+            if (top >= 1 && top <= 10) {
+                return top;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ApiError(400, "'top' must be a whole number from 1 to 10, got '" + value + "'");
+    }
+
+    private static String contentType(RoutingContext ctx) {
+        String header = ctx.request().getHeader("Content-Type");
+        if (header == null) {
+            return "none";
+        }
+        return header.split(";")[0].trim().toLowerCase(Locale.ROOT);
+    }
+
+    private void failure(RoutingContext ctx) {
+        Throwable failure = unwrap(ctx.failure());
+        int status;
+        String message;
+        String retryAfter = null;
+        if (failure instanceof ApiError error) {
+            status = error.status();
+            message = error.getMessage();
+            retryAfter = error.retryAfterSeconds();
+        } else if (failure instanceof QueueFullException) {
+            status = 503;
+            message = failure.getMessage();
+            retryAfter = "1";
+        } else if (failure instanceof TimeoutException) {
+            status = 503;
+            message = "the model did not answer within " + config.timeoutMillis() + " ms; try again shortly";
+            retryAfter = "1";
+        } else if (failure instanceof ImageInputException image) {
+            status = image.reason() == ImageInputException.Reason.TOO_LARGE ? 413
+                    : image.reason() == ImageInputException.Reason.NOT_AN_IMAGE ? 415 : 400;
+            message = image.getMessage();
+        } else if (failure == null && ctx.statusCode() == 413) {
+            status = 413;
+            message = "the request body exceeds the limit of " + config.maxBodyBytes() + " bytes";
+        } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            status = ctx.statusCode();
+            message = ctx.statusCode() == 405 ? "method " + ctx.request().method() + " is not allowed on "
+                    + ctx.request().path() : "the request cannot be served (HTTP " + ctx.statusCode() + ")";
+        } else {
+            status = 500;
+            message = "internal error; the server log has the details";
+            log.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), failure);
+        }
+        if (ctx.response().ended()) {
+            return;
+        }
+        if (retryAfter != null) {
+            ctx.response().putHeader("Retry-After", retryAfter);
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("error", message).encode());
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable current = failure;
+        while (current instanceof java.util.concurrent.CompletionException && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+}

@@ -1,0 +1,267 @@
+package dev.fmnist.server.infer;
+
+import dev.fmnist.eval.predict.Predictor;
+import dev.fmnist.server.ServedModel;
+import dev.fmnist.server.http.ApiError;
+import dev.fmnist.training.run.ModelManifest;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Open Inference Protocol v2 for the classifier: one input, FP32 pixels scaled to [0,1] or UINT8 raw
+ * pixels, of shape [N,784] or [N,1,28,28] (flat or nested data); outputs {@code probabilities} (FP32
+ * [N,10]) and {@code label} (BYTES [N]). The {@code classification} output parameter (Triton's extension)
+ * turns an output into the top-k classes as "value:index:label" strings.
+ */
+public final class InferenceProtocol {
+
+    public static final String INPUT = "input";
+
+    private InferenceProtocol() {}
+
+    /** Model metadata: name, versions, platform and the tensors. */
+    public static JsonObject metadata(ServedModel model, ModelManifest manifest) {
+        int pixels = manifest.imageShape().pixels();
+        JsonArray inputShape = manifest.inputLayout() == dev.fmnist.api.InputLayout.FLAT
+                ? new JsonArray().add(-1).add(pixels)
+                : new JsonArray().add(-1).add(manifest.imageShape().channels()).add(manifest.imageShape().height())
+                        .add(manifest.imageShape().width());
+        return new JsonObject()
+                .put("name", model.name())
+                .put("versions", new JsonArray().add(model.version()))
+                .put("platform", "deeplearning4j_" + manifest.dl4jVersion())
+                .put("inputs", new JsonArray().add(tensor(INPUT, "FP32", inputShape)))
+                .put("outputs", new JsonArray()
+                        .add(tensor(RequestedOutputs.PROBABILITIES, "FP32",
+                                new JsonArray().add(-1).add(manifest.classNames().size())))
+                        .add(tensor(RequestedOutputs.LABEL, "BYTES", new JsonArray().add(-1))));
+    }
+
+    private static JsonObject tensor(String name, String datatype, JsonArray shape) {
+        return new JsonObject().put("name", name).put("datatype", datatype).put("shape", shape);
+    }
+
+    /**
+     * Parses and checks a request body, and prepares its rows for the model.
+     *
+     * @throws ApiError 400 naming what is wrong
+     */
+    public static InferenceInput parse(Buffer body, Predictor predictor, int maxBatch) {
+        JsonObject request;
+        try {
+            request = body.toJsonObject();
+        } catch (DecodeException | ClassCastException e) {
+            throw bad("the body is not a JSON object: " + e.getMessage());
+        }
+        Object idValue = request.getValue("id");
+        if (idValue != null && !(idValue instanceof String)) {
+            throw bad("'id' must be a string");
+        }
+        JsonArray inputs = array(request, "inputs", "the request");
+        if (inputs == null || inputs.size() != 1) {
+            throw bad("the request must have exactly one input ('" + INPUT + "'), got "
+                    + (inputs == null ? "none" : inputs.size()));
+        }
+        if (!(inputs.getValue(0) instanceof JsonObject input)) {
+            throw bad("inputs[0] must be an object");
+        }
+        String name = input.getValue("name") instanceof String s ? s : null;
+        if (name == null) {
+            throw bad("inputs[0] has no 'name'");
+        }
+        String datatype = input.getValue("datatype") instanceof String s ? s : "";
+        if (!datatype.equals("FP32") && !datatype.equals("UINT8")) {
+            throw bad("input '" + name + "' has datatype '" + datatype + "'; this model takes FP32 (pixels in [0,1]) "
+                    + "or UINT8 (pixels 0-255)");
+        }
+        long[] shape = shape(input, name);
+        int pixels = predictor.pixels();
+        int count = checkShape(shape, name, pixels, maxBatch);
+        float[] values = flatten(input.getValue("data"), name, (long) count * pixels);
+        float[] rows = new float[count * pixels];
+        for (int i = 0; i < count; i++) {
+            float[] row;
+            if (datatype.equals("UINT8")) {
+                byte[] raw = new byte[pixels];
+                for (int p = 0; p < pixels; p++) {
+                    float v = values[i * pixels + p];
+                    if (v < 0 || v > 255 || v != Math.rint(v)) {
+                        throw bad("input '" + name + "' holds " + v + " at element " + (i * pixels + p)
+                                + "; UINT8 values are whole numbers 0-255");
+                    }
+                    raw[p] = (byte) v;
+                }
+                row = predictor.inputRow(raw);
+            } else {
+                row = predictor.inputRowFromUnit(values, i * pixels);
+            }
+            System.arraycopy(row, 0, rows, i * pixels, pixels);
+        }
+        return new InferenceInput((String) idValue, rows, count, outputs(request));
+    }
+
+    private static long[] shape(JsonObject input, String name) {
+        JsonArray shape = array(input, "shape", "input '" + name + "'");
+        if (shape == null) {
+            throw bad("input '" + name + "' has no 'shape'");
+        }
+        long[] dims = new long[shape.size()];
+        for (int i = 0; i < dims.length; i++) {
+            if (!(shape.getValue(i) instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+                    || n.longValue() < 0) {
+                throw bad("input '" + name + "' has a shape element that is not a non-negative integer: " + shape);
+            }
+            dims[i] = n.longValue();
+        }
+        return dims;
+    }
+
+    private static int checkShape(long[] shape, String name, int pixels, int maxBatch) {
+        boolean flat = shape.length == 2 && shape[1] == pixels;
+        boolean image = shape.length == 4 && shape[1] == 1 && shape[2] * shape[3] == pixels && shape[2] == 28;
+        if (!flat && !image) {
+            throw bad("input '" + name + "' has shape " + java.util.Arrays.toString(shape) + "; expected [N," + pixels
+                    + "] or [N,1,28,28]");
+        }
+        if (shape[0] < 1) {
+            throw bad("input '" + name + "' holds no image (N = 0)");
+        }
+        if (shape[0] > maxBatch) {
+            throw bad("input '" + name + "' holds " + shape[0] + " images; at most " + maxBatch + " per request");
+        }
+        return (int) shape[0];
+    }
+
+    /** Row-major values of flat or nested data, which must hold exactly {@code expected} finite numbers. */
+    private static float[] flatten(Object data, String name, long expected) {
+        if (!(data instanceof JsonArray array)) {
+            throw bad("input '" + name + "' has no 'data' array");
+        }
+        float[] values = new float[(int) expected];
+        int[] position = {0};
+        collect(array, values, position, name);
+        if (position[0] != expected) {
+            throw bad("input '" + name + "' holds " + position[0] + " values but its shape needs " + expected);
+        }
+        return values;
+    }
+
+    private static void collect(JsonArray array, float[] values, int[] position, String name) {
+        for (Object element : array) {
+            if (element instanceof JsonArray nested) {
+                collect(nested, values, position, name);
+            } else if (element instanceof Number number) {
+                double value = number.doubleValue();
+                if (!Double.isFinite(value)) {
+                    throw bad("input '" + name + "' holds a non-finite value at element " + position[0]);
+                }
+                if (position[0] >= values.length) {
+                    position[0]++;
+                    continue;
+                }
+                values[position[0]++] = (float) value;
+            } else {
+                throw bad("input '" + name + "' holds " + (element == null ? "null" : "'" + element + "'")
+                        + " at element " + position[0] + "; expected numbers");
+            }
+        }
+    }
+
+    private static RequestedOutputs outputs(JsonObject request) {
+        JsonArray outputs = array(request, "outputs", "the request");
+        if (outputs == null) {
+            return new RequestedOutputs(Map.of());
+        }
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        for (Object value : outputs) {
+            if (!(value instanceof JsonObject output) || !(output.getValue("name") instanceof String name)) {
+                throw bad("each requested output must be an object with a 'name'");
+            }
+            if (!name.equals(RequestedOutputs.PROBABILITIES) && !name.equals(RequestedOutputs.LABEL)) {
+                throw bad("unknown output '" + name + "'; this model has 'probabilities' and 'label'");
+            }
+            int classification = 0;
+            JsonObject parameters = output.getValue("parameters") instanceof JsonObject p ? p : new JsonObject();
+            Object k = parameters.getValue("classification");
+            if (k != null) {
+                if (!(k instanceof Number n) || n.intValue() < 1 || n.doubleValue() != n.intValue()) {
+                    throw bad("output '" + name + "': 'classification' must be a whole number >= 1");
+                }
+                classification = n.intValue();
+            }
+            wanted.put(name, classification);
+        }
+        return new RequestedOutputs(wanted);
+    }
+
+    private static JsonArray array(JsonObject object, String key, String where) {
+        Object value = object.getValue(key);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof JsonArray array)) {
+            throw bad("'" + key + "' of " + where + " must be an array");
+        }
+        return array;
+    }
+
+    /** The response object for a request's probabilities. */
+    public static JsonObject response(ServedModel model, InferenceInput input, float[][] probabilities,
+            List<String> classNames) {
+        JsonArray outputs = new JsonArray();
+        Map<String, Integer> wanted = input.outputs().all()
+                ? Map.of(RequestedOutputs.PROBABILITIES, 0, RequestedOutputs.LABEL, 0)
+                : input.outputs().classification();
+        for (String name : List.of(RequestedOutputs.PROBABILITIES, RequestedOutputs.LABEL)) {
+            if (!wanted.containsKey(name)) {
+                continue;
+            }
+            int k = Math.min(wanted.get(name), classNames.size());
+            if (k > 0) {
+                outputs.add(classification(name, probabilities, k, classNames));
+            } else if (name.equals(RequestedOutputs.PROBABILITIES)) {
+                JsonArray data = new JsonArray();
+                for (float[] row : probabilities) {
+                    for (float p : row) {
+                        data.add(p);
+                    }
+                }
+                outputs.add(new JsonObject().put("name", name).put("datatype", "FP32")
+                        .put("shape", new JsonArray().add(probabilities.length).add(classNames.size())).put("data", data));
+            } else {
+                JsonArray data = new JsonArray();
+                for (float[] row : probabilities) {
+                    data.add(Predictor.top(row, 1, classNames).best().label());
+                }
+                outputs.add(new JsonObject().put("name", name).put("datatype", "BYTES")
+                        .put("shape", new JsonArray().add(probabilities.length)).put("data", data));
+            }
+        }
+        JsonObject response = new JsonObject().put("model_name", model.name()).put("model_version", model.version());
+        if (input.id() != null) {
+            response.put("id", input.id());
+        }
+        return response.put("outputs", outputs);
+    }
+
+    /** Triton's classification extension: "value:index:label" for the top k classes of each image. */
+    private static JsonObject classification(String name, float[][] probabilities, int k, List<String> classNames) {
+        JsonArray data = new JsonArray();
+        for (float[] row : probabilities) {
+            for (var c : Predictor.top(row, k, classNames).top()) {
+                data.add(String.format(java.util.Locale.ROOT, "%f:%d:%s", c.probability(), c.classIndex(), c.label()));
+            }
+        }
+        return new JsonObject().put("name", name).put("datatype", "BYTES")
+                .put("shape", new JsonArray().add(probabilities.length).add(k)).put("data", data);
+    }
+
+    private static ApiError bad(String message) {
+        return new ApiError(400, message);
+    }
+}

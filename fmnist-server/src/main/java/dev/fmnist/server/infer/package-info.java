@@ -1,0 +1,2 @@
+/** The Open Inference Protocol's JSON: parsing inference requests, building responses. */
+package dev.fmnist.server.infer;

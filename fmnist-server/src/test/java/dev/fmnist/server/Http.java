@@ -1,0 +1,75 @@
+package dev.fmnist.server;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/** A real HTTP client against a server on loopback. */
+final class Http {
+
+    record Response(int status, String body, java.net.http.HttpHeaders headers) {
+        JsonObject json() {
+            return new JsonObject(body);
+        }
+    }
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1).build();
+    private final String base;
+    private String apiKey;
+
+    Http(int port) {
+        this.base = "http://127.0.0.1:" + port;
+    }
+
+    Http withKey(String key) {
+        this.apiKey = key;
+        return this;
+    }
+
+    Response get(String path) {
+        return send(builder(path).GET().build());
+    }
+
+    Response post(String path, String contentType, byte[] body) {
+        return send(builder(path).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    Response postJson(String path, JsonObject body) {
+        return post(path, "application/json", body.encode().getBytes());
+    }
+
+    CompletableFuture<Response> postJsonAsync(String path, JsonObject body) {
+        HttpRequest request = builder(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build();
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> new Response(r.statusCode(), r.body(), r.headers()));
+    }
+
+    private HttpRequest.Builder builder(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+        if (apiKey != null) {
+            builder.header("Authorization", "Bearer " + apiKey);
+        }
+        return builder;
+    }
+
+    private Response send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body(), response.headers());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.fmnist.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Servers with small limits, a saturated queue and an API key. */
+@Tag("dataset")
+class ServerLimitsTest {
+
+    @Test
+    void bodyAndPixelLimits() throws IOException {
+        ServerConfig config = ServerConfig.defaults().withPort(0).withLimits(64 * 1024, 100_000, 64, 256, 10_000);
+        try (PredictionServer server = PredictionServer.start(config,
+                List.of(new ModelSource("m", TestModels.mlp())), "test")) {
+            Http http = new Http(server.port());
+            Http.Response tooBig = http.post("/v2/models/m/infer", "application/json", new byte[200 * 1024]);
+            assertThat(tooBig.status()).isEqualTo(413);
+            assertThat(tooBig.json().getString("error")).isEqualTo("the request body exceeds the limit of 65536 bytes");
+
+            // A 1000x1000 PNG is a few KB but a million pixels: refused from its header, never decoded.
+            BufferedImage bomb = new BufferedImage(1000, 1000, BufferedImage.TYPE_BYTE_BINARY);
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            ImageIO.write(bomb, "png", png);
+            assertThat(png.size()).isLessThan(64 * 1024);
+            Http.Response pixels = http.post("/v2/models/m/classify", "image/png", png.toByteArray());
+            assertThat(pixels.status()).isEqualTo(413);
+            assertThat(pixels.json().getString("error")).contains("1000x1000 = 1,000,000 pixels; at most 100,000");
+        }
+    }
+
+    @Test
+    void aFullQueueAnswers503WithRetryAfter() {
+        ServerConfig config = ServerConfig.defaults().withPort(0).withLimits(8 << 20, 40_000_000, 1, 1, 10_000)
+                .withBatching(false);
+        try (PredictionServer server = PredictionServer.start(config,
+                List.of(new ModelSource("m", TestModels.mlp())), "test")) {
+            Http http = new Http(server.port());
+            JsonArray pixels = new JsonArray();
+            for (int p = 0; p < 784; p++) {
+                pixels.add(0.5);
+            }
+            List<CompletableFuture<Http.Response>> responses = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                responses.add(http.postJsonAsync("/v2/models/m/infer",
+                        PredictionServerTest.request("FP32", new JsonArray().add(1).add(784), pixels)));
+            }
+            List<Http.Response> done = responses.stream().map(CompletableFuture::join).toList();
+            List<Http.Response> refused = done.stream().filter(r -> r.status() == 503).toList();
+            assertThat(refused).as("a queue of one cannot hold 200 concurrent requests").isNotEmpty();
+            assertThat(refused.get(0).headers().firstValue("Retry-After")).contains("1");
+            assertThat(refused.get(0).json().getString("error")).contains("requests waiting; try again shortly");
+            assertThat(done).allSatisfy(r -> assertThat(r.status()).isIn(200, 503));
+        }
+    }
+
+    @Test
+    void theApiKeyGuardsEverythingButHealthAndThePage() {
+        try (PredictionServer server = PredictionServer.start(ServerConfig.defaults().withPort(0).withApiKey("s3cret"),
+                List.of(new ModelSource("m", TestModels.mlp())), "test")) {
+            Http anonymous = new Http(server.port());
+            assertThat(anonymous.get("/v2/health/live").status()).isEqualTo(200);
+            assertThat(anonymous.get("/v2/health/ready").status()).isEqualTo(200);
+            assertThat(anonymous.get("/").status()).isEqualTo(200);
+            Http.Response denied = anonymous.get("/v2/models/m");
+            assertThat(denied.status()).isEqualTo(401);
+            assertThat(denied.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+            assertThat(anonymous.get("/metrics").status()).isEqualTo(401);
+            assertThat(new Http(server.port()).withKey("wrong").get("/v2").status()).isEqualTo(401);
+            assertThat(new Http(server.port()).withKey("s3cret").get("/v2/models/m").status()).isEqualTo(200);
+        }
+    }
+}

@@ -11,6 +11,14 @@ import org.junit.jupiter.api.Test;
 class DocumentedKeysTest {
 
     @Test
+    void theInstallationsConfFileListsEveryKey() throws IOException {
+        String conf = Files.readString(Path.of("src", "main", "dist", "conf", "fmnist.properties"));
+        for (ConfigKey key : ConfigKeys.ALL) {
+            assertThat(conf).as("conf/fmnist.properties lists " + key.name()).contains("#" + key.name() + " =");
+        }
+    }
+
+    @Test
     void readmeDocumentsEveryKey() throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"));
         for (ConfigKey key : ConfigKeys.ALL) {

@@ -61,13 +61,16 @@ class DataCommandsTest {
 
     @Test
     void doctorReportsBackendDataAndConfiguration() {
-        CliRunner.Result result = CliRunner.run("doctor", "--conf", "seed=5");
+        CliRunner.Result result = CliRunner.run("doctor", "--conf", "seed=5", "--conf", "server.api-key=hunter2");
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out())
                 .contains("org.nd4j.linalg.cpu.nativecpu.CpuBackend")
                 .containsPattern("native binary (generic x86-64|AVX2|AVX-512) build")
                 .contains("Debian package dataset-fashion-mnist")
                 .containsPattern("seed +5  \\[command line\\]")
-                .doesNotContain("FAILED");
+                .containsPattern("cnn +built in")
+                .containsPattern("server.api-key +\\*\\*\\*\\*  \\[command line\\]")
+                .doesNotContain("FAILED")
+                .doesNotContain("hunter2");
     }
 }

@@ -10,7 +10,6 @@ import dev.fmnist.training.run.ModelFile;
 import dev.fmnist.training.run.SavedModel;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -71,14 +69,8 @@ class PredictionServerTest {
                 .put("shape", shape).put("datatype", datatype).put("data", data)));
     }
 
-    static byte[] png(LabelledImages images, int index) throws IOException {
-        BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-        for (int p = 0; p < 784; p++) {
-            image.getRaster().setSample(p % 28, p / 28, 0, images.pixel(index, p));
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", bytes);
-        return bytes.toByteArray();
+    static byte[] png(LabelledImages images, int index) {
+        return dev.fmnist.data.image.DatasetImages.png(images, index);
     }
 
     @Test

@@ -54,7 +54,7 @@ public final class DataBenchCommand implements Callable<Integer> {
             loads[i] = reader.read(location).loadMillis();
         }
         out.printf("read 4 IDX files (decompress, parse, SHA-256): median %.0f ms, min %.0f ms over %d runs%n",
-                median(loads), Arrays.stream(loads).min().orElse(0), repeat);
+                Medians.of(loads), Arrays.stream(loads).min().orElse(0), repeat);
 
         SplitData split = injector.getInstance(FashionMnist.class).split();
         DataConfig config = injector.getInstance(DataConfig.class);
@@ -70,7 +70,7 @@ public final class DataBenchCommand implements Callable<Integer> {
                 rates[i] = split.train().count() / ((System.nanoTime() - started) / 1e9);
             }
             out.printf("batch one epoch (%,d images, batch %d, %s): median %,.0f images/s%n", split.train().count(),
-                    batchSize, layout, median(rates));
+                    batchSize, layout, Medians.of(rates));
         }
         out.flush();
         return 0;
@@ -86,9 +86,4 @@ public final class DataBenchCommand implements Callable<Integer> {
         }
     }
 
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
-    }
 }

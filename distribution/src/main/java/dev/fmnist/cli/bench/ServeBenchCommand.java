@@ -4,15 +4,13 @@ import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
 import dev.fmnist.data.FashionMnist;
+import dev.fmnist.data.image.DatasetImages;
 import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.server.ModelSource;
 import dev.fmnist.server.PredictionServer;
 import dev.fmnist.server.ServerConfig;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,7 +68,7 @@ public final class ServeBenchCommand implements Callable<Integer> {
                 64, 4096, 30_000);
         LabelledImages test = injector.getInstance(FashionMnist.class).dataset().testImages();
         Call infer = new Call("POST", "/v2/models/m/infer", "application/json", inferBody(test));
-        Call image = new Call("POST", "/v2/models/m/classify", "image/png", png(test));
+        Call image = new Call("POST", "/v2/models/m/classify", "image/png", DatasetImages.png(test, 0));
         Call trivial = new Call("GET", "/v2/health/live", null, null);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%-18s %-9s %11s %10s %10s %10s%n", "route", "batching", "concurrency", "req/s", "p50 ms", "p99 ms");
@@ -174,19 +171,5 @@ public final class ServeBenchCommand implements Callable<Integer> {
         }
         return ("{\"inputs\":[{\"name\":\"input\",\"shape\":[1,784],\"datatype\":\"FP32\",\"data\":[" + data + "]}]}")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static byte[] png(LabelledImages test) {
-        BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-        for (int p = 0; p < 784; p++) {
-            image.getRaster().setSample(p % 28, p / 28, 0, test.pixel(0, p));
-        }
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", bytes);
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

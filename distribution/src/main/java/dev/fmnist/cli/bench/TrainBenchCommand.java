@@ -99,14 +99,14 @@ public final class TrainBenchCommand implements Callable<Integer> {
         } finally {
             delete(scratch);
         }
-        double base = median(plain);
+        double base = Medians.of(plain);
         out.printf("%s, %,d images x 1 epoch, batch %s, %d rounds (medians):%n", model, used,
                 ModelBuilder.resolve(plugin, Map.of()).values().getOrDefault("batch-size", "64"), repeat);
         out.printf("  plain DL4J loop (net.fit over in-memory batches)     %,8.0f img/s%n", base);
-        out.printf("  engine, training phase (batching, probe, callbacks)  %,8.0f img/s  %.3fx%n", median(trainPhase),
-                median(trainPhase) / base);
-        out.printf("  engine, whole epoch (+ validation, checkpoints)      %,8.0f img/s  %.3fx%n", median(wholeEpoch),
-                median(wholeEpoch) / base);
+        out.printf("  engine, training phase (batching, probe, callbacks)  %,8.0f img/s  %.3fx%n", Medians.of(trainPhase),
+                Medians.of(trainPhase) / base);
+        out.printf("  engine, whole epoch (+ validation, checkpoints)      %,8.0f img/s  %.3fx%n", Medians.of(wholeEpoch),
+                Medians.of(wholeEpoch) / base);
         out.flush();
         return 0;
     }
@@ -133,12 +133,6 @@ public final class TrainBenchCommand implements Callable<Integer> {
         return images / ((System.nanoTime() - started) / 1e9);
     }
 
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-    }
 
     private static void delete(Path folder) {
         try (Stream<Path> files = Files.walk(folder)) {

@@ -5,12 +5,12 @@ import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
 import dev.fmnist.data.FashionMnist;
-import java.awt.image.BufferedImage;
+import dev.fmnist.data.image.DatasetImages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,13 +45,8 @@ public final class DataExportCommand implements Callable<Integer> {
         if (index < 0 || index >= images.count()) {
             throw new UserError("--index must be from 0 to " + (images.count() - 1) + ", got " + index);
         }
-        int width = images.shape().width();
-        BufferedImage image = new BufferedImage(width, images.shape().height(), BufferedImage.TYPE_BYTE_GRAY);
-        for (int p = 0; p < images.shape().pixels(); p++) {
-            image.getRaster().setSample(p % width, p / width, 0, images.pixel(index, p));
-        }
         try {
-            ImageIO.write(image, "png", out.toFile());
+            Files.write(out, DatasetImages.png(images, index));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
         }

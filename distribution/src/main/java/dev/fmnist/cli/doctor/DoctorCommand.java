@@ -8,6 +8,7 @@ import dev.fmnist.cli.config.PlatformConfig;
 import dev.fmnist.data.DataException;
 import dev.fmnist.data.FashionMnist;
 import dev.fmnist.data.source.LoadedDataset;
+import dev.fmnist.models.plugins.ModelRegistry;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -58,6 +59,11 @@ public final class DoctorCommand implements Callable<Integer> {
         } catch (DataException e) {
             line(out, "PROBLEM", e.getMessage());
         }
+
+        section(out, "Plugins");
+        ModelRegistry registry = injector.getInstance(ModelRegistry.class);
+        registry.plugins().forEach(p -> line(out, p.id(), p.origin()));
+        registry.problems().forEach(p -> line(out, "NOT LOADED", p.toString()));
 
         section(out, "Configuration in force");
         Map<String, String> described = injector.getInstance(PlatformConfig.class).describe();

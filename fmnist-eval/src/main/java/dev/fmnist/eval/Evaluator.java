@@ -15,6 +15,7 @@ import dev.fmnist.eval.metrics.MetricsCalculator;
 import dev.fmnist.eval.metrics.Predictions;
 import dev.fmnist.eval.report.ArchitectureSummary;
 import dev.fmnist.eval.report.HtmlReport;
+import dev.fmnist.training.Release;
 import dev.fmnist.training.RunSummary;
 import dev.fmnist.training.run.Json;
 import dev.fmnist.training.run.ModelManifest;
@@ -131,6 +132,7 @@ public final class Evaluator {
             float[] values = output.dup('c').data().asFloat();
             System.arraycopy(values, 0, probabilities, offset, values.length);
             offset += values.length;
+            Release.all(output, batch.getFeatures(), batch.getLabels());
         }
         int[] labels = IntStream.range(0, images.count()).map(images::label).toArray();
         return new Predictions(labels, probabilities, images.classNames());

@@ -200,6 +200,9 @@ public final class TrainingEngine {
                         + "batch %d; lower the learning rate (%s now)", context.modelId(), loss, epoch, batch,
                         network.getLearningRate(0)));
             }
+            // Free the batch's off-heap buffers now rather than when the garbage collector gets to them:
+            // with a small heap it rarely runs, and a long run would hold gigabytes of spent batches.
+            Release.all(dataSet.getFeatures(), dataSet.getLabels());
             double accuracy = probe.measured() ? (double) probe.correct() / size : Double.NaN;
             lossSum += loss * size;
             if (probe.measured()) {

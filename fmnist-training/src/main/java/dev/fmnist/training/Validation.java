@@ -27,6 +27,7 @@ public record Validation(double loss, double accuracy, int images) {
             correct += Nd4j.argMax(probabilities, 1).eq(Nd4j.argMax(labels, 1)).castTo(DataType.INT)
                     .sumNumber().longValue();
             images += (int) labels.size(0);
+            Release.all(probabilities, clipped, batch.getFeatures(), labels);
         }
         if (images == 0) {
             return new Validation(Double.NaN, Double.NaN, 0);

@@ -4,6 +4,7 @@ import dev.fmnist.api.ClassProbability;
 import dev.fmnist.api.Prediction;
 import dev.fmnist.data.image.ImagePreprocessor;
 import dev.fmnist.eval.Evaluator;
+import dev.fmnist.training.Release;
 import dev.fmnist.training.run.ModelFile;
 import dev.fmnist.training.run.ModelManifest;
 import dev.fmnist.training.run.SavedModel;
@@ -90,13 +91,22 @@ public final class Predictor {
 
     /** Class probabilities [count, classes] of {@code count} model-input rows laid end to end. */
     public float[][] probabilities(float[] rows, int count) {
-        return probabilities(Nd4j.create(rows, manifest.inputLayout().batchShape(count, manifest.imageShape()), 'c'));
+        INDArray features = Nd4j.create(rows, manifest.inputLayout().batchShape(count, manifest.imageShape()), 'c');
+        try {
+            return probabilities(features);
+        } finally {
+            Release.all(features);
+        }
     }
 
     /** Class probabilities [N, classes] for model inputs already prepared by {@link #features}. */
     public float[][] probabilities(INDArray features) {
         INDArray output = network.output(features, false);
-        return output.toFloatMatrix();
+        try {
+            return output.toFloatMatrix();
+        } finally {
+            Release.all(output);
+        }
     }
 
     /** The top {@code k} classes of raw images. */

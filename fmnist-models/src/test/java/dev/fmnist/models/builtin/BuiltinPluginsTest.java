@@ -72,6 +72,17 @@ class BuiltinPluginsTest {
     }
 
     @Test
+    void deepCnnDecaysItsLearningRatePerEpoch() {
+        var network = ModelBuilder.build(registry.get("deep-cnn"), 42, 10, Map.of()).network();
+        var updater = (org.nd4j.linalg.learning.config.Adam) ((org.deeplearning4j.nn.conf.layers.BaseLayer)
+                network.getLayerWiseConfigurations().getConf(0).getLayer()).getIUpdater();
+        assertThat(updater.getLearningRate(0, 0)).isCloseTo(0.002, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(updater.getLearningRate(0, 3)).isCloseTo(0.002 * 0.8 * 0.8 * 0.8, org.assertj.core.data.Offset.offset(1e-12));
+        assertThatThrownBy(() -> ModelBuilder.build(registry.get("deep-cnn"), 42, 10, Map.of("lr-decay", "1.5")))
+                .hasMessageContaining("'lr-decay' = 1.5 must be in (0, 1]");
+    }
+
+    @Test
     void unknownModelListsTheAvailableOnes() {
         assertThatThrownBy(() -> registry.get("resnet"))
                 .isInstanceOf(ModelException.class)

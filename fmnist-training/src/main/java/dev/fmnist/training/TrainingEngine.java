@@ -128,9 +128,10 @@ public final class TrainingEngine {
                 long trainPhase = System.nanoTime() - epochStarted;
                 trainNanos += trainPhase;
                 trainImages += totals.images;
+                // The rate this epoch trained with, read before the epoch counter moves a schedule on.
+                Double rate = network.getLearningRate(0);
                 network.incrementEpochCount();
                 Validation validation = Validation.of(network, validationBatches);
-                Double rate = network.getLearningRate(0);
                 EpochMetrics metrics = new EpochMetrics(epoch, totals.loss(), totals.accuracy(), validation.loss(),
                         validation.accuracy(), rate == null ? Double.NaN : rate,
                         (System.nanoTime() - epochStarted) / 1_000_000, totals.images / (trainPhase / 1e9));

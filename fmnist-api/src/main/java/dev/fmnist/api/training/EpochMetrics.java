@@ -4,7 +4,7 @@ package dev.fmnist.api.training;
  * What one epoch measured. Losses are the mean per-example loss; accuracies are in [0,1].
  *
  * @param epoch              1-based epoch number
- * @param learningRate       the learning rate in force at the end of the epoch
+ * @param learningRate       the learning rate the epoch trained with
  * @param imagesPerSecond    training images per second of the epoch, validation excluded
  */
 public record EpochMetrics(

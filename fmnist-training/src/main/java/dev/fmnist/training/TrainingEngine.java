@@ -338,13 +338,21 @@ public final class TrainingEngine {
             double testAccuracy, long runStarted, long trainNanos, long trainImages, List<Named> callbacks) {
         Monitor monitor = new Monitor(setup.runConfig().monitor(), setup.runConfig().minDelta());
         EpochMetrics best = monitor.best(context.history()).orElse(null);
-        double seconds = (System.nanoTime() - runStarted) / 1e9;
+        // Over the whole history, so a resumed run reports all its epochs, not only this session's.
+        List<EpochMetrics> history = context.history();
+        int sessionEpochs = epochsRun - setup.history().size();
+        double epochSeconds = history.stream().mapToDouble(m -> m.epochMillis() / 1000.0).sum();
+        double sessionEpochSeconds = history.subList(history.size() - Math.max(0, sessionEpochs), history.size())
+                .stream().mapToDouble(m -> m.epochMillis() / 1000.0).sum();
+        double seconds = epochSeconds + Math.max(0, (System.nanoTime() - runStarted) / 1e9 - sessionEpochSeconds);
+        double trainSeconds = history.stream().mapToDouble(m -> setup.runConfig().trainImages() / m.imagesPerSecond()).sum();
+        long allImages = (long) setup.runConfig().trainImages() * history.size();
         RunSummary summary = new RunSummary(setup.runConfig().modelId(), setup.dir().path().toString(),
                 setup.network().numParams(), status, reason == null ? "" : reason, epochsRun,
                 best == null ? 0 : best.epoch(), best == null ? Double.NaN : best.validationAccuracy(),
                 best == null ? Double.NaN : best.validationLoss(), testAccuracy, seconds,
-                trainNanos == 0 ? Double.NaN : trainImages / (trainNanos / 1e9),
-                seconds == 0 ? Double.NaN : trainImages / seconds,
+                history.isEmpty() ? Double.NaN : allImages / trainSeconds,
+                history.isEmpty() ? Double.NaN : allImages / seconds,
                 callbacks.stream().map(Named::name).toList());
         Json.write(setup.dir().summary(), summary);
         return summary;

@@ -33,6 +33,7 @@ public final class BatchingExecutor implements AutoCloseable {
     private final Predictor predictor;
     private final int maxBatch;
     private final long maxWaitNanos;
+    private final boolean batching;
     private final BlockingQueue<Job> queue;
     private final Thread worker;
     private final DistributionSummary batchSizes;
@@ -46,6 +47,7 @@ public final class BatchingExecutor implements AutoCloseable {
         this.predictor = predictor;
         this.maxBatch = maxBatch;
         this.maxWaitNanos = batching ? TimeUnit.MILLISECONDS.toNanos(maxWaitMillis) : 0;
+        this.batching = batching;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.batchSizes = DistributionSummary.builder("fmnist.batch.size").tag("model", model)
                 .description("images per forward pass").publishPercentileHistogram().register(registry);
@@ -101,6 +103,9 @@ public final class BatchingExecutor implements AutoCloseable {
         carried = null;
         batch.add(first);
         int images = first.count();
+        if (!batching) {
+            return batch;
+        }
         long deadline = System.nanoTime() + maxWaitNanos;
         while (images < maxBatch) {
             long remaining = deadline - System.nanoTime();

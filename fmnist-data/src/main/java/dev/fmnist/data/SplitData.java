@@ -17,7 +17,10 @@ public record SplitData(LabelledImages train, LabelledImages validation, Labelle
         requireNonNull(test, "test is null");
     }
 
-    /** The first {@code limit} images of each set at most, keeping class balance roughly by taking a prefix of a shuffled split. */
+    /**
+     * At most the first {@code trainLimit} training and {@code validationLimit} validation images, in dataset
+     * order. Fashion-MNIST's files are already shuffled, so a prefix keeps the classes roughly balanced.
+     */
     public SplitData limit(int trainLimit, int validationLimit) {
         return new SplitData(prefix(train, trainLimit), prefix(validation, validationLimit), test, seed,
                 validationFraction);

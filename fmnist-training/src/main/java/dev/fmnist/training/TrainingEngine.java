@@ -113,8 +113,6 @@ public final class TrainingEngine {
                 run.modelId(), network.numParams(), run.trainImages(), run.validationImages(), run.batchSize(),
                 startEpoch, run.epochs(), dir.path());
         long runStarted = System.nanoTime();
-        long trainNanos = 0;
-        long trainImages = 0;
         int epochsRun = setup.history().size();
         String status = "completed";
         String reason = "";
@@ -126,8 +124,6 @@ public final class TrainingEngine {
                 long epochStarted = System.nanoTime();
                 EpochTotals totals = trainEpoch(network, trainBatches, probe, epoch, callbacks, context);
                 long trainPhase = System.nanoTime() - epochStarted;
-                trainNanos += trainPhase;
-                trainImages += totals.images;
                 // The rate this epoch trained with, read before the epoch counter moves a schedule on.
                 Double rate = network.getLearningRate(0);
                 network.incrementEpochCount();
@@ -160,13 +156,11 @@ public final class TrainingEngine {
                 log.error("{}", e.getMessage());
             }
             if (status.equals("failed")) {
-                writeSummary(setup, context, status, reason, epochsRun, Double.NaN, runStarted, trainNanos, trainImages,
-                        callbacks);
+                writeSummary(setup, context, status, reason, epochsRun, Double.NaN, runStarted, callbacks);
             }
         }
         double testAccuracy = testAccuracy(setup);
-        return writeSummary(setup, context, status, reason, epochsRun, testAccuracy, runStarted, trainNanos,
-                trainImages, callbacks);
+        return writeSummary(setup, context, status, reason, epochsRun, testAccuracy, runStarted, callbacks);
     }
 
     /** Sums over an epoch's batches; accuracy counts only batches the probe could measure. */
@@ -335,7 +329,7 @@ public final class TrainingEngine {
     }
 
     private RunSummary writeSummary(Setup setup, RunContext context, String status, String reason, int epochsRun,
-            double testAccuracy, long runStarted, long trainNanos, long trainImages, List<Named> callbacks) {
+            double testAccuracy, long runStarted, List<Named> callbacks) {
         Monitor monitor = new Monitor(setup.runConfig().monitor(), setup.runConfig().minDelta());
         EpochMetrics best = monitor.best(context.history()).orElse(null);
         // Over the whole history, so a resumed run reports all its epochs, not only this session's.

@@ -81,7 +81,7 @@ public final class InferenceProtocol {
         }
         long[] shape = shape(input, name);
         int pixels = predictor.pixels();
-        int count = checkShape(shape, name, pixels, maxBatch);
+        int count = checkShape(shape, name, predictor.manifest().imageShape(), maxBatch);
         float[] values = flatten(input.getValue("data"), name, (long) count * pixels);
         float[] rows = new float[count * pixels];
         for (int i = 0; i < count; i++) {
@@ -121,12 +121,13 @@ public final class InferenceProtocol {
         return dims;
     }
 
-    private static int checkShape(long[] shape, String name, int pixels, int maxBatch) {
-        boolean flat = shape.length == 2 && shape[1] == pixels;
-        boolean image = shape.length == 4 && shape[1] == 1 && shape[2] * shape[3] == pixels && shape[2] == 28;
-        if (!flat && !image) {
-            throw bad("input '" + name + "' has shape " + java.util.Arrays.toString(shape) + "; expected [N," + pixels
-                    + "] or [N,1,28,28]");
+    private static int checkShape(long[] shape, String name, dev.fmnist.api.ImageShape image, int maxBatch) {
+        boolean flat = shape.length == 2 && shape[1] == image.pixels();
+        boolean picture = shape.length == 4 && shape[1] == image.channels() && shape[2] == image.height()
+                && shape[3] == image.width();
+        if (!flat && !picture) {
+            throw bad("input '" + name + "' has shape " + java.util.Arrays.toString(shape) + "; expected [N,"
+                    + image.pixels() + "] or [N," + image.channels() + "," + image.height() + "," + image.width() + "]");
         }
         if (shape[0] < 1) {
             throw bad("input '" + name + "' holds no image (N = 0)");

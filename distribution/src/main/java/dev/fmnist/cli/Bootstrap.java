@@ -8,6 +8,7 @@ import dev.fmnist.cli.config.PlatformConfig;
 import dev.fmnist.cli.config.Settings;
 import dev.fmnist.data.DataModule;
 import dev.fmnist.models.ModelsModule;
+import dev.fmnist.runtime.nativecpu.LayerHelpers;
 import dev.fmnist.server.ServerConfig;
 import dev.fmnist.training.TrainingModule;
 import java.util.Optional;
@@ -27,6 +28,8 @@ public final class Bootstrap {
 
     public static Injector injector(ConfigSources sources) {
         Settings settings = Settings.read(PlatformConfig.load(sources));
+        // A process-wide switch that DL4J reads whenever a layer is created: set it before any network exists.
+        LayerHelpers.enable(settings.nativeHelpers());
         return Guice.createInjector(
                 new AbstractModule() {
                     @Override

@@ -70,7 +70,19 @@ class DataCommandsTest {
                 .containsPattern("seed +5  \\[command line\\]")
                 .containsPattern("cnn +built in")
                 .containsPattern("server.api-key +\\*\\*\\*\\*  \\[command line\\]")
+                .containsPattern("libnd4j +\\S*linux-x86_64-onednn\\S*libnd4jcpu.so")
+                .contains("oneDNN        built into this binary")
+                .contains("layer helpers on: MKLDNNConvHelper, MKLDNNBatchNormHelper, MKLDNNSubsamplingHelper")
                 .doesNotContain("FAILED")
                 .doesNotContain("hunter2");
+    }
+
+    @Test
+    void doctorSaysWhenLayerHelpersAreTurnedOff() {
+        CliRunner.Result result = CliRunner.run("doctor", "--conf", "native-helpers=false");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out())
+                .contains("layer helpers off (native-helpers=false): DL4J's built-in Java path")
+                .containsPattern("native-helpers +false  \\[command line\\]");
     }
 }

@@ -38,7 +38,7 @@ class TrainCommandTest {
     void unknownModelAndUnknownHyperparameterAreOneSentence() {
         CliRunner.Result unknown = CliRunner.run("train", "--model", "resnet", "--out", dir.resolve("x").toString());
         assertThat(unknown.exitCode()).isEqualTo(ErrorReporter.FAILURE);
-        assertThat(unknown.err().strip()).isEqualTo("fmnist: unknown model 'resnet'; available: mlp, cnn, deep-cnn");
+        assertThat(unknown.err().strip()).isEqualTo("fmnist: unknown model 'resnet'; available: mlp, cnn, deep-cnn, vgg");
 
         CliRunner.Result badKey = CliRunner.run("train", "--model", "mlp", "--set", "momentum=0.9", "--out",
                 dir.resolve("y").toString());

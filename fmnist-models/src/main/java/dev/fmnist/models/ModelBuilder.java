@@ -4,6 +4,7 @@ import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.api.ImageShape;
 import dev.fmnist.api.ModelSpec;
 import dev.fmnist.models.plugins.RegisteredPlugin;
+import dev.fmnist.runtime.nativecpu.HelperFallback;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -54,6 +55,7 @@ public final class ModelBuilder {
         try {
             MultiLayerNetwork network = new MultiLayerNetwork(configuration);
             network.init();
+            HelperFallback.apply(network);
             return new BuiltModel(plugin, hyperparameters, network);
         } catch (RuntimeException e) {
             throw new ModelException(plugin.describe() + " described a network DL4J cannot initialize: "

@@ -46,7 +46,8 @@ class TrainingEngineTest {
         EpochMetrics second = recorder.epochs.get(1);
         assertThat(second.epoch()).isEqualTo(2);
         assertThat(second.validationAccuracy()).isBetween(0.3, 1.0);
-        assertThat(second.learningRate()).isEqualTo(0.001);
+        assertThat(second.learningRate()).as("the mlp's rate decays by 0.9 per epoch").isCloseTo(0.0009,
+                org.assertj.core.data.Offset.offset(1e-12));
         // The epoch's train loss is the image-weighted mean of its batch losses.
         double mean = recorder.batches.subList(10, 20).stream().mapToDouble(BatchMetrics::loss).average().orElseThrow();
         assertThat(second.trainLoss()).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-9));

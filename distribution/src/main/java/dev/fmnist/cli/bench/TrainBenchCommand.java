@@ -2,6 +2,7 @@ package dev.fmnist.cli.bench;
 
 import com.google.inject.Injector;
 import dev.fmnist.api.FashionClass;
+import dev.fmnist.api.training.EpochMetrics;
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
@@ -14,16 +15,18 @@ import dev.fmnist.models.BuiltModel;
 import dev.fmnist.models.ModelBuilder;
 import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.models.plugins.RegisteredPlugin;
+import dev.fmnist.runtime.nativecpu.LayerHelpers;
 import dev.fmnist.training.RunSummary;
 import dev.fmnist.training.TrainingEngine;
 import dev.fmnist.training.TrainingRequest;
+import dev.fmnist.training.run.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,12 +42,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The training engine against a plain DL4J loop ({@code net.fit} over batches already in memory, no
- * listeners, no validation), same model, seed and images, alternated in one process so that both see the
- * same machine: the ratio is what to quote.
+ * Training images/s of each model in three set-ups, alternated in one process so that all see the same
+ * machine: a plain DL4J loop ({@code net.fit} over batches already in memory, no listeners, no validation)
+ * as DL4J runs it by default, with its layer helpers off; the engine with the helpers off; and the engine
+ * with the oneDNN helpers on, as the platform trains. The ratios are what to quote.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Training images/s of the engine (callbacks, validation, checkpoints, progress) against a plain DL4J loop.")
+        description = "Training images/s: a plain DL4J loop, the engine with layer helpers off, and with them on.")
 public final class TrainBenchCommand implements Callable<Integer> {
 
     @Mixin
@@ -53,18 +57,23 @@ public final class TrainBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "cnn", description = "Model plugin (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Option(names = "--model", split = ",", defaultValue = "mlp,cnn,deep-cnn,vgg",
+            description = "Model plugins, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<String> models;
 
-    @Option(names = "--images", defaultValue = "20000", description = "Training images per epoch (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--images", defaultValue = "6000", description = "Training images per epoch (default: ${DEFAULT-VALUE}).")
     int images;
 
-    @Option(names = "--repeat", defaultValue = "2", description = "Alternating rounds of both; medians are reported (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--repeat", defaultValue = "2", description = "Alternating rounds; medians are reported (default: ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(names = "--progress", negatable = true, defaultValue = "false", fallbackValue = "true",
             description = "Draw the engine's progress bar on stderr, so its cost is counted (default: ${DEFAULT-VALUE}).")
     boolean progress;
+
+    /** Images/s of one model: plain loop with helpers off, engine off and on (training phase, whole epoch). */
+    private record Figures(String model, int images, String batchSize, double plain, double engineOff,
+            double engineOffEpoch, double engineOn, double engineOnEpoch) {}
 
     @Override
     public Integer call() throws IOException {
@@ -72,43 +81,79 @@ public final class TrainBenchCommand implements Callable<Integer> {
             throw new UserError("--images must be at least 100 and --repeat at least 1");
         }
         Injector injector = Bootstrap.injector(options);
-        RegisteredPlugin plugin = injector.getInstance(ModelRegistry.class).get(model);
-        DataConfig dataConfig = injector.getInstance(DataConfig.class);
+        ModelRegistry registry = injector.getInstance(ModelRegistry.class);
+        models.forEach(registry::get);  // an unknown model fails before any measuring
+        long seed = injector.getInstance(DataConfig.class).seed();
         TrainingEngine engine = injector.getInstance(TrainingEngine.class);
         SplitData split = injector.getInstance(FashionMnist.class).split().limit(images, images);
-        int used = split.train().count();
         PrintWriter out = spec.commandLine().getOut();
 
-        double[] plain = new double[repeat];
-        double[] trainPhase = new double[repeat];
-        double[] wholeEpoch = new double[repeat];
+        boolean configured = LayerHelpers.enabled();
         Path scratch = Files.createTempDirectory("fmnist-bench");
+        List<Figures> all = new ArrayList<>();
         try {
-            plainLoop(plugin, dataConfig.seed(), split, Math.min(used, 2_000));  // warm-up: JIT and native libraries
-            for (int round = 0; round < repeat; round++) {
-                plain[round] = plainLoop(plugin, dataConfig.seed(), split, used);
-                TrainingRequest request = new TrainingRequest(model, Map.of(), OptionalInt.of(1), OptionalInt.of(0),
-                        OptionalInt.of(used), Optional.of(scratch.resolve("run-" + round)), Optional.empty(), progress);
-                RunSummary summary = engine.train(request);
-                trainPhase[round] = summary.trainingImagesPerSecond();
-                // Whole epoch: training, validation and both checkpoints; not the final test evaluation.
-                var history = dev.fmnist.training.run.Json.read(scratch.resolve("run-" + round + "/history.json"),
-                        dev.fmnist.api.training.EpochMetrics[].class);
-                wholeEpoch[round] = used / (history[0].epochMillis() / 1000.0);
+            for (String model : models) {
+                Figures figures = measure(registry.get(model), seed, engine, split, scratch.resolve(model));
+                all.add(figures);
+                print(out, figures);
             }
         } finally {
+            LayerHelpers.enable(configured);
             delete(scratch);
         }
-        double base = Medians.of(plain);
-        out.printf("%s, %,d images x 1 epoch, batch %s, %d rounds (medians):%n", model, used,
-                ModelBuilder.resolve(plugin, Map.of()).values().getOrDefault("batch-size", "64"), repeat);
-        out.printf("  plain DL4J loop (net.fit over in-memory batches)     %,8.0f img/s%n", base);
-        out.printf("  engine, training phase (batching, probe, callbacks)  %,8.0f img/s  %.3fx%n", Medians.of(trainPhase),
-                Medians.of(trainPhase) / base);
-        out.printf("  engine, whole epoch (+ validation, checkpoints)      %,8.0f img/s  %.3fx%n", Medians.of(wholeEpoch),
-                Medians.of(wholeEpoch) / base);
+        out.println();
+        out.println("| model | plain DL4J loop | engine, helpers off | engine, helpers on | on/off | engine/plain (off) |");
+        out.println("|---|---|---|---|---|---|");
+        for (Figures f : all) {
+            out.printf("| %s | %,.0f img/s | %,.0f img/s | %,.0f img/s | %.2fx | %.2f |%n", f.model(), f.plain(),
+                    f.engineOff(), f.engineOn(), f.engineOn() / f.engineOff(), f.engineOff() / f.plain());
+        }
         out.flush();
         return 0;
+    }
+
+    private Figures measure(RegisteredPlugin plugin, long seed, TrainingEngine engine, SplitData split, Path runs) {
+        int used = split.train().count();
+        LayerHelpers.enable(false);
+        plainLoop(plugin, seed, split, Math.min(used, 1_000));  // warm-up: JIT and native libraries, both paths
+        LayerHelpers.enable(true);
+        plainLoop(plugin, seed, split, Math.min(used, 1_000));
+        double[] plain = new double[repeat];
+        double[][] off = new double[2][repeat];
+        double[][] on = new double[2][repeat];
+        for (int round = 0; round < repeat; round++) {
+            LayerHelpers.enable(false);
+            plain[round] = plainLoop(plugin, seed, split, used);
+            engineEpoch(engine, plugin.id(), used, runs.resolve("off-" + round), off, round);
+            LayerHelpers.enable(true);
+            engineEpoch(engine, plugin.id(), used, runs.resolve("on-" + round), on, round);
+        }
+        String batchSize = ModelBuilder.resolve(plugin, Map.of()).values().getOrDefault("batch-size", "64");
+        return new Figures(plugin.id(), used, batchSize, Medians.of(plain), Medians.of(off[0]), Medians.of(off[1]),
+                Medians.of(on[0]), Medians.of(on[1]));
+    }
+
+    /** One epoch of the engine: [0] the training phase, [1] the whole epoch with validation and both checkpoints. */
+    private void engineEpoch(TrainingEngine engine, String model, int used, Path run, double[][] into, int round) {
+        TrainingRequest request = new TrainingRequest(model, Map.of(), OptionalInt.of(1), OptionalInt.of(0),
+                OptionalInt.of(used), Optional.of(run), Optional.empty(), progress);
+        RunSummary summary = engine.train(request);
+        into[0][round] = summary.trainingImagesPerSecond();
+        EpochMetrics[] history = Json.read(run.resolve("history.json"), EpochMetrics[].class);
+        into[1][round] = used / (history[0].epochMillis() / 1000.0);
+    }
+
+    private void print(PrintWriter out, Figures f) {
+        out.printf("%s, %,d images x 1 epoch, batch %s, %d rounds (medians):%n", f.model(), f.images(), f.batchSize(), repeat);
+        out.printf("  plain DL4J loop, helpers off (DL4J's default)     %,8.0f img/s%n", f.plain());
+        out.printf("  engine, helpers off: training phase              %,8.0f img/s  %.2fx the plain loop%n", f.engineOff(),
+                f.engineOff() / f.plain());
+        out.printf("  engine, helpers off: whole epoch (+ validation)  %,8.0f img/s%n", f.engineOffEpoch());
+        out.printf("  engine, helpers on:  training phase              %,8.0f img/s  %.2fx helpers off%n", f.engineOn(),
+                f.engineOn() / f.engineOff());
+        out.printf("  engine, helpers on:  whole epoch (+ validation)  %,8.0f img/s  %.2fx helpers off%n", f.engineOnEpoch(),
+                f.engineOnEpoch() / f.engineOffEpoch());
+        out.flush();
     }
 
     /** One epoch of {@code net.fit} over batches built beforehand, in the engine's batch order. */
@@ -133,10 +178,9 @@ public final class TrainBenchCommand implements Callable<Integer> {
         return images / ((System.nanoTime() - started) / 1e9);
     }
 
-
     private static void delete(Path folder) {
         try (Stream<Path> files = Files.walk(folder)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);
             }
         } catch (IOException e) {

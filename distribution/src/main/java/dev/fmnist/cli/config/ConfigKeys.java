@@ -42,6 +42,10 @@ public final class ConfigKeys {
     public static final ConfigKey TRAIN_RESTORE_BEST = new ConfigKey("train.restore-best", "true",
             "Put the best epoch's weights back at the end of a run", false);
 
+    public static final ConfigKey NATIVE_HELPERS = new ConfigKey("native-helpers", "true",
+            "Run DL4J's oneDNN layer helpers (convolution, pooling, batch normalization) in training, evaluation and "
+                    + "serving; false for DL4J's built-in Java path", false);
+
     public static final ConfigKey SERVER_HOST = new ConfigKey("server.host", "127.0.0.1",
             "Address the server binds; 0.0.0.0 exposes it to the network", false);
     public static final ConfigKey SERVER_PORT = new ConfigKey("server.port", "8080", "Port of the server", false);
@@ -64,7 +68,7 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey> ALL = List.of(SEED, DATA_DIR, DATA_SYSTEM_DIR, DATA_CACHE_DIR, DATA_DOWNLOAD,
             DATA_BASE_URL, DATA_VALIDATION_FRACTION, DATA_NORMALIZATION, PLUGINS_DIR, RUNS_DIR, TRAIN_EPOCHS,
-            TRAIN_PATIENCE, TRAIN_MONITOR, TRAIN_MIN_DELTA, TRAIN_RESTORE_BEST, SERVER_HOST, SERVER_PORT,
+            TRAIN_PATIENCE, TRAIN_MONITOR, TRAIN_MIN_DELTA, TRAIN_RESTORE_BEST, NATIVE_HELPERS, SERVER_HOST, SERVER_PORT,
             SERVER_MAX_BODY_BYTES, SERVER_MAX_IMAGE_PIXELS, SERVER_MAX_BATCH_SIZE, SERVER_BATCH_WAIT_MS, SERVER_BATCHING,
             SERVER_QUEUE_CAPACITY, SERVER_TIMEOUT_MS, SERVER_API_KEY);
 

@@ -7,6 +7,7 @@ import static dev.fmnist.cli.config.ConfigKeys.DATA_DOWNLOAD;
 import static dev.fmnist.cli.config.ConfigKeys.DATA_NORMALIZATION;
 import static dev.fmnist.cli.config.ConfigKeys.DATA_SYSTEM_DIR;
 import static dev.fmnist.cli.config.ConfigKeys.DATA_VALIDATION_FRACTION;
+import static dev.fmnist.cli.config.ConfigKeys.NATIVE_HELPERS;
 import static dev.fmnist.cli.config.ConfigKeys.PLUGINS_DIR;
 import static dev.fmnist.cli.config.ConfigKeys.RUNS_DIR;
 import static dev.fmnist.cli.config.ConfigKeys.SEED;
@@ -39,7 +40,7 @@ import java.util.Optional;
  * receives its own small config record and never sees the configuration library.
  */
 public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, TrainingConfig training,
-        ServerConfig server) {
+        ServerConfig server, boolean nativeHelpers) {
 
     /** @throws ConfigException listing every bad value at once */
     public static Settings read(PlatformConfig config) {
@@ -59,6 +60,7 @@ public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, 
         String monitor = reader.oneOf(TRAIN_MONITOR, "val_loss", "val_accuracy");
         double minDelta = reader.doubleAtLeast(TRAIN_MIN_DELTA, 0);
         boolean restoreBest = reader.bool(TRAIN_RESTORE_BEST);
+        boolean nativeHelpers = reader.bool(NATIVE_HELPERS);
         ServerConfig server = new ServerConfig(reader.string(SERVER_HOST), reader.intBetween(SERVER_PORT, 0, 65535),
                 reader.intAtLeast(SERVER_MAX_BODY_BYTES, 1024), reader.longAtLeast(SERVER_MAX_IMAGE_PIXELS, 784),
                 reader.intAtLeast(SERVER_MAX_BATCH_SIZE, 1), reader.intAtLeast(SERVER_BATCH_WAIT_MS, 0),
@@ -68,6 +70,6 @@ public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, 
         DataConfig data = new DataConfig(dataDir, config.source(DATA_DIR), systemDir, cacheDir, baseUrl, download,
                 validationFraction, normalization, seed);
         TrainingConfig training = new TrainingConfig(runsDir, epochs, patience, monitor, minDelta, restoreBest);
-        return new Settings(config, data, pluginsDir, training, server);
+        return new Settings(config, data, pluginsDir, training, server, nativeHelpers);
     }
 }

@@ -1,8 +1,10 @@
 package dev.fmnist.cli.doctor;
 
+import dev.fmnist.runtime.nativecpu.LayerHelpers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOps;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -24,6 +26,14 @@ final class Nd4jInfo {
             lines.add("native binary " + level(ops.binaryLevel()) + " build; this CPU could use "
                     + level(ops.optimalLevel()) + (ops.isMinimalRequirementsMet() ? "" : "; MINIMAL REQUIREMENTS NOT MET"));
             lines.add("data type     " + Nd4j.dataType());
+            LayerHelpers.Status helpers = LayerHelpers.status();
+            lines.add("libnd4j       " + helpers.nativeBinary());
+            lines.add("oneDNN        " + (helpers.oneDnn() ? "built into this binary"
+                    : "not in this binary (the -onednn classifier has it: build with -Djavacpp.platform.extension=-onednn)"));
+            lines.add("layer helpers " + (!helpers.enabled() ? "off (native-helpers=false): DL4J's built-in Java path"
+                    : helpers.activeHelpers().isEmpty() ? "allowed, but no layer gets one (no oneDNN in the binary)"
+                    : "on: " + helpers.activeHelpers().stream().map(h -> h.substring(h.indexOf(": ") + 2))
+                            .collect(Collectors.joining(", "))));
         } catch (Throwable e) {
             // A missing or incompatible native library is exactly what doctor is for: report, don't crash.
             lines.add("backend       FAILED to load: " + e);

@@ -37,8 +37,8 @@ public final class CnnPlugin implements ModelPlugin {
 
     @Override
     public Map<String, String> defaultHyperparameters() {
-        return Map.of("learning-rate", "0.001", "optimizer", "adam", "batch-size", "64", "dropout", "0.3",
-                "l2", "0", "filters", "32", "width", "128");
+        return Map.of("learning-rate", "0.001", "lr-decay", "0.85", "optimizer", "adam", "batch-size", "64",
+                "dropout", "0.3", "l2", "0", "filters", "32", "width", "128");
     }
 
     @Override

@@ -12,7 +12,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -49,19 +48,10 @@ public final class DeepCnnPlugin implements ModelPlugin {
                 "dropout", "0.25", "dense-dropout", "0.5", "l2", "0.0001", "filters", "32", "width", "256");
     }
 
-    private static DropoutLayer dropout(IDropout keep) {
-        DropoutLayer.Builder builder = new DropoutLayer.Builder();
-        if (keep != null) {
-            builder.dropOut(keep);
-        }
-        return builder.build();
-    }
-
     @Override
     public MultiLayerConfiguration build(ModelSpec spec) {
         Hyperparameters h = spec.hyperparameters();
         int filters = Optimizers.width(h, "filters");
-        IDropout keep = Optimizers.dropout(h, "dropout");
         IDropout denseKeep = Optimizers.dropout(h, "dense-dropout");
         return new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
@@ -77,9 +67,7 @@ public final class DeepCnnPlugin implements ModelPlugin {
                 .layer(new BatchNormalization.Builder().build())
                 .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
                         .build())
-                // A layer's own dropOut() after a pooling layer loses its mask in DL4J 1.0.0-M2.1's backprop
-                // ("Dropout mask array is absent"); a separate DropoutLayer does not.
-                .layer(dropout(keep))
+                .layer(Optimizers.dropoutLayer(h, "dropout"))
                 .layer(new DenseLayer.Builder().nOut(Optimizers.width(h, "width")).activation(Activation.RELU).build())
                 .layer(new BatchNormalization.Builder().build())
                 .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(spec.numClasses())

@@ -35,8 +35,8 @@ public final class MlpPlugin implements ModelPlugin {
 
     @Override
     public Map<String, String> defaultHyperparameters() {
-        return Map.of("learning-rate", "0.001", "optimizer", "adam", "batch-size", "64", "dropout", "0",
-                "l2", "0", "width", "128");
+        return Map.of("learning-rate", "0.001", "lr-decay", "0.9", "optimizer", "adam", "batch-size", "64",
+                "dropout", "0", "l2", "0", "width", "128");
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
@@ -64,6 +65,19 @@ final class Optimizers {
             throw new IllegalArgumentException("hyperparameter '" + key + "' = " + drop + " must be in [0, 1)");
         }
         return drop == 0 ? null : new Dropout(1 - drop);
+    }
+
+    /**
+     * A separate dropout layer: a layer's own {@code dropOut()} after a pooling layer loses its mask in DL4J
+     * 1.0.0-M2.1's backprop ("Dropout mask array is absent"); a {@link DropoutLayer} does not.
+     */
+    static DropoutLayer dropoutLayer(Hyperparameters hyperparameters, String key) {
+        IDropout keep = dropout(hyperparameters, key);
+        DropoutLayer.Builder builder = new DropoutLayer.Builder();
+        if (keep != null) {
+            builder.dropOut(keep);
+        }
+        return builder.build();
     }
 
     static int width(Hyperparameters hyperparameters, String key) {

@@ -1,2 +1,2 @@
-/** The seed's three architectures: {@code mlp}, {@code cnn} and {@code deep-cnn}. */
+/** The built-in architectures: the seed's {@code mlp}, {@code cnn} and {@code deep-cnn}, and the VGG-style {@code vgg}. */
 package dev.fmnist.models.builtin;

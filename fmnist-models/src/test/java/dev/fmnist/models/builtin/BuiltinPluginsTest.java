@@ -22,8 +22,8 @@ class BuiltinPluginsTest {
     }
 
     @Test
-    void theThreeSeedModelsAreFoundThroughServiceLoader() {
-        assertThat(registry.plugins()).extracting(RegisteredPlugin::id).containsExactly("mlp", "cnn", "deep-cnn");
+    void theBuiltInModelsAreFoundThroughServiceLoader() {
+        assertThat(registry.plugins()).extracting(RegisteredPlugin::id).containsExactly("mlp", "cnn", "deep-cnn", "vgg");
         assertThat(registry.plugins()).allSatisfy(p -> assertThat(p.origin()).isEqualTo("built in"));
         assertThat(registry.problems()).isEmpty();
     }
@@ -36,6 +36,8 @@ class BuiltinPluginsTest {
         assertThat(parameters("cnn")).isEqualTo(693_962);
         // deep-cnn: conv 320 + BN 4*32 + conv 18,496 + BN 4*64 + dense 1600*256+256 + BN 4*256 + output 2,570.
         assertThat(parameters("deep-cnn")).isEqualTo(320 + 128 + 18_496 + 256 + 409_856 + 1_024 + 2_570);
+        // vgg: convs 320, 9,248, 18,496, 36,928 + their BNs 4*(32+32+64+64); dense 7*7*64*256+256 + BN 4*256; output 2,570.
+        assertThat(parameters("vgg")).isEqualTo(320 + 9_248 + 18_496 + 36_928 + 768 + 803_072 + 1_024 + 2_570);
     }
 
     @Test
@@ -43,6 +45,7 @@ class BuiltinPluginsTest {
         assertThat(registry.get("mlp").plugin().inputLayout()).isEqualTo(InputLayout.FLAT);
         assertThat(registry.get("cnn").plugin().inputLayout()).isEqualTo(InputLayout.IMAGE);
         assertThat(registry.get("deep-cnn").plugin().inputLayout()).isEqualTo(InputLayout.IMAGE);
+        assertThat(registry.get("vgg").plugin().inputLayout()).isEqualTo(InputLayout.IMAGE);
     }
 
     @Test
@@ -57,7 +60,7 @@ class BuiltinPluginsTest {
         assertThatThrownBy(() -> ModelBuilder.build(registry.get("cnn"), 42, 10, Map.of("momentum", "0.9")))
                 .isInstanceOf(ModelException.class)
                 .hasMessage("model 'cnn' (built in) has no hyperparameter 'momentum'; it accepts: batch-size, "
-                        + "dropout, filters, l2, learning-rate, optimizer, width");
+                        + "dropout, filters, l2, learning-rate, lr-decay, optimizer, width");
     }
 
     @Test
@@ -86,6 +89,6 @@ class BuiltinPluginsTest {
     void unknownModelListsTheAvailableOnes() {
         assertThatThrownBy(() -> registry.get("resnet"))
                 .isInstanceOf(ModelException.class)
-                .hasMessage("unknown model 'resnet'; available: mlp, cnn, deep-cnn");
+                .hasMessage("unknown model 'resnet'; available: mlp, cnn, deep-cnn, vgg");
     }
 }

@@ -1,5 +1,6 @@
 package dev.fmnist.training.run;
 
+import dev.fmnist.runtime.nativecpu.HelperFallback;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -86,6 +87,7 @@ public final class ModelFile {
         ModelManifest manifest = manifest(file);
         try {
             MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), withUpdater);
+            HelperFallback.apply(network);
             return new SavedModel(network, manifest);
         } catch (IOException | RuntimeException e) {
             throw new ModelFileException(file + ": DL4J " + manifest.dl4jVersion() + " wrote it but DL4J "

@@ -44,7 +44,7 @@ class TrainCommandTest {
                 dir.resolve("y").toString());
         assertThat(badKey.exitCode()).isEqualTo(ErrorReporter.FAILURE);
         assertThat(badKey.err()).contains("model 'mlp' (built in) has no hyperparameter 'momentum'; it accepts: "
-                + "batch-size, dropout, l2, learning-rate, optimizer, width").doesNotContain("\tat ");
+                + "batch-size, dropout, l2, learning-rate, lr-decay, optimizer, width").doesNotContain("\tat ");
     }
 
     @Test

@@ -3,11 +3,15 @@ package dev.fmnist.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.fmnist.models.ModelBuilder;
+import dev.fmnist.models.plugins.ModelRegistry;
+import dev.fmnist.runtime.nativecpu.LayerHelpers;
 import dev.fmnist.training.RunSummary;
 import dev.fmnist.training.run.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -59,5 +63,11 @@ class ExamplePluginTest {
         assertThat(summary.modelId()).isEqualTo("lenet5");
         assertThat(summary.epochsRun()).isEqualTo(1);
         assertThat(summary.testAccuracy()).as("ten batches beat chance").isGreaterThan(0.2);
+
+        // The plugin's network, from its own class loader, runs on the oneDNN helpers like the built-ins.
+        LayerHelpers.enable(true);
+        var network = ModelBuilder.build(new ModelRegistry(Optional.of(plugins)).get("lenet5"), 42, 10, Map.of()).network();
+        assertThat(LayerHelpers.activeIn(network)).anyMatch(h -> h.endsWith("MKLDNNConvHelper"))
+                .anyMatch(h -> h.endsWith("MKLDNNSubsamplingHelper"));
     }
 }

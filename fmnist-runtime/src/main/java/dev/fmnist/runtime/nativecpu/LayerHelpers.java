@@ -92,7 +92,7 @@ public final class LayerHelpers {
     }
 
     private static String nativeBinary() {
-        Nd4j.getBackend();
+        Nd4j.getBackend();  // loads the natives if nothing has yet
         Map<String, String> loaded = Loader.getLoadedLibraries();
         String cpu = loaded.get("nd4jcpu");
         return cpu != null ? cpu : loaded.getOrDefault("nd4jcuda", "(no libnd4j loaded)");

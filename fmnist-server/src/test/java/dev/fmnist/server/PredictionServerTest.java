@@ -34,7 +34,11 @@ class PredictionServerTest {
 
     @BeforeAll
     static void start() {
-        server = PredictionServer.start(ServerConfig.defaults().withPort(0),
+        // Room in the queue for all 500 requests of the concurrency test: whether 256 fill up depends on the
+        // machine's speed, and 503s for a full queue are ServerLimitsTest's subject.
+        ServerConfig defaults = ServerConfig.defaults();
+        server = PredictionServer.start(defaults.withPort(0).withLimits(defaults.maxBodyBytes(),
+                        defaults.maxImagePixels(), defaults.maxBatchSize(), 1024, defaults.timeoutMillis()),
                 List.of(new ModelSource("fashion", TestModels.mlp()), new ModelSource(null, TestModels.cnn()),
                         new ModelSource("broken", Path.of("/nonexistent/run"))), "test");
         http = new Http(server.port());

@@ -64,8 +64,8 @@ class ExamplePluginTest {
         assertThat(summary.epochsRun()).isEqualTo(1);
         assertThat(summary.testAccuracy()).as("ten batches beat chance").isGreaterThan(0.2);
 
-        // The plugin's network, from its own class loader, runs on the oneDNN helpers like the built-ins.
-        LayerHelpers.enable(true);
+        // The plugin's network, from its own class loader, runs on the oneDNN helpers like the built-ins
+        // (the CLI runs above switched them on from the configuration, as every command does).
         var network = ModelBuilder.build(new ModelRegistry(Optional.of(plugins)).get("lenet5"), 42, 10, Map.of()).network();
         assertThat(LayerHelpers.activeIn(network)).anyMatch(h -> h.endsWith("MKLDNNConvHelper"))
                 .anyMatch(h -> h.endsWith("MKLDNNSubsamplingHelper"));

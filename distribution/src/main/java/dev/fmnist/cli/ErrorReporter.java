@@ -6,15 +6,15 @@ import dev.fmnist.cli.config.ConfigException;
 import dev.fmnist.data.DataException;
 import dev.fmnist.eval.EvaluationException;
 import dev.fmnist.models.ModelException;
+import dev.fmnist.runtime.model.ModelFileException;
 import dev.fmnist.training.TrainingException;
-import dev.fmnist.training.run.ModelFileException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * Turns a failed command into one clear sentence on stderr and an exit code; the stack trace goes to the

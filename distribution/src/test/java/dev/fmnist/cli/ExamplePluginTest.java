@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.fmnist.models.ModelBuilder;
 import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.runtime.nativecpu.LayerHelpers;
-import dev.fmnist.training.RunSummary;
-import dev.fmnist.training.run.Json;
+import dev.fmnist.runtime.run.Json;
+import dev.fmnist.runtime.run.RunSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +66,8 @@ class ExamplePluginTest {
 
         // The plugin's network, from its own class loader, runs on the oneDNN helpers like the built-ins
         // (the CLI runs above switched them on from the configuration, as every command does).
-        var network = ModelBuilder.build(new ModelRegistry(Optional.of(plugins)).get("lenet5"), 42, 10, Map.of()).network();
+        var network = ModelBuilder.build(new ModelRegistry(Optional.of(plugins)).get("lenet5"), 42, 10,
+                dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of()).network();
         assertThat(LayerHelpers.activeIn(network)).anyMatch(h -> h.endsWith("MKLDNNConvHelper"))
                 .anyMatch(h -> h.endsWith("MKLDNNSubsamplingHelper"));
     }

@@ -2,9 +2,9 @@ package dev.fmnist.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fmnist.training.RunSummary;
-import dev.fmnist.training.run.Json;
-import dev.fmnist.training.run.ModelFile;
+import dev.fmnist.runtime.model.ModelFile;
+import dev.fmnist.runtime.run.Json;
+import dev.fmnist.runtime.run.RunSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;

@@ -12,11 +12,32 @@ import org.junit.jupiter.api.Test;
 class ApiValuesTest {
 
     @Test
-    void fashionClassesInLabelOrder() {
-        assertThat(FashionClass.displayNames()).containsExactly("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
-        assertThat(FashionClass.ofLabel(9)).isEqualTo(FashionClass.ANKLE_BOOT);
-        assertThatThrownBy(() -> FashionClass.ofLabel(10)).hasMessageContaining("label 10 is not a Fashion-MNIST class");
+    void checkedGettersSayWhichRuleAValueBreaks() {
+        Hyperparameters h = Hyperparameters.of(Map.of("lr", "-0.1", "dropout", "1.0", "width", "0", "opt", "adagrad",
+                "l2", "-1", "ok", "0.5"));
+        assertThatThrownBy(() -> h.positive("lr")).hasMessage("hyperparameter 'lr' = -0.1 must be positive");
+        assertThatThrownBy(() -> h.fraction("dropout")).hasMessage("hyperparameter 'dropout' = 1.0 must be in [0, 1)");
+        assertThatThrownBy(() -> h.intInRange("width", 1, 8192)).hasMessage("hyperparameter 'width' = 0 must be in 1..8192");
+        assertThatThrownBy(() -> h.oneOf("opt", "adam", "sgd"))
+                .hasMessage("hyperparameter 'opt' = 'adagrad' is not one of adam, sgd");
+        assertThatThrownBy(() -> h.nonNegative("l2")).hasMessage("hyperparameter 'l2' = -1.0 must not be negative");
+        assertThat(h.fraction("ok")).isEqualTo(0.5);
+        assertThat(h.has("ok")).isTrue();
+        assertThat(h.has("missing")).isFalse();
+    }
+
+    @Test
+    void theSharedOptimizerRefusesANegativeRateAndDecaysPerEpoch() {
+        assertThatThrownBy(() -> Optimizers.of(Hyperparameters.of(Map.of("learning-rate", "-0.001"))))
+                .hasMessage("hyperparameter 'learning-rate' = -0.001 must be positive");
+        assertThat(Optimizers.of(Hyperparameters.of(Map.of("learning-rate", "0.01"))))
+                .isInstanceOf(org.nd4j.linalg.learning.config.Adam.class)
+                .satisfies(u -> assertThat(u.getLearningRate(0, 0)).isEqualTo(0.01));
+        var sgd = Optimizers.of(Hyperparameters.of(Map.of("learning-rate", "0.1", "optimizer", "sgd", "lr-decay", "0.5")));
+        assertThat(sgd).isInstanceOf(org.nd4j.linalg.learning.config.Sgd.class);
+        assertThat(sgd.getLearningRate(0, 2)).as("after two epochs").isCloseTo(0.025, org.assertj.core.data.Offset.offset(1e-12));
+        assertThatThrownBy(() -> Optimizers.of(Hyperparameters.of(Map.of("learning-rate", "0.1", "lr-decay", "2"))))
+                .hasMessage("hyperparameter 'lr-decay' = 2.0 must be in (0, 1]");
     }
 
     @Test

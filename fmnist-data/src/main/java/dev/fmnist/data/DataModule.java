@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
-import dev.fmnist.api.FashionClass;
+import dev.fmnist.api.data.DataSource;
 import dev.fmnist.data.source.DatasetFiles;
 import dev.fmnist.data.source.DatasetReader;
 import jakarta.inject.Singleton;
@@ -22,6 +22,7 @@ public final class DataModule extends AbstractModule {
     protected void configure() {
         bind(DataConfig.class).toInstance(config);
         bind(DatasetFiles.class).toInstance(DatasetFiles.FASHION_MNIST);
+        bind(DataSource.class).to(FashionMnist.class);
     }
 
     @Provides

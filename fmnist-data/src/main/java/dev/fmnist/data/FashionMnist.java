@@ -1,18 +1,21 @@
 package dev.fmnist.data;
 
+import dev.fmnist.api.ImageShape;
+import dev.fmnist.api.data.DataSource;
+import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.data.source.DatasetLocator;
 import dev.fmnist.data.source.DatasetReader;
 import dev.fmnist.data.source.LoadedDataset;
-import dev.fmnist.data.split.StratifiedSplitter;
-import dev.fmnist.data.split.TrainValidationSplit;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.List;
 
 /**
- * The dataset of this platform instance: located and read once, on first use, then shared.
+ * The Fashion-MNIST data source of this platform instance: located and read once, on first use, then
+ * shared. Its class names and image shape are known without reading the files.
  */
 @Singleton
-public final class FashionMnist {
+public final class FashionMnist implements DataSource {
 
     private final DataConfig config;
     private final DatasetLocator locator;
@@ -35,6 +38,37 @@ public final class FashionMnist {
         return dataset;
     }
 
+    @Override
+    public String description() {
+        return dataset().description();
+    }
+
+    @Override
+    public LabelledImages trainingImages() {
+        return dataset().trainingImages();
+    }
+
+    @Override
+    public LabelledImages testImages() {
+        return dataset().testImages();
+    }
+
+    @Override
+    public List<String> classNames() {
+        return FashionClass.displayNames();
+    }
+
+    @Override
+    public ImageShape imageShape() {
+        return ImageShape.FASHION_MNIST;
+    }
+
+    /** The SHA-256 of the training images file's content. */
+    @Override
+    public String fingerprint() {
+        return dataset().checks().get(0).actualSha256();
+    }
+
     /** Training images split by the configured seed and fraction, plus the test images. */
     public synchronized SplitData split() {
         if (split == null) {
@@ -48,10 +82,7 @@ public final class FashionMnist {
         if (split != null && seed == split.seed() && validationFraction == split.validationFraction()) {
             return split;
         }
-        LoadedDataset loaded = dataset();
-        TrainValidationSplit indices = StratifiedSplitter.split(loaded.trainingImages(), validationFraction, seed);
-        return new SplitData(loaded.trainingImages().subset(indices.train()),
-                loaded.trainingImages().subset(indices.validation()), loaded.testImages(), seed, validationFraction);
+        return SplitData.of(this, seed, validationFraction);
     }
 
     public DataConfig config() {

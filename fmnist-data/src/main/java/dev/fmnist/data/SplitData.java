@@ -2,7 +2,10 @@ package dev.fmnist.data;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.fmnist.api.data.DataSource;
 import dev.fmnist.api.data.LabelledImages;
+import dev.fmnist.data.split.StratifiedSplitter;
+import dev.fmnist.data.split.TrainValidationSplit;
 
 /**
  * The three sets a run uses: training and validation (a stratified split of the training images) and
@@ -15,6 +18,14 @@ public record SplitData(LabelledImages train, LabelledImages validation, Labelle
         requireNonNull(train, "train is null");
         requireNonNull(validation, "validation is null");
         requireNonNull(test, "test is null");
+    }
+
+    /** The seeded, stratified split of a source's training images, with its test images. */
+    public static SplitData of(DataSource source, long seed, double validationFraction) {
+        LabelledImages training = source.trainingImages();
+        TrainValidationSplit indices = StratifiedSplitter.split(training, validationFraction, seed);
+        return new SplitData(training.subset(indices.train()), training.subset(indices.validation()),
+                source.testImages(), seed, validationFraction);
     }
 
     /**

@@ -2,9 +2,9 @@ package dev.fmnist.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fmnist.api.FashionClass;
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.data.LabelledImages;
+import dev.fmnist.data.FashionClass;
 import dev.fmnist.data.prep.Normalization;
 import dev.fmnist.data.prep.Tensors;
 import dev.fmnist.data.source.LoadedDataset;

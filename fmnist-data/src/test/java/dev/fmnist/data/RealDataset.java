@@ -24,7 +24,7 @@ public final class RealDataset {
             // Tests never download: the network may reach only package registries.
             instance = new FashionMnist(config,
                     new DatasetLocator(config, DatasetFiles.FASHION_MNIST, new DatasetDownloader()),
-                    new DatasetReader(DatasetFiles.FASHION_MNIST, dev.fmnist.api.FashionClass.displayNames()));
+                    new DatasetReader(DatasetFiles.FASHION_MNIST, dev.fmnist.data.FashionClass.displayNames()));
         }
         return instance;
     }

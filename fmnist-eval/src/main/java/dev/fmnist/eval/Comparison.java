@@ -6,9 +6,9 @@ import dev.fmnist.eval.charts.Png;
 import dev.fmnist.eval.metrics.ClassMetrics;
 import dev.fmnist.eval.metrics.EvaluationMetrics;
 import dev.fmnist.eval.report.HtmlReport;
-import dev.fmnist.training.RunSummary;
-import dev.fmnist.training.run.Json;
-import dev.fmnist.training.run.RunDirectory;
+import dev.fmnist.runtime.run.Json;
+import dev.fmnist.runtime.run.RunDirectory;
+import dev.fmnist.runtime.run.RunSummary;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,17 +39,17 @@ public final class Comparison {
         this.evaluator = evaluator;
     }
 
-    /** The run folders directly under {@code runsDir} (those holding a model), in name order. */
+    /** The run folders directly under {@code runsDir} that hold a model, in name order. */
     public static List<Path> runsIn(Path runsDir) {
         if (!Files.isDirectory(runsDir)) {
             throw new EvaluationException("no runs folder at " + runsDir);
         }
         try (Stream<Path> children = Files.list(runsDir)) {
             List<Path> runs = children.filter(Files::isDirectory)
-                    .filter(dir -> Files.isRegularFile(new RunDirectory(dir).bestModel()))
+                    .filter(dir -> new RunDirectory(dir).hasModel())
                     .sorted().toList();
             if (runs.isEmpty()) {
-                throw new EvaluationException(runsDir + " holds no run folder with a best.zip");
+                throw new EvaluationException(runsDir + " holds no run folder with a model (best.zip or last.zip)");
             }
             return runs;
         } catch (IOException e) {

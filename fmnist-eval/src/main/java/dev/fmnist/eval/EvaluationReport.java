@@ -2,7 +2,7 @@ package dev.fmnist.eval;
 
 import dev.fmnist.eval.metrics.EvaluationMetrics;
 import dev.fmnist.eval.report.ArchitectureSummary;
-import dev.fmnist.training.RunSummary;
+import dev.fmnist.runtime.run.RunSummary;
 
 /**
  * What {@code eval/metrics.json} holds: the run, its model's architecture and every figure.

@@ -1,29 +1,26 @@
 package dev.fmnist.eval;
 
+import dev.fmnist.api.data.DataSource;
 import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.api.training.EpochMetrics;
-import dev.fmnist.data.FashionMnist;
 import dev.fmnist.data.SplitData;
-import dev.fmnist.data.batch.ImageBatchIterator;
 import dev.fmnist.eval.charts.Charts;
-import dev.fmnist.eval.charts.PredictionGrid;
 import dev.fmnist.eval.charts.Png;
+import dev.fmnist.eval.charts.PredictionGrid;
 import dev.fmnist.eval.metrics.ClassMetrics;
 import dev.fmnist.eval.metrics.ConfusedPair;
 import dev.fmnist.eval.metrics.EvaluationMetrics;
 import dev.fmnist.eval.metrics.MetricsCalculator;
-import dev.fmnist.eval.metrics.Predictions;
 import dev.fmnist.eval.report.ArchitectureSummary;
 import dev.fmnist.eval.report.HtmlReport;
-import dev.fmnist.training.Release;
-import dev.fmnist.training.RunSummary;
-import dev.fmnist.training.run.Json;
-import dev.fmnist.training.run.ModelManifest;
-import dev.fmnist.training.run.ModelFile;
-import dev.fmnist.training.run.RunDirectory;
-import dev.fmnist.training.run.SavedModel;
+import dev.fmnist.runtime.model.ModelManifest;
+import dev.fmnist.runtime.plugins.PluginClasses;
+import dev.fmnist.runtime.predict.Predictions;
+import dev.fmnist.runtime.predict.Predictor;
+import dev.fmnist.runtime.run.Json;
+import dev.fmnist.runtime.run.RunDirectory;
+import dev.fmnist.runtime.run.RunSummary;
 import jakarta.inject.Inject;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,9 +31,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * Evaluates a run's best model on the test (or validation) split and writes {@code metrics.json}, the
@@ -46,42 +40,27 @@ public final class Evaluator {
 
     public enum Split { TEST, VAL }
 
-    private static final int BATCH = 500;
     private static final int GRID_IMAGES = 40;
 
-    private final FashionMnist data;
+    private final DataSource data;
+    private final PluginClasses classes;
 
     @Inject
-    public Evaluator(FashionMnist data) {
+    public Evaluator(DataSource data, PluginClasses classes) {
         this.data = data;
-    }
-
-    /** The model file to evaluate in a run folder: {@code best.zip}, else {@code last.zip}. */
-    public static Path modelOf(Path runDir) {
-        if (!Files.isDirectory(runDir)) {
-            throw new EvaluationException("no run folder at " + runDir);
-        }
-        RunDirectory run = new RunDirectory(runDir);
-        if (Files.isRegularFile(run.bestModel())) {
-            return run.bestModel();
-        }
-        if (Files.isRegularFile(run.lastModel())) {
-            return run.lastModel();
-        }
-        throw new EvaluationException(runDir + " holds no best.zip or last.zip: it is not a run folder, or its "
-                + "training stopped before the first epoch ended");
+        this.classes = classes;
     }
 
     public EvaluationReport evaluate(Path runDir, Split split, Path outDir) {
-        Path modelFile = modelOf(runDir);
-        SavedModel model = ModelFile.load(modelFile, false);
-        ModelManifest manifest = model.manifest();
-        LabelledImages images = images(manifest, split);
-        Predictions predictions = predict(model.network(), manifest, images);
-        EvaluationMetrics metrics = MetricsCalculator.compute(split.name().toLowerCase(), predictions, 5);
-        ArchitectureSummary architecture = ArchitectureSummary.of(model.network(), manifest.inputLayout(),
-                manifest.imageShape());
         RunDirectory run = new RunDirectory(runDir);
+        Path modelFile = run.model();
+        Predictor predictor = Predictor.load(modelFile, classes);
+        ModelManifest manifest = predictor.manifest();
+        LabelledImages images = images(manifest, split);
+        Predictions predictions = predictor.predictions(images);
+        EvaluationMetrics metrics = MetricsCalculator.compute(split.name().toLowerCase(), predictions, 5);
+        ArchitectureSummary architecture = ArchitectureSummary.of(predictor.network(), manifest.inputLayout(),
+                manifest.imageShape());
         RunSummary summary = Files.isRegularFile(run.summary()) ? Json.read(run.summary(), RunSummary.class) : null;
         List<EpochMetrics> history = Files.isRegularFile(run.historyJson())
                 ? List.of(Json.read(run.historyJson(), EpochMetrics[].class)) : manifest.history();
@@ -113,29 +92,10 @@ public final class Evaluator {
 
     private LabelledImages images(ModelManifest manifest, Split split) {
         if (split == Split.TEST) {
-            return data.dataset().testImages();
+            return data.testImages();
         }
         // The validation images of the run's own seed and fraction, not the current configuration's.
-        SplitData runSplit = data.split(manifest.seed(), manifest.data().validationFraction());
-        return runSplit.validation();
-    }
-
-    /** The model's probabilities for every image, in order, prepared as the model was trained. */
-    public static Predictions predict(MultiLayerNetwork network, ModelManifest manifest, LabelledImages images) {
-        ImageBatchIterator batches = ImageBatchIterator.sequential(images, manifest.inputLayout(),
-                manifest.normalization(), BATCH);
-        float[] probabilities = new float[images.count() * images.classNames().size()];
-        int offset = 0;
-        while (batches.hasNext()) {
-            DataSet batch = batches.next();
-            INDArray output = network.output(batch.getFeatures(), false);
-            float[] values = output.dup('c').data().asFloat();
-            System.arraycopy(values, 0, probabilities, offset, values.length);
-            offset += values.length;
-            Release.all(output, batch.getFeatures(), batch.getLabels());
-        }
-        int[] labels = IntStream.range(0, images.count()).map(images::label).toArray();
-        return new Predictions(labels, probabilities, images.classNames());
+        return SplitData.of(data, manifest.seed(), manifest.data().validationFraction()).validation();
     }
 
     private static List<Integer> samples(LabelledImages images, long seed) {

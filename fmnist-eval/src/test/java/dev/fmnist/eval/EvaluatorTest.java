@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fmnist.data.RealDataset;
 import dev.fmnist.eval.report.LayerSummary;
-import dev.fmnist.training.run.Json;
+import dev.fmnist.runtime.model.ModelFileException;
+import dev.fmnist.runtime.plugins.PluginClasses;
+import dev.fmnist.runtime.run.Json;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +28,7 @@ class EvaluatorTest {
     @TempDir
     Path out;
 
-    private final Evaluator evaluator = new Evaluator(RealDataset.get());
+    private final Evaluator evaluator = new Evaluator(RealDataset.get(), PluginClasses.platform());
 
     @Test
     void writesMetricsPicturesAndAWellFormedSelfContainedReport() throws Exception {
@@ -75,7 +77,7 @@ class EvaluatorTest {
     @Test
     void aMissingOrEmptyRunFolderIsAClearError() throws IOException {
         assertThatThrownBy(() -> evaluator.evaluate(out.resolve("nope"), Evaluator.Split.TEST, out))
-                .isInstanceOf(EvaluationException.class)
+                .isInstanceOf(ModelFileException.class)
                 .hasMessage("no run folder at " + out.resolve("nope"));
         Path empty = Files.createDirectories(out.resolve("empty"));
         assertThatThrownBy(() -> evaluator.evaluate(empty, Evaluator.Split.TEST, out))

@@ -3,44 +3,103 @@ package dev.fmnist.models;
 import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.api.ImageShape;
 import dev.fmnist.api.ModelSpec;
+import dev.fmnist.api.Optimizers;
 import dev.fmnist.models.plugins.RegisteredPlugin;
 import dev.fmnist.runtime.nativecpu.HelperFallback;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * Turns a plugin, a seed and the user's overrides into an initialized network. Everything a plugin throws
- * becomes a {@link ModelException} that names the plugin and its origin.
+ * Turns a plugin, a seed, the data's shape and the user's overrides into an initialized network.
+ * Everything a plugin throws becomes a {@link ModelException} that names the plugin and its origin.
+ *
+ * <p>Two keys work for every plugin, declared or not: {@value #BATCH_SIZE} (the engine batches with it) and
+ * {@value Optimizers#LEARNING_RATE}. A plugin that declares the learning rate builds its optimizer from it;
+ * for one that does not, the platform sets the rate on the built network.
  */
 public final class ModelBuilder {
 
+    public static final String BATCH_SIZE = "batch-size";
+    public static final int DEFAULT_BATCH_SIZE = 64;
+    private static final Set<String> PLATFORM_KEYS = Set.of(BATCH_SIZE, Optimizers.LEARNING_RATE);
+
     private ModelBuilder() {}
 
-    /** The plugin's defaults with the overrides applied; an override the plugin does not declare is an error. */
+    /**
+     * The plugin's defaults with the overrides applied, plus any platform key given; an override the plugin
+     * does not declare, and the platform does not handle, is an error.
+     */
     public static Hyperparameters resolve(RegisteredPlugin plugin, Map<String, String> overrides) {
-        Map<String, String> defaults;
-        try {
-            defaults = plugin.plugin().defaultHyperparameters();
-        } catch (RuntimeException | LinkageError e) {
-            throw new ModelException(plugin.describe() + " failed to list its hyperparameters: " + e, e);
-        }
+        Map<String, String> defaults = defaults(plugin);
         Map<String, String> merged = new TreeMap<>(defaults);
         for (Map.Entry<String, String> override : overrides.entrySet()) {
-            if (!defaults.containsKey(override.getKey())) {
+            if (!defaults.containsKey(override.getKey()) && !PLATFORM_KEYS.contains(override.getKey())) {
                 throw new ModelException(plugin.describe() + " has no hyperparameter '" + override.getKey()
-                        + "'; it accepts: " + String.join(", ", new TreeSet<>(defaults.keySet())));
+                        + "'; it accepts: " + String.join(", ", accepted(defaults)));
             }
             merged.put(override.getKey(), override.getValue());
         }
-        return Hyperparameters.of(merged);
+        Hyperparameters resolved = Hyperparameters.of(merged);
+        try {
+            if (resolved.has(BATCH_SIZE)) {
+                resolved.intInRange(BATCH_SIZE, 1, 65_536);
+            }
+            if (resolved.has(Optimizers.LEARNING_RATE)) {
+                resolved.positive(Optimizers.LEARNING_RATE);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ModelException(plugin.describe() + ": " + e.getMessage(), e);
+        }
+        return resolved;
     }
 
-    public static BuiltModel build(RegisteredPlugin plugin, long seed, int numClasses, Map<String, String> overrides) {
-        Hyperparameters hyperparameters = resolve(plugin, overrides);
-        ModelSpec spec = new ModelSpec(numClasses, ImageShape.FASHION_MNIST, seed, hyperparameters);
+    /** The batch size a model trains with: its {@value #BATCH_SIZE} hyperparameter, else {@value #DEFAULT_BATCH_SIZE}. */
+    public static int batchSize(Hyperparameters resolved) {
+        return resolved.has(BATCH_SIZE) ? resolved.intValue(BATCH_SIZE) : DEFAULT_BATCH_SIZE;
+    }
+
+    public static BuiltModel build(RegisteredPlugin plugin, long seed, int numClasses, ImageShape inputShape,
+            Map<String, String> overrides) {
+        Hyperparameters resolved = resolve(plugin, overrides);
+        MultiLayerConfiguration configuration = configure(plugin, seed, numClasses, inputShape, resolved);
+        try {
+            MultiLayerNetwork network = new MultiLayerNetwork(configuration);
+            network.init();
+            if (resolved.has(Optimizers.LEARNING_RATE) && !defaults(plugin).containsKey(Optimizers.LEARNING_RATE)) {
+                network.setLearningRate(resolved.positive(Optimizers.LEARNING_RATE));
+            }
+            HelperFallback.apply(network);
+            return new BuiltModel(plugin, resolved, network);
+        } catch (RuntimeException e) {
+            throw new ModelException(plugin.describe() + " described a network DL4J cannot initialize: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The parameter count of the plugin's default network, from its configuration alone: no weights are
+     * allocated or initialized, so listing many plugins stays fast.
+     */
+    public static long parameterCount(RegisteredPlugin plugin, int numClasses, ImageShape inputShape) {
+        MultiLayerConfiguration configuration = configure(plugin, 1, numClasses, inputShape, resolve(plugin, Map.of()));
+        long total = 0;
+        for (NeuralNetConfiguration layer : configuration.getConfs()) {
+            total += layer.getLayer().initializer().numParams(layer);
+        }
+        return total;
+    }
+
+    private static MultiLayerConfiguration configure(RegisteredPlugin plugin, long seed, int numClasses,
+            ImageShape inputShape, Hyperparameters resolved) {
+        // The plugin sees only the keys it declared, as ModelSpec promises.
+        Map<String, String> declared = new TreeMap<>(resolved.values());
+        declared.keySet().retainAll(defaults(plugin).keySet());
+        ModelSpec spec = new ModelSpec(numClasses, inputShape, seed, Hyperparameters.of(declared));
         MultiLayerConfiguration configuration;
         try {
             configuration = plugin.plugin().build(spec);
@@ -52,14 +111,21 @@ public final class ModelBuilder {
         if (configuration == null) {
             throw new ModelException(plugin.describe() + " built no network (build returned null)");
         }
+        return configuration;
+    }
+
+    private static Map<String, String> defaults(RegisteredPlugin plugin) {
         try {
-            MultiLayerNetwork network = new MultiLayerNetwork(configuration);
-            network.init();
-            HelperFallback.apply(network);
-            return new BuiltModel(plugin, hyperparameters, network);
-        } catch (RuntimeException e) {
-            throw new ModelException(plugin.describe() + " described a network DL4J cannot initialize: "
-                    + e.getMessage(), e);
+            Map<String, String> defaults = plugin.plugin().defaultHyperparameters();
+            return defaults == null ? Map.of() : defaults;
+        } catch (RuntimeException | LinkageError e) {
+            throw new ModelException(plugin.describe() + " failed to list its hyperparameters: " + e, e);
         }
+    }
+
+    private static TreeSet<String> accepted(Map<String, String> defaults) {
+        TreeSet<String> keys = new TreeSet<>(defaults.keySet());
+        keys.addAll(PLATFORM_KEYS);
+        return keys;
     }
 }

@@ -2,10 +2,11 @@ package dev.fmnist.models;
 
 import com.google.inject.AbstractModule;
 import dev.fmnist.models.plugins.ModelRegistry;
+import dev.fmnist.runtime.plugins.PluginClasses;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Binds the model registry for one plugins folder (none: built-in plugins only). */
+/** Binds the model registry for one plugins folder (none: built-in plugins only), also as the plugin classes. */
 public final class ModelsModule extends AbstractModule {
 
     private final Optional<Path> pluginsDir;
@@ -16,6 +17,8 @@ public final class ModelsModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        bind(ModelRegistry.class).toInstance(new ModelRegistry(pluginsDir));
+        ModelRegistry registry = new ModelRegistry(pluginsDir);
+        bind(ModelRegistry.class).toInstance(registry);
+        bind(PluginClasses.class).toInstance(registry);
     }
 }

@@ -1,6 +1,7 @@
 package dev.fmnist.server;
 
-import dev.fmnist.eval.predict.Predictor;
+import dev.fmnist.runtime.plugins.PluginClasses;
+import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.server.batch.BatchingExecutor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
@@ -19,9 +20,10 @@ public final class ModelRepository implements AutoCloseable {
 
     private final Map<String, ServedModel> models = new LinkedHashMap<>();
 
-    public ModelRepository(List<ModelSource> sources, ServerConfig config, MeterRegistry registry) {
+    public ModelRepository(List<ModelSource> sources, ServerConfig config, MeterRegistry registry,
+            PluginClasses classes) {
         for (ModelSource source : sources) {
-            ServedModel model = load(source, config, registry);
+            ServedModel model = load(source, config, registry, classes);
             if (models.containsKey(model.name())) {
                 throw new IllegalArgumentException("two models are named '" + model.name() + "'; name them with "
                         + "--model NAME=RUN_DIR");
@@ -30,12 +32,13 @@ public final class ModelRepository implements AutoCloseable {
         }
     }
 
-    private static ServedModel load(ModelSource source, ServerConfig config, MeterRegistry registry) {
+    private static ServedModel load(ModelSource source, ServerConfig config, MeterRegistry registry,
+            PluginClasses classes) {
         Path dir = source.runDir();
         String version = dir.getFileName() == null ? "1" : dir.getFileName().toString();
         String fallbackName = source.name() != null ? source.name() : version;
         try {
-            Predictor predictor = Predictor.load(dir);
+            Predictor predictor = Predictor.load(dir, classes);
             String name = source.name() != null ? source.name() : predictor.manifest().modelId();
             BatchingExecutor executor = new BatchingExecutor(name, predictor, config.maxBatchSize(),
                     config.batchWaitMillis(), config.queueCapacity(), config.batching(), registry);

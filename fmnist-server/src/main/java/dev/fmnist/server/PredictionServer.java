@@ -1,5 +1,6 @@
 package dev.fmnist.server;
 
+import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.server.http.Routes;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -38,8 +39,17 @@ public final class PredictionServer implements AutoCloseable {
         this.models = models;
     }
 
-    /** Loads the models and listens; returns once the port is bound (port 0 picks a free one). */
+    /** {@link #start(ServerConfig, List, String, PluginClasses)} for models of built-in plugins only. */
     public static PredictionServer start(ServerConfig config, List<ModelSource> sources, String platformVersion) {
+        return start(config, sources, platformVersion, PluginClasses.platform());
+    }
+
+    /**
+     * Loads the models, each through its plugin's classes, and listens; returns once the port is bound
+     * (port 0 picks a free one).
+     */
+    public static PredictionServer start(ServerConfig config, List<ModelSource> sources, String platformVersion,
+            PluginClasses classes) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -50,7 +60,7 @@ public final class PredictionServer implements AutoCloseable {
                         .addLabels(Label.HTTP_ROUTE, Label.HTTP_CODE, Label.HTTP_METHOD)))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
-        ModelRepository models = new ModelRepository(sources, config, registry);
+        ModelRepository models = new ModelRepository(sources, config, registry, classes);
         try {
             Path uploads = Files.createTempDirectory("fmnist-uploads");
             uploads.toFile().deleteOnExit();

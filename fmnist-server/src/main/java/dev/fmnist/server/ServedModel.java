@@ -1,6 +1,6 @@
 package dev.fmnist.server;
 
-import dev.fmnist.eval.predict.Predictor;
+import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.server.batch.BatchingExecutor;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.data.RealDataset;
-import dev.fmnist.eval.Evaluator;
-import dev.fmnist.eval.metrics.Predictions;
-import dev.fmnist.training.run.ModelFile;
-import dev.fmnist.training.run.SavedModel;
+import dev.fmnist.runtime.TestModels;
+import dev.fmnist.runtime.predict.Predictions;
+import dev.fmnist.runtime.predict.Predictor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,8 +61,7 @@ class DemoPageBrowserTest {
     @Test
     void uploadingAProductImageShowsTheModelsClass() throws Exception {
         LabelledImages test = RealDataset.get().dataset().testImages();
-        SavedModel model = ModelFile.load(Evaluator.modelOf(TestModels.cnn()), false);
-        Predictions offline = Evaluator.predict(model.network(), model.manifest(), test);
+        Predictions offline = Predictor.load(TestModels.cnn()).predictions(test);
         int index = 0;
         while (offline.confidence(index) < 0.8) {
             index++;

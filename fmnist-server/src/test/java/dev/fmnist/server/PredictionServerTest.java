@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.data.RealDataset;
-import dev.fmnist.eval.Evaluator;
-import dev.fmnist.eval.metrics.Predictions;
-import dev.fmnist.training.run.ModelFile;
-import dev.fmnist.training.run.SavedModel;
+import dev.fmnist.runtime.TestModels;
+import dev.fmnist.runtime.predict.Predictions;
+import dev.fmnist.runtime.predict.Predictor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -31,6 +30,7 @@ class PredictionServerTest {
     static LabelledImages test;
     static Predictions offlineMlp;
     static Predictions offlineCnn;
+    static Predictions offlineStandardized;
 
     @BeforeAll
     static void start() {
@@ -40,11 +40,13 @@ class PredictionServerTest {
         server = PredictionServer.start(defaults.withPort(0).withLimits(defaults.maxBodyBytes(),
                         defaults.maxImagePixels(), defaults.maxBatchSize(), 1024, defaults.timeoutMillis()),
                 List.of(new ModelSource("fashion", TestModels.mlp()), new ModelSource(null, TestModels.cnn()),
+                        new ModelSource("standardized", TestModels.standardizedMlp()),
                         new ModelSource("broken", Path.of("/nonexistent/run"))), "test");
         http = new Http(server.port());
         test = RealDataset.get().dataset().testImages();
         offlineMlp = offline(TestModels.mlp());
         offlineCnn = offline(TestModels.cnn());
+        offlineStandardized = offline(TestModels.standardizedMlp());
     }
 
     @AfterAll
@@ -53,8 +55,7 @@ class PredictionServerTest {
     }
 
     private static Predictions offline(Path run) {
-        SavedModel model = ModelFile.load(Evaluator.modelOf(run), false);
-        return Evaluator.predict(model.network(), model.manifest(), test);
+        return Predictor.load(run).predictions(test);
     }
 
     /** The first {@code n} test images as FP32 rows in [0,1]. */
@@ -121,7 +122,7 @@ class PredictionServerTest {
         assertConforms("metadata_model_response", model);
         assertThat(model.json().getJsonArray("inputs").getJsonObject(0).getJsonArray("shape"))
                 .isEqualTo(new JsonArray().add(-1).add(784));
-        Http.Response cnn = http.get("/v2/models/cnn/versions/cnn-test");
+        Http.Response cnn = http.get("/v2/models/cnn/versions/cnn");
         assertThat(cnn.status()).isEqualTo(200);
         assertThat(cnn.json().getJsonArray("inputs").getJsonObject(0).getJsonArray("shape"))
                 .isEqualTo(new JsonArray().add(-1).add(1).add(28).add(28));
@@ -129,7 +130,7 @@ class PredictionServerTest {
         Http.Response unknown = http.get("/v2/models/resnet");
         assertThat(unknown.status()).isEqualTo(404);
         assertConforms("metadata_model_error_response", unknown);
-        assertThat(unknown.json().getString("error")).isEqualTo("unknown model 'resnet'; served: fashion, cnn, broken");
+        assertThat(unknown.json().getString("error")).isEqualTo("unknown model 'resnet'; served: fashion, cnn, standardized, broken");
         assertThat(http.get("/v2/models/fashion/versions/v9").status()).isEqualTo(404);
     }
 
@@ -153,6 +154,36 @@ class PredictionServerTest {
                         .isCloseTo(offlineMlp.probability(i, c), org.assertj.core.data.Offset.offset(1e-4f));
             }
         }
+    }
+
+    /** A model trained on standardized pixels: FP32, UINT8 and image inputs are all normalized by its manifest. */
+    @Test
+    void everyInputRouteStandardizesLikeTraining() throws IOException {
+        JsonArray raw = new JsonArray();
+        for (int i = 0; i < 4; i++) {
+            for (int p = 0; p < 784; p++) {
+                raw.add(test.pixel(i, p));
+            }
+        }
+        JsonArray shape = new JsonArray().add(4).add(784);
+        for (Http.Response response : List.of(
+                http.postJson("/v2/models/standardized/infer", request("FP32", shape, unitPixels(0, 4))),
+                http.postJson("/v2/models/standardized/infer", request("UINT8", shape, raw)))) {
+            assertThat(response.status()).as(response.body()).isEqualTo(200);
+            JsonArray probabilities = response.json().getJsonArray("outputs").getJsonObject(0).getJsonArray("data");
+            for (int i = 0; i < 4; i++) {
+                for (int c = 0; c < 10; c++) {
+                    assertThat(probabilities.getFloat(i * 10 + c)).as("image %d class %d", i, c)
+                            .isCloseTo(offlineStandardized.probability(i, c), org.assertj.core.data.Offset.offset(1e-4f));
+                }
+            }
+        }
+        Http.Response image = http.post("/v2/models/standardized/classify?top=10", "image/png", png(test, 0));
+        assertThat(image.status()).as(image.body()).isEqualTo(200);
+        JsonObject best = image.json().getJsonArray("predictions").getJsonObject(0).getJsonArray("top").getJsonObject(0);
+        assertThat(best.getInteger("index")).isEqualTo(offlineStandardized.predicted(0));
+        assertThat(best.getDouble("probability")).isCloseTo(offlineStandardized.confidence(0),
+                org.assertj.core.data.Offset.offset(1e-4));
     }
 
     @Test

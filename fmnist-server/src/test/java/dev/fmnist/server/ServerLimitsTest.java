@@ -2,6 +2,7 @@ package dev.fmnist.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fmnist.runtime.TestModels;
 import io.vertx.core.json.JsonArray;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;

@@ -11,7 +11,9 @@ import java.nio.file.Path;
  * @param monitor     {@code val_loss} (lower is better) or {@code val_accuracy} (higher is better)
  * @param minDelta    smallest change of the monitored metric that counts as an improvement
  * @param patience    epochs without improvement before stopping; 0 turns early stopping off
- * @param restoreBest whether an early stop puts the best epoch's weights back
+ * @param restoreBest whether the run's model is the best epoch's ({@code best.zip}) rather than the last
+ *                    epoch's ({@code last.zip}); recorded in the run's configuration, read by
+ *                    {@code RunDirectory.model()}
  */
 public record TrainingConfig(Path runsDir, int epochs, int patience, String monitor, double minDelta,
         boolean restoreBest) {

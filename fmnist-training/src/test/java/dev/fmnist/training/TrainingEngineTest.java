@@ -7,10 +7,11 @@ import dev.fmnist.api.training.BatchMetrics;
 import dev.fmnist.api.training.EpochMetrics;
 import dev.fmnist.api.training.TrainingCallback;
 import dev.fmnist.api.training.TrainingContext;
-import dev.fmnist.training.run.Json;
-import dev.fmnist.training.run.ModelFile;
-import dev.fmnist.training.run.ModelManifest;
-import dev.fmnist.training.run.RunDirectory;
+import dev.fmnist.runtime.model.ModelFile;
+import dev.fmnist.runtime.model.ModelManifest;
+import dev.fmnist.runtime.run.Json;
+import dev.fmnist.runtime.run.RunDirectory;
+import dev.fmnist.runtime.run.RunSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,7 +56,10 @@ class TrainingEngineTest {
         assertThat(summary.status()).isEqualTo("completed");
         assertThat(summary.epochsRun()).isEqualTo(2);
         assertThat(summary.callbacks()).containsExactly("metric history", "best checkpoint", "last checkpoint",
-                "RecordingCallback");
+                "plugin callback 'recording'", "RecordingCallback");
+        assertThat(RecordingCallbackFactory.EPOCHS.get(runs.resolve("order")))
+                .as("the factory listed in META-INF/services was found and its callback saw every epoch")
+                .containsExactly(1, 2);
         RunDirectory dir = new RunDirectory(runs.resolve("order"));
         assertThat(dir.summary()).exists();
         assertThat(Json.read(dir.summary(), RunSummary.class)).isEqualTo(summary);

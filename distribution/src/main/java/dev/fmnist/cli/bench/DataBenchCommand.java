@@ -1,18 +1,20 @@
 package dev.fmnist.cli.bench;
 
+import com.google.inject.Injector;
 import dev.fmnist.api.InputLayout;
+import dev.fmnist.bench.EpochBatchingTimer;
+import dev.fmnist.bench.Medians;
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
 import dev.fmnist.data.DataConfig;
+import dev.fmnist.data.FashionMnist;
 import dev.fmnist.data.SplitData;
 import dev.fmnist.data.batch.ImageBatchIterator;
 import dev.fmnist.data.prep.Normalization;
 import dev.fmnist.data.source.DatasetLocation;
 import dev.fmnist.data.source.DatasetLocator;
 import dev.fmnist.data.source.DatasetReader;
-import com.google.inject.Injector;
-import dev.fmnist.data.FashionMnist;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -62,12 +64,10 @@ public final class DataBenchCommand implements Callable<Integer> {
             ImageBatchIterator iterator = ImageBatchIterator.shuffled(split.train(), layout, Normalization.scale(),
                     batchSize, config.seed());
             double[] rates = new double[repeat];
-            drain(iterator);
+            int pixels = split.train().shape().pixels();
+            EpochBatchingTimer.imagesPerSecond(iterator, pixels);  // warm-up
             for (int i = 0; i < repeat; i++) {
-                iterator.reset();
-                long started = System.nanoTime();
-                drain(iterator);
-                rates[i] = split.train().count() / ((System.nanoTime() - started) / 1e9);
+                rates[i] = EpochBatchingTimer.imagesPerSecond(iterator, pixels);
             }
             out.printf("batch one epoch (%,d images, batch %d, %s): median %,.0f images/s%n", split.train().count(),
                     batchSize, layout, Medians.of(rates));
@@ -75,15 +75,4 @@ public final class DataBenchCommand implements Callable<Integer> {
         out.flush();
         return 0;
     }
-
-    private static void drain(ImageBatchIterator iterator) {
-        long checksum = 0;
-        while (iterator.hasNext()) {
-            checksum += iterator.next().getFeatures().length();
-        }
-        if (checksum != iterator.imageCount() * 784L) {
-            throw new IllegalStateException("an epoch produced " + checksum + " values");
-        }
-    }
-
 }

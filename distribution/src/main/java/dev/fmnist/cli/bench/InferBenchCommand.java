@@ -1,19 +1,19 @@
 package dev.fmnist.cli.bench;
 
+import dev.fmnist.api.data.DataSource;
 import dev.fmnist.api.data.LabelledImages;
+import dev.fmnist.bench.ForwardPassTimer;
+import dev.fmnist.bench.Medians;
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
-import dev.fmnist.data.FashionMnist;
-import dev.fmnist.eval.predict.Predictor;
 import dev.fmnist.runtime.nativecpu.LayerHelpers;
+import dev.fmnist.runtime.plugins.PluginClasses;
+import dev.fmnist.runtime.predict.Predictor;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,16 +54,18 @@ public final class InferBenchCommand implements Callable<Integer> {
             throw new UserError("--seconds must be positive, --repeat at least 1 and each batch size 1..4096");
         }
         var injector = Bootstrap.injector(options);
-        LabelledImages test = injector.getInstance(FashionMnist.class).dataset().testImages();
+        LabelledImages test = injector.getInstance(DataSource.class).testImages();
+        PluginClasses classes = injector.getInstance(PluginClasses.class);
         boolean configured = LayerHelpers.enabled();
         double[][][] rates = new double[2][batchSizes.size()][repeat];  // [helpers off, on][batch size][round]
         try {
             for (int round = -1; round < repeat; round++) {  // round -1 warms up the JIT and both native paths
                 for (int helpers = 0; helpers < 2; helpers++) {
                     LayerHelpers.enable(helpers == 1);
-                    Predictor predictor = Predictor.load(run);
+                    Predictor predictor = Predictor.load(run, classes);
                     for (int b = 0; b < batchSizes.size(); b++) {
-                        double rate = imagesPerSecond(predictor, test, batchSizes.get(b), round < 0 ? 0.3 : seconds);
+                        double rate = ForwardPassTimer.imagesPerSecond(predictor, test, batchSizes.get(b),
+                                round < 0 ? 0.3 : seconds);
                         if (round >= 0) {
                             rates[helpers][b][round] = rate;
                         }
@@ -84,30 +86,5 @@ public final class InferBenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    private static double imagesPerSecond(Predictor predictor, LabelledImages test, int batchSize, double seconds) {
-        INDArray features = predictor.features(images(test, batchSize));
-        long started = System.nanoTime();
-        long deadline = started + (long) (seconds * 1e9);
-        long images = 0;
-        do {
-            predictor.probabilities(features);
-            images += batchSize;
-        } while (System.nanoTime() < deadline);
-        features.close();
-        return images / ((System.nanoTime() - started) / 1e9);
-    }
-
-    private static List<byte[]> images(LabelledImages test, int count) {
-        ByteBuffer pixels = test.pixelBuffer();
-        int size = test.shape().pixels();
-        List<byte[]> images = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            byte[] image = new byte[size];
-            pixels.get((i % test.count()) * size, image);
-            images.add(image);
-        }
-        return images;
     }
 }

@@ -1,25 +1,23 @@
 package dev.fmnist.cli.bench;
 
 import com.google.inject.Injector;
-import dev.fmnist.api.FashionClass;
 import dev.fmnist.api.training.EpochMetrics;
+import dev.fmnist.bench.Medians;
+import dev.fmnist.bench.PlainTrainingLoop;
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
 import dev.fmnist.data.DataConfig;
 import dev.fmnist.data.FashionMnist;
 import dev.fmnist.data.SplitData;
-import dev.fmnist.data.batch.ImageBatchIterator;
-import dev.fmnist.data.prep.Normalization;
-import dev.fmnist.models.BuiltModel;
 import dev.fmnist.models.ModelBuilder;
 import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.models.plugins.RegisteredPlugin;
 import dev.fmnist.runtime.nativecpu.LayerHelpers;
-import dev.fmnist.training.RunSummary;
+import dev.fmnist.runtime.run.Json;
+import dev.fmnist.runtime.run.RunSummary;
 import dev.fmnist.training.TrainingEngine;
 import dev.fmnist.training.TrainingRequest;
-import dev.fmnist.training.run.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -33,8 +31,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.dataset.DataSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -115,20 +111,20 @@ public final class TrainBenchCommand implements Callable<Integer> {
     private Figures measure(RegisteredPlugin plugin, long seed, TrainingEngine engine, SplitData split, Path runs) {
         int used = split.train().count();
         LayerHelpers.enable(false);
-        plainLoop(plugin, seed, split, Math.min(used, 1_000));  // warm-up: JIT and native libraries, both paths
+        PlainTrainingLoop.imagesPerSecond(plugin, seed, split.train(), Math.min(used, 1_000));  // warm-up: JIT and native libraries, both paths
         LayerHelpers.enable(true);
-        plainLoop(plugin, seed, split, Math.min(used, 1_000));
+        PlainTrainingLoop.imagesPerSecond(plugin, seed, split.train(), Math.min(used, 1_000));
         double[] plain = new double[repeat];
         double[][] off = new double[2][repeat];
         double[][] on = new double[2][repeat];
         for (int round = 0; round < repeat; round++) {
             LayerHelpers.enable(false);
-            plain[round] = plainLoop(plugin, seed, split, used);
+            plain[round] = PlainTrainingLoop.imagesPerSecond(plugin, seed, split.train(), used);
             engineEpoch(engine, plugin.id(), used, runs.resolve("off-" + round), off, round);
             LayerHelpers.enable(true);
             engineEpoch(engine, plugin.id(), used, runs.resolve("on-" + round), on, round);
         }
-        String batchSize = ModelBuilder.resolve(plugin, Map.of()).values().getOrDefault("batch-size", "64");
+        String batchSize = Integer.toString(ModelBuilder.batchSize(ModelBuilder.resolve(plugin, Map.of())));
         return new Figures(plugin.id(), used, batchSize, Medians.of(plain), Medians.of(off[0]), Medians.of(off[1]),
                 Medians.of(on[0]), Medians.of(on[1]));
     }
@@ -154,28 +150,6 @@ public final class TrainBenchCommand implements Callable<Integer> {
         out.printf("  engine, helpers on:  whole epoch (+ validation)  %,8.0f img/s  %.2fx helpers off%n", f.engineOnEpoch(),
                 f.engineOnEpoch() / f.engineOffEpoch());
         out.flush();
-    }
-
-    /** One epoch of {@code net.fit} over batches built beforehand, in the engine's batch order. */
-    private static double plainLoop(RegisteredPlugin plugin, long seed, SplitData split, int count) {
-        BuiltModel built = ModelBuilder.build(plugin, seed, FashionClass.values().length, Map.of());
-        MultiLayerNetwork network = built.network();
-        int batchSize = built.hyperparameters().values().containsKey("batch-size")
-                ? built.hyperparameters().intValue("batch-size") : 64;
-        ImageBatchIterator iterator = ImageBatchIterator.shuffled(split.train(), plugin.plugin().inputLayout(),
-                Normalization.scale(), batchSize, seed);
-        List<DataSet> batches = new ArrayList<>();
-        int images = 0;
-        while (iterator.hasNext() && images < count) {
-            DataSet batch = iterator.next();
-            batches.add(batch);
-            images += batch.numExamples();
-        }
-        long started = System.nanoTime();
-        for (DataSet batch : batches) {
-            network.fit(batch);
-        }
-        return images / ((System.nanoTime() - started) / 1e9);
     }
 
     private static void delete(Path folder) {

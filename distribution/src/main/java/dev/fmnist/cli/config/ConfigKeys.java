@@ -40,7 +40,7 @@ public final class ConfigKeys {
     public static final ConfigKey TRAIN_MIN_DELTA = new ConfigKey("train.min-delta", "0.0001",
             "Smallest change of the monitored metric that counts as an improvement", false);
     public static final ConfigKey TRAIN_RESTORE_BEST = new ConfigKey("train.restore-best", "true",
-            "Put the best epoch's weights back at the end of a run", false);
+            "The run's model is the best epoch's (best.zip); false: the last epoch's (last.zip)", false);
 
     public static final ConfigKey NATIVE_HELPERS = new ConfigKey("native-helpers", "true",
             "Run DL4J's oneDNN layer helpers (convolution, pooling, batch normalization) in training, evaluation and "

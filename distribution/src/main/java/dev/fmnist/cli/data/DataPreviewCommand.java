@@ -5,6 +5,7 @@ import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
 import dev.fmnist.data.FashionMnist;
+import dev.fmnist.eval.charts.SampleGrid;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,10 +1,14 @@
 package dev.fmnist.cli.eval;
 
-import dev.fmnist.api.ClassProbability;
-import dev.fmnist.api.Prediction;
+import dev.fmnist.cli.Bootstrap;
+import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
 import dev.fmnist.data.image.ImageInputException;
-import dev.fmnist.eval.predict.Predictor;
+import dev.fmnist.data.image.ImagePreprocessor;
+import dev.fmnist.runtime.plugins.PluginClasses;
+import dev.fmnist.runtime.predict.ClassProbability;
+import dev.fmnist.runtime.predict.Prediction;
+import dev.fmnist.runtime.predict.Predictor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -14,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,6 +37,9 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "3", description = "Classes to show per image (default: ${DEFAULT-VALUE}).")
     int top;
 
+    @Mixin
+    GlobalOptions options;
+
     @Spec
     CommandSpec spec;
 
@@ -40,13 +48,14 @@ public final class PredictCommand implements Callable<Integer> {
         if (top < 1 || top > 10) {
             throw new UserError("--top must be between 1 and 10, got " + top);
         }
-        Predictor predictor = Predictor.load(model);
+        Predictor predictor = Predictor.load(model, Bootstrap.injector(options).getInstance(PluginClasses.class));
+        ImagePreprocessor preprocessor = new ImagePreprocessor(ImagePreprocessor.DEFAULT_MAX_PIXELS);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int failed = 0;
         for (Path image : images) {
             try {
-                byte[] pixels = Predictor.prepare(Files.readAllBytes(image), image.toString(), Predictor.DEFAULT_MAX_PIXELS);
+                byte[] pixels = preprocessor.pixels(Files.readAllBytes(image), image.toString());
                 Prediction prediction = predictor.predict(List.of(pixels), top).get(0);
                 out.printf("%s: %s%n", image, prediction.top().stream()
                         .map((ClassProbability c) -> String.format("%s %.1f%%", c.label(), c.probability() * 100))

@@ -1,6 +1,7 @@
 package dev.fmnist.cli.models;
 
-import dev.fmnist.api.FashionClass;
+import com.google.inject.Injector;
+import dev.fmnist.api.data.DataSource;
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.models.ModelBuilder;
@@ -9,7 +10,6 @@ import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.models.plugins.PluginProblem;
 import dev.fmnist.models.plugins.RegisteredPlugin;
 import java.io.PrintWriter;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,11 +28,13 @@ public final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelRegistry registry = Bootstrap.injector(options).getInstance(ModelRegistry.class);
+        Injector injector = Bootstrap.injector(options);
+        ModelRegistry registry = injector.getInstance(ModelRegistry.class);
+        DataSource data = injector.getInstance(DataSource.class);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%-12s %-6s %12s  %-22s %s%n", "id", "input", "parameters", "origin", "description");
         for (RegisteredPlugin plugin : registry.plugins()) {
-            out.printf("%-12s %-6s %12s  %-22s %s%n", plugin.id(), plugin.plugin().inputLayout(), parameters(plugin),
+            out.printf("%-12s %-6s %12s  %-22s %s%n", plugin.id(), plugin.plugin().inputLayout(), parameters(plugin, data),
                     shortOrigin(plugin.origin()),
                     plugin.plugin().description());
         }
@@ -43,10 +45,10 @@ public final class ModelsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String parameters(RegisteredPlugin plugin) {
+    /** Counted from the configuration, for the data's classes and image shape, without building the network. */
+    private static String parameters(RegisteredPlugin plugin, DataSource data) {
         try {
-            return String.format("%,d", ModelBuilder.build(plugin, 1, FashionClass.values().length, Map.of())
-                    .network().numParams());
+            return String.format("%,d", ModelBuilder.parameterCount(plugin, data.classNames().size(), data.imageShape()));
         } catch (ModelException e) {
             return "error: " + e.getMessage();
         }

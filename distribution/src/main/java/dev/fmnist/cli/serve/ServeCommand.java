@@ -1,9 +1,11 @@
 package dev.fmnist.cli.serve;
 
+import com.google.inject.Injector;
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
 import dev.fmnist.cli.VersionProvider;
+import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.server.ModelSource;
 import dev.fmnist.server.PredictionServer;
 import dev.fmnist.server.ServerConfig;
@@ -61,10 +63,12 @@ public final class ServeCommand implements Callable<Integer> {
         if (host != null) {
             options.set("server.host", host);
         }
-        ServerConfig config = Bootstrap.injector(options).getInstance(ServerConfig.class);
+        Injector injector = Bootstrap.injector(options);
+        ServerConfig config = injector.getInstance(ServerConfig.class);
         PredictionServer server;
         try {
-            server = PredictionServer.start(config, sources, VersionProvider.platformVersion());
+            server = PredictionServer.start(config, sources, VersionProvider.platformVersion(),
+                    injector.getInstance(PluginClasses.class));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UserError(e.getMessage());
         }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.data.LabelledImages;
+import dev.fmnist.data.prep.InputEncoder;
 import dev.fmnist.data.prep.Normalization;
 import dev.fmnist.data.prep.Tensors;
 import java.util.List;
@@ -23,8 +24,7 @@ public final class ImageBatchIterator implements DataSetIterator {
     private static final long serialVersionUID = 1L;
 
     private final transient LabelledImages images;
-    private final InputLayout layout;
-    private final float[] lookupTable;
+    private final InputEncoder encoder;
     private final int batchSize;
     private final boolean shuffle;
     private final long seed;
@@ -36,8 +36,7 @@ public final class ImageBatchIterator implements DataSetIterator {
     private ImageBatchIterator(LabelledImages images, InputLayout layout, Normalization normalization, int batchSize,
             boolean shuffle, long seed) {
         this.images = requireNonNull(images, "images is null");
-        this.layout = requireNonNull(layout, "layout is null");
-        this.lookupTable = normalization.lookupTable();
+        this.encoder = new InputEncoder(normalization, layout, images.shape());
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
@@ -108,7 +107,7 @@ public final class ImageBatchIterator implements DataSetIterator {
             throw new NoSuchElementException("epoch " + epoch + " has no more batches");
         }
         int count = Math.min(num, order.length - cursor);
-        DataSet batch = new DataSet(Tensors.features(images, order, cursor, count, layout, lookupTable),
+        DataSet batch = new DataSet(encoder.features(images, order, cursor, count),
                 Tensors.oneHotLabels(images, order, cursor, count));
         cursor += count;
         if (preProcessor != null) {

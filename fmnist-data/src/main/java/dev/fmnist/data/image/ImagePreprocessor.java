@@ -20,11 +20,19 @@ public final class ImagePreprocessor {
 
     public static final int SIDE = 28;
 
+    /** The largest image accepted by default: about a 40-megapixel photo. */
+    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+
     private final long maxPixels;
 
     /** @param maxPixels the largest width x height accepted, checked from the header before decoding */
     public ImagePreprocessor(long maxPixels) {
         this.maxPixels = maxPixels;
+    }
+
+    /** An image file's bytes as 28x28 8-bit grey pixels, as the dataset stores them. */
+    public byte[] pixels(byte[] file, String name) {
+        return toFashionMnist(decode(file, name));
     }
 
     /** Decodes PNG, JPEG, GIF or BMP bytes, refusing images over the pixel limit before allocating them. */

@@ -64,7 +64,13 @@ public record Normalization(Kind kind, double mean, double std) {
         return table;
     }
 
+    /** The model input of an 8-bit pixel, 0 (black) to 255 (white). */
     public float apply(int pixel) {
-        return (float) ((pixel / 255.0 - mean) / std);
+        return applyToUnit(pixel / 255.0);
+    }
+
+    /** The model input of a pixel already scaled to [0,1]. */
+    public float applyToUnit(double unit) {
+        return (float) ((unit - mean) / std);
     }
 }

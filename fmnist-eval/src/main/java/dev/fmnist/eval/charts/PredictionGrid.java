@@ -1,7 +1,7 @@
 package dev.fmnist.eval.charts;
 
 import dev.fmnist.api.data.LabelledImages;
-import dev.fmnist.eval.metrics.Predictions;
+import dev.fmnist.runtime.predict.Predictions;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

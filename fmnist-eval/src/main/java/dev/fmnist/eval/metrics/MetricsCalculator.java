@@ -1,5 +1,6 @@
 package dev.fmnist.eval.metrics;
 
+import dev.fmnist.runtime.predict.Predictions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -8,14 +9,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Computes {@link EvaluationMetrics}. DL4J's {@link Evaluation} gives accuracy, top-2 accuracy, the confusion
- * matrix and per-class precision, recall and F1; log loss and calibration are computed here.
+ * Computes {@link EvaluationMetrics}. Accuracy and log loss are {@link Predictions}' own, the figures every
+ * report and the training summary share; DL4J's {@link Evaluation} gives top-2 accuracy, the confusion
+ * matrix and per-class precision, recall and F1; calibration is computed here.
  */
 public final class MetricsCalculator {
 
     /** Bins of the reliability diagram and of the expected calibration error. */
     public static final int CALIBRATION_BINS = 15;
-    private static final double EPSILON = 1e-7;
 
     private MetricsCalculator() {}
 
@@ -62,11 +63,7 @@ public final class MetricsCalculator {
             }
         }
 
-        double logLoss = 0;
-        for (int i = 0; i < n; i++) {
-            logLoss -= Math.log(Math.max(predictions.probability(i, predictions.labels()[i]), EPSILON));
-        }
-        logLoss /= n;
+        double logLoss = predictions.logLoss();
 
         List<CalibrationBin> bins = calibration(predictions);
         double ece = 0;
@@ -75,7 +72,7 @@ public final class MetricsCalculator {
                 ece += (double) bin.count() / n * Math.abs(bin.accuracy() - bin.meanConfidence());
             }
         }
-        return new EvaluationMetrics(split, n, evaluation.accuracy(), evaluation.topNAccuracy(), logLoss, perClass,
+        return new EvaluationMetrics(split, n, predictions.accuracy(), evaluation.topNAccuracy(), logLoss, perClass,
                 mean(perClass, ClassMetrics::precision), mean(perClass, ClassMetrics::recall),
                 mean(perClass, ClassMetrics::f1), weighted(perClass, ClassMetrics::precision, n),
                 weighted(perClass, ClassMetrics::recall, n), weighted(perClass, ClassMetrics::f1, n), confusion,

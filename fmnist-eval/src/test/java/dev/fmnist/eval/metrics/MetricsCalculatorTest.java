@@ -3,6 +3,7 @@ package dev.fmnist.eval.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
+import dev.fmnist.runtime.predict.Predictions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

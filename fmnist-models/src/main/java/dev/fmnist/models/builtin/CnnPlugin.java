@@ -4,6 +4,7 @@ import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.ModelPlugin;
 import dev.fmnist.api.ModelSpec;
+import dev.fmnist.api.Optimizers;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -44,18 +45,18 @@ public final class CnnPlugin implements ModelPlugin {
     @Override
     public MultiLayerConfiguration build(ModelSpec spec) {
         Hyperparameters h = spec.hyperparameters();
-        IDropout keep = Optimizers.dropout(h, "dropout");
+        IDropout keep = BuiltinLayers.dropout(h, "dropout");
         return new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
                 .updater(Optimizers.of(h))
                 .weightInit(WeightInit.RELU)
-                .l2(Optimizers.nonNegative(h, "l2"))
+                .l2(h.nonNegative("l2"))
                 .list()
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(Optimizers.width(h, "filters"))
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(BuiltinLayers.width(h, "filters"))
                         .activation(Activation.RELU).build())
                 .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
                         .build())
-                .layer(new DenseLayer.Builder().nOut(Optimizers.width(h, "width")).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nOut(BuiltinLayers.width(h, "width")).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(spec.numClasses())
                         .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).dropOut(keep).build())
                 .setInputType(InputType.convolutional(spec.inputShape().height(), spec.inputShape().width(),

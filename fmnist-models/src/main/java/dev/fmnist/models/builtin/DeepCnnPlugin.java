@@ -4,6 +4,7 @@ import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.ModelPlugin;
 import dev.fmnist.api.ModelSpec;
+import dev.fmnist.api.Optimizers;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -51,13 +52,13 @@ public final class DeepCnnPlugin implements ModelPlugin {
     @Override
     public MultiLayerConfiguration build(ModelSpec spec) {
         Hyperparameters h = spec.hyperparameters();
-        int filters = Optimizers.width(h, "filters");
-        IDropout denseKeep = Optimizers.dropout(h, "dense-dropout");
+        int filters = BuiltinLayers.width(h, "filters");
+        IDropout denseKeep = BuiltinLayers.dropout(h, "dense-dropout");
         return new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
                 .updater(Optimizers.of(h))
                 .weightInit(WeightInit.RELU)
-                .l2(Optimizers.nonNegative(h, "l2"))
+                .l2(h.nonNegative("l2"))
                 .list()
                 .layer(new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(Activation.RELU).build())
                 .layer(new BatchNormalization.Builder().build())
@@ -67,8 +68,8 @@ public final class DeepCnnPlugin implements ModelPlugin {
                 .layer(new BatchNormalization.Builder().build())
                 .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
                         .build())
-                .layer(Optimizers.dropoutLayer(h, "dropout"))
-                .layer(new DenseLayer.Builder().nOut(Optimizers.width(h, "width")).activation(Activation.RELU).build())
+                .layer(BuiltinLayers.dropoutLayer(h, "dropout"))
+                .layer(new DenseLayer.Builder().nOut(BuiltinLayers.width(h, "width")).activation(Activation.RELU).build())
                 .layer(new BatchNormalization.Builder().build())
                 .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(spec.numClasses())
                         .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).dropOut(denseKeep).build())

@@ -4,6 +4,7 @@ import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.ModelPlugin;
 import dev.fmnist.api.ModelSpec;
+import dev.fmnist.api.Optimizers;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -42,13 +43,13 @@ public final class MlpPlugin implements ModelPlugin {
     @Override
     public MultiLayerConfiguration build(ModelSpec spec) {
         Hyperparameters h = spec.hyperparameters();
-        int width = Optimizers.width(h, "width");
-        IDropout keep = Optimizers.dropout(h, "dropout");
+        int width = BuiltinLayers.width(h, "width");
+        IDropout keep = BuiltinLayers.dropout(h, "dropout");
         return new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
                 .updater(Optimizers.of(h))
                 .weightInit(WeightInit.RELU)
-                .l2(Optimizers.nonNegative(h, "l2"))
+                .l2(h.nonNegative("l2"))
                 .list()
                 .layer(new DenseLayer.Builder().nOut(width).activation(Activation.RELU).build())
                 .layer(new DenseLayer.Builder().nOut(width / 2).activation(Activation.RELU).dropOut(keep).build())

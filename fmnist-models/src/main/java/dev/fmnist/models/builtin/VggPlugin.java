@@ -4,11 +4,12 @@ import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.ModelPlugin;
 import dev.fmnist.api.ModelSpec;
+import dev.fmnist.api.Optimizers;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -50,21 +51,21 @@ public final class VggPlugin implements ModelPlugin {
     @Override
     public MultiLayerConfiguration build(ModelSpec spec) {
         Hyperparameters h = spec.hyperparameters();
-        int filters = Optimizers.width(h, "filters");
+        int filters = BuiltinLayers.width(h, "filters");
         ListBuilder layers = new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
                 .updater(Optimizers.of(h))
                 .weightInit(WeightInit.RELU)
-                .l2(Optimizers.nonNegative(h, "l2"))
+                .l2(h.nonNegative("l2"))
                 .convolutionMode(ConvolutionMode.Same)
                 .list();
         block(layers, filters, h);
         block(layers, filters * 2, h);
         return layers
-                .layer(new DenseLayer.Builder().nOut(Optimizers.width(h, "width")).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nOut(BuiltinLayers.width(h, "width")).activation(Activation.RELU).build())
                 .layer(new BatchNormalization.Builder().build())
                 .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(spec.numClasses()).activation(Activation.SOFTMAX)
-                        .weightInit(WeightInit.XAVIER).dropOut(Optimizers.dropout(h, "dense-dropout")).build())
+                        .weightInit(WeightInit.XAVIER).dropOut(BuiltinLayers.dropout(h, "dense-dropout")).build())
                 .setInputType(InputType.convolutional(spec.inputShape().height(), spec.inputShape().width(),
                         spec.inputShape().channels()))
                 .build();
@@ -77,6 +78,6 @@ public final class VggPlugin implements ModelPlugin {
                     .layer(new BatchNormalization.Builder().build());
         }
         layers.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-                .layer(Optimizers.dropoutLayer(h, "dropout"));
+                .layer(BuiltinLayers.dropoutLayer(h, "dropout"));
     }
 }

@@ -3,6 +3,9 @@ package dev.fmnist.models.plugins;
 import dev.fmnist.api.ModelPlugin;
 import dev.fmnist.api.training.TrainingCallbackFactory;
 import dev.fmnist.models.ModelException;
+import dev.fmnist.runtime.model.ModelManifest;
+import dev.fmnist.runtime.plugins.PluginClassLoader;
+import dev.fmnist.runtime.plugins.PluginClasses;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -27,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * {@link PluginClassLoader}. A plugin that cannot be loaded becomes a {@link PluginProblem}; the others
  * still load. Built lazily on first use, then kept.
  */
-public final class ModelRegistry {
+public final class ModelRegistry implements PluginClasses {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
@@ -73,6 +76,13 @@ public final class ModelRegistry {
             throw new ModelException("unknown model '" + id + "'; available: " + known + failed);
         }
         return plugin;
+    }
+
+    /** The class loader of the plugin that built the model; the platform's when no such plugin is installed. */
+    @Override
+    public synchronized ClassLoader loaderFor(ModelManifest manifest) {
+        RegisteredPlugin plugin = load().get(manifest.modelId());
+        return plugin == null ? platformLoader : plugin.plugin().getClass().getClassLoader();
     }
 
     private Map<String, RegisteredPlugin> load() {

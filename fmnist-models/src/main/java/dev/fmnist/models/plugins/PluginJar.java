@@ -1,6 +1,7 @@
 package dev.fmnist.models.plugins;
 
 import dev.fmnist.api.ApiVersion;
+import dev.fmnist.runtime.plugins.PluginClassLoader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Enumeration;
@@ -16,8 +17,8 @@ final class PluginJar {
     private PluginJar() {}
 
     /**
-     * Why the JAR cannot be loaded, if it cannot: not a JAR, bundles platform classes, or was built against
-     * an incompatible SPI.
+     * Why the JAR cannot be loaded, if it cannot: not a JAR, bundles platform classes, does not say which SPI
+     * it was built against, or was built against an incompatible one.
      */
     static Optional<String> refusal(Path jar) {
         try (JarFile file = new JarFile(jar.toFile())) {
@@ -36,7 +37,12 @@ final class PluginJar {
             Manifest manifest = file.getManifest();
             String built = manifest == null ? null
                     : manifest.getMainAttributes().getValue(new Attributes.Name(ApiVersion.MANIFEST_ATTRIBUTE));
-            if (built != null && !ApiVersion.compatible(built)) {
+            if (built == null) {
+                return Optional.of("states no " + ApiVersion.MANIFEST_ATTRIBUTE + " in its manifest, so the platform "
+                        + "cannot tell which SPI it was built for; add it (this platform provides "
+                        + ApiVersion.current() + ", see docs/PLUGINS.md)");
+            }
+            if (!ApiVersion.compatible(built)) {
                 return Optional.of("was built against fmnist-api " + built + " but this platform provides "
                         + ApiVersion.current() + " (the major and minor versions must match)");
             }

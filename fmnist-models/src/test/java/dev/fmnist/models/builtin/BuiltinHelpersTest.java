@@ -58,7 +58,7 @@ class BuiltinHelpersTest {
 
     private MultiLayerNetwork build(String model, boolean helpers) {
         LayerHelpers.enable(helpers);
-        return ModelBuilder.build(registry.get(model), 42, 10, Map.of()).network();
+        return ModelBuilder.build(registry.get(model), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of()).network();
     }
 
     private static INDArray gradients(MultiLayerNetwork network, INDArray images, INDArray labels) {

@@ -18,7 +18,7 @@ class BuiltinPluginsTest {
     private final ModelRegistry registry = new ModelRegistry(Optional.empty());
 
     private long parameters(String id) {
-        return ModelBuilder.build(registry.get(id), 42, 10, Map.of()).network().numParams();
+        return ModelBuilder.build(registry.get(id), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of()).network().numParams();
     }
 
     @Test
@@ -50,14 +50,14 @@ class BuiltinPluginsTest {
 
     @Test
     void overridesApplyAndWidthChangesTheNetwork() {
-        BuiltModel wide = ModelBuilder.build(registry.get("mlp"), 42, 10, Map.of("width", "256", "learning-rate", "0.01"));
+        BuiltModel wide = ModelBuilder.build(registry.get("mlp"), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of("width", "256", "learning-rate", "0.01"));
         assertThat(wide.hyperparameters().values()).containsEntry("width", "256").containsEntry("learning-rate", "0.01");
         assertThat(wide.network().numParams()).isEqualTo(784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10);
     }
 
     @Test
     void unknownHyperparameterNamesThePluginAndWhatItAccepts() {
-        assertThatThrownBy(() -> ModelBuilder.build(registry.get("cnn"), 42, 10, Map.of("momentum", "0.9")))
+        assertThatThrownBy(() -> ModelBuilder.build(registry.get("cnn"), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of("momentum", "0.9")))
                 .isInstanceOf(ModelException.class)
                 .hasMessage("model 'cnn' (built in) has no hyperparameter 'momentum'; it accepts: batch-size, "
                         + "dropout, filters, l2, learning-rate, lr-decay, optimizer, width");
@@ -65,23 +65,23 @@ class BuiltinPluginsTest {
 
     @Test
     void badHyperparameterValuesAreClearErrors() {
-        assertThatThrownBy(() -> ModelBuilder.build(registry.get("mlp"), 42, 10, Map.of("learning-rate", "fast")))
+        assertThatThrownBy(() -> ModelBuilder.build(registry.get("mlp"), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of("learning-rate", "fast")))
                 .isInstanceOf(ModelException.class)
                 .hasMessage("model 'mlp' (built in): hyperparameter 'learning-rate' = 'fast' is not a finite number");
-        assertThatThrownBy(() -> ModelBuilder.build(registry.get("mlp"), 42, 10, Map.of("optimizer", "lbfgs")))
+        assertThatThrownBy(() -> ModelBuilder.build(registry.get("mlp"), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of("optimizer", "lbfgs")))
                 .hasMessageContaining("'optimizer' = 'lbfgs' is not one of adam, sgd, nesterovs, rmsprop");
-        assertThatThrownBy(() -> ModelBuilder.build(registry.get("deep-cnn"), 42, 10, Map.of("dropout", "1.5")))
+        assertThatThrownBy(() -> ModelBuilder.build(registry.get("deep-cnn"), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of("dropout", "1.5")))
                 .hasMessageContaining("'dropout' = 1.5 must be in [0, 1)");
     }
 
     @Test
     void deepCnnDecaysItsLearningRatePerEpoch() {
-        var network = ModelBuilder.build(registry.get("deep-cnn"), 42, 10, Map.of()).network();
+        var network = ModelBuilder.build(registry.get("deep-cnn"), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of()).network();
         var updater = (org.nd4j.linalg.learning.config.Adam) ((org.deeplearning4j.nn.conf.layers.BaseLayer)
                 network.getLayerWiseConfigurations().getConf(0).getLayer()).getIUpdater();
         assertThat(updater.getLearningRate(0, 0)).isCloseTo(0.002, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(updater.getLearningRate(0, 3)).isCloseTo(0.002 * 0.8 * 0.8 * 0.8, org.assertj.core.data.Offset.offset(1e-12));
-        assertThatThrownBy(() -> ModelBuilder.build(registry.get("deep-cnn"), 42, 10, Map.of("lr-decay", "1.5")))
+        assertThatThrownBy(() -> ModelBuilder.build(registry.get("deep-cnn"), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of("lr-decay", "1.5")))
                 .hasMessageContaining("'lr-decay' = 1.5 must be in (0, 1]");
     }
 

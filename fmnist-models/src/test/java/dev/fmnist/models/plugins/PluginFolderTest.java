@@ -6,15 +6,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fmnist.api.ApiVersion;
+import dev.fmnist.api.ImageShape;
+import dev.fmnist.api.InputLayout;
+import dev.fmnist.data.prep.Normalization;
 import dev.fmnist.models.BuiltModel;
 import dev.fmnist.models.ModelBuilder;
 import dev.fmnist.models.ModelException;
+import dev.fmnist.runtime.model.ModelFile;
+import dev.fmnist.runtime.model.ModelFileException;
+import dev.fmnist.runtime.model.ModelManifest;
+import dev.fmnist.runtime.model.SavedModel;
+import dev.fmnist.runtime.plugins.PluginClassLoader;
+import dev.fmnist.runtime.plugins.PluginClasses;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Real plugin JARs, compiled by the test, dropped in a plugins folder. */
 class PluginFolderTest {
@@ -43,11 +55,84 @@ class PluginFolderTest {
         assertThat(plugin.plugin().getClass().getClassLoader()).isInstanceOf(PluginClassLoader.class);
         // The SPI and DL4J come from the platform, so the plugin's network is the platform's type.
         assertThat(plugin.plugin()).isInstanceOf(dev.fmnist.api.ModelPlugin.class);
-        BuiltModel built = ModelBuilder.build(plugin, 1, 10, Map.of());
+        BuiltModel built = ModelBuilder.build(plugin, 1, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of());
         assertThat(built.network().numParams()).isEqualTo(784 * 10 + 10);
         assertThat(registry.plugins()).extracting(RegisteredPlugin::id).containsExactly("mlp", "cnn", "deep-cnn", "vgg", "softmax");
         assertThat(registry.problems()).isEmpty();
     }
+
+    @Test
+    void aNetworkUsingThePluginsOwnClassesIsSavedAndLoadedThroughThePluginsLoader(@TempDir Path models) {
+        jar(plugins.resolve("halved.jar"), Map.of("Halved", HALVED_PLUGIN, "HalfRelu", HALF_RELU),
+                List.of("test.plugins.Halved"), CURRENT_API, Map.of());
+        ModelRegistry registry = registry();
+        BuiltModel built = ModelBuilder.build(registry.get("halved"), 1, 10, ImageShape.FASHION_MNIST, Map.of());
+        Path file = models.resolve("best.zip");
+        ModelFile.save(built.network(), manifest("halved", built), file, false);
+
+        assertThatThrownBy(() -> ModelFile.load(file, false, PluginClasses.platform()))
+                .as("the platform's classes alone do not know the plugin's activation")
+                .isInstanceOf(ModelFileException.class).hasMessageContaining("cannot restore the network");
+        SavedModel loaded = ModelFile.load(file, false, registry);
+        INDArray input = Nd4j.rand(DataType.FLOAT, 3, 784);
+        assertThat(loaded.network().output(input)).isEqualTo(built.network().output(input));
+        assertThat(loaded.network().getLayerWiseConfigurations().getConf(0).getLayer().toString()).contains("halfrelu");
+    }
+
+    private static ModelManifest manifest(String id, BuiltModel built) {
+        return new ModelManifest(ModelManifest.FORMAT_VERSION, "test", "test", id, "1", "test", InputLayout.FLAT,
+                ImageShape.FASHION_MNIST, Normalization.scale(), dev.fmnist.data.FashionClass.displayNames(), 1,
+                Map.of(), 32, built.network().numParams(), "2026-01-01T00:00:00Z",
+                new ModelManifest.TrainingData("none", 0, 0, 0, ""), 1, null, List.of());
+    }
+
+    /** An activation class that exists only in the plugin's JAR. */
+    private static final String HALF_RELU = """
+            package test.plugins;
+
+            import org.nd4j.common.primitives.Pair;
+            import org.nd4j.linalg.activations.BaseActivationFunction;
+            import org.nd4j.linalg.activations.impl.ActivationReLU;
+            import org.nd4j.linalg.api.ndarray.INDArray;
+
+            public class HalfRelu extends BaseActivationFunction {
+                public INDArray getActivation(INDArray in, boolean training) {
+                    return new ActivationReLU().getActivation(in, training).muli(0.5);
+                }
+                public Pair<INDArray, INDArray> backprop(INDArray in, INDArray epsilon) {
+                    return new ActivationReLU().backprop(in, epsilon.mul(0.5));
+                }
+                public String toString() { return "halfrelu"; }
+            }
+            """;
+
+    private static final String HALVED_PLUGIN = """
+            package test.plugins;
+
+            import dev.fmnist.api.*;
+            import java.util.Map;
+            import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+            import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+            import org.deeplearning4j.nn.conf.inputs.InputType;
+            import org.deeplearning4j.nn.conf.layers.DenseLayer;
+            import org.deeplearning4j.nn.conf.layers.OutputLayer;
+            import org.nd4j.linalg.activations.Activation;
+            import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+            public class Halved implements ModelPlugin {
+                public String id() { return "halved"; }
+                public String description() { return "a dense layer with the plugin's own activation"; }
+                public InputLayout inputLayout() { return InputLayout.FLAT; }
+                public Map<String, String> defaultHyperparameters() { return Map.of(); }
+                public MultiLayerConfiguration build(ModelSpec spec) {
+                    return new NeuralNetConfiguration.Builder().seed(spec.seed()).list()
+                            .layer(new DenseLayer.Builder().nOut(16).activation(new HalfRelu()).build())
+                            .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(spec.numClasses())
+                                    .activation(Activation.SOFTMAX).build())
+                            .setInputType(InputType.feedForward(spec.inputShape().pixels())).build();
+                }
+            }
+            """;
 
     @Test
     void aSubFolderOfJarsIsOnePlugin() {
@@ -109,11 +194,11 @@ class PluginFolderTest {
                 List.of("test.plugins.BadBuild"), CURRENT_API, Map.of());
         ModelRegistry registry = registry();
 
-        assertThatThrownBy(() -> ModelBuilder.build(registry.get("bad-build"), 1, 10, Map.of()))
+        assertThatThrownBy(() -> ModelBuilder.build(registry.get("bad-build"), 1, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of()))
                 .isInstanceOf(ModelException.class)
                 .hasMessageStartingWith("model 'bad-build' (" + jar + ") failed to build its network: ")
                 .hasMessageContaining("no GPU kernel for this layer");
-        assertThat(ModelBuilder.build(registry.get("mlp"), 1, 10, Map.of()).network().numParams()).isEqualTo(109_386);
+        assertThat(ModelBuilder.build(registry.get("mlp"), 1, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of()).network().numParams()).isEqualTo(109_386);
     }
 
     @Test
@@ -135,6 +220,16 @@ class PluginFolderTest {
                 List.of("test.plugins.Softmax"), Map.of(ApiVersion.MANIFEST_ATTRIBUTE, "0.0.3"), Map.of());
         assertThat(registry().problems()).singleElement().hasToString(jar + ": was built against fmnist-api 0.0.3 but "
                 + "this platform provides " + ApiVersion.current() + " (the major and minor versions must match)");
+    }
+
+    @Test
+    void aJarThatDoesNotStateItsApiVersionIsRefused() {
+        Path jar = jar(plugins.resolve("unstated.jar"), Map.of("Softmax", modelPlugin("Softmax", "softmax", "", "")),
+                List.of("test.plugins.Softmax"), Map.of(), Map.of());
+        assertThat(registry().problems()).singleElement().hasToString(jar + ": states no Fmnist-Api-Version in its "
+                + "manifest, so the platform cannot tell which SPI it was built for; add it (this platform provides "
+                + ApiVersion.current() + ", see docs/PLUGINS.md)");
+        assertThat(registry().plugins()).extracting(RegisteredPlugin::id).doesNotContain("softmax");
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.fmnist.server.batch;
 
-import dev.fmnist.eval.predict.Predictor;
+import dev.fmnist.runtime.predict.Predictor;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -126,7 +126,7 @@ public final class BatchingExecutor implements AutoCloseable {
     private void execute(List<Job> batch) {
         int images = batch.stream().mapToInt(Job::count).sum();
         try {
-            float[] rows = new float[images * predictor.pixels()];
+            float[] rows = new float[images * predictor.encoder().pixels()];
             int offset = 0;
             for (Job job : batch) {
                 System.arraycopy(job.rows(), 0, rows, offset, job.rows().length);

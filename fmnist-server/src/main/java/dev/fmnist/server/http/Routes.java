@@ -1,15 +1,14 @@
 package dev.fmnist.server.http;
 
-import dev.fmnist.api.Prediction;
 import dev.fmnist.data.image.ImageInputException;
 import dev.fmnist.data.image.ImagePreprocessor;
-import dev.fmnist.eval.predict.Predictor;
+import dev.fmnist.runtime.predict.Prediction;
+import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.server.ModelRepository;
 import dev.fmnist.server.ServedModel;
 import dev.fmnist.server.ServerConfig;
 import dev.fmnist.server.batch.BatchingExecutor;
 import dev.fmnist.server.batch.QueueFullException;
-import dev.fmnist.server.infer.InferenceInput;
 import dev.fmnist.server.infer.InferenceProtocol;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -220,10 +219,9 @@ public final class Routes {
                 files.add(Files.readAllBytes(Path.of(upload.uploadedFileName())));
             }
         }
-        float[] rows = new float[files.size() * predictor.pixels()];
+        float[] rows = new float[files.size() * predictor.encoder().pixels()];
         for (int i = 0; i < files.size(); i++) {
-            byte[] raw = preprocessor.toFashionMnist(preprocessor.decode(files.get(i), names.get(i)));
-            System.arraycopy(predictor.inputRow(raw), 0, rows, i * predictor.pixels(), predictor.pixels());
+            predictor.encoder().encodeBytes(preprocessor.pixels(files.get(i), names.get(i)), 0, rows, i);
         }
         return new Images(names, rows);
     }
@@ -232,7 +230,7 @@ public final class Routes {
             List<String> classNames) {
         JsonArray predictions = new JsonArray();
         for (int i = 0; i < names.size(); i++) {
-            Prediction prediction = Predictor.top(probabilities[i], top, classNames);
+            Prediction prediction = Prediction.of(probabilities[i], top, classNames);
             JsonArray classes = new JsonArray();
             prediction.top().forEach(c -> classes.add(new JsonObject().put("label", c.label())
                     .put("index", c.classIndex()).put("probability", c.probability())));

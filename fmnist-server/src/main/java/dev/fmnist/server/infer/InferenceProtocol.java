@@ -1,9 +1,11 @@
 package dev.fmnist.server.infer;
 
-import dev.fmnist.eval.predict.Predictor;
+import dev.fmnist.data.prep.InputEncoder;
+import dev.fmnist.runtime.model.ModelManifest;
+import dev.fmnist.runtime.predict.Prediction;
+import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.server.ServedModel;
 import dev.fmnist.server.http.ApiError;
-import dev.fmnist.training.run.ModelManifest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -80,27 +82,28 @@ public final class InferenceProtocol {
                     + "or UINT8 (pixels 0-255)");
         }
         long[] shape = shape(input, name);
-        int pixels = predictor.pixels();
-        int count = checkShape(shape, name, predictor.manifest().imageShape(), maxBatch);
+        InputEncoder encoder = predictor.encoder();
+        int pixels = encoder.pixels();
+        int count = checkShape(shape, name, encoder.shape(), maxBatch);
         float[] values = flatten(input.getValue("data"), name, (long) count * pixels);
         float[] rows = new float[count * pixels];
-        for (int i = 0; i < count; i++) {
-            float[] row;
-            if (datatype.equals("UINT8")) {
-                byte[] raw = new byte[pixels];
-                for (int p = 0; p < pixels; p++) {
-                    float v = values[i * pixels + p];
-                    if (v < 0 || v > 255 || v != Math.rint(v)) {
-                        throw bad("input '" + name + "' holds " + v + " at element " + (i * pixels + p)
-                                + "; UINT8 values are whole numbers 0-255");
-                    }
-                    raw[p] = (byte) v;
+        if (datatype.equals("UINT8")) {
+            byte[] raw = new byte[values.length];
+            for (int i = 0; i < values.length; i++) {
+                float v = values[i];
+                if (v < 0 || v > 255 || v != Math.rint(v)) {
+                    throw bad("input '" + name + "' holds " + v + " at element " + i
+                            + "; UINT8 values are whole numbers 0-255");
                 }
-                row = predictor.inputRow(raw);
-            } else {
-                row = predictor.inputRowFromUnit(values, i * pixels);
+                raw[i] = (byte) v;
             }
-            System.arraycopy(row, 0, rows, i * pixels, pixels);
+            for (int i = 0; i < count; i++) {
+                encoder.encodeBytes(raw, i * pixels, rows, i);
+            }
+        } else {
+            for (int i = 0; i < count; i++) {
+                encoder.encodeUnit(values, i * pixels, rows, i);
+            }
         }
         return new InferenceInput((String) idValue, rows, count, outputs(request));
     }
@@ -237,7 +240,7 @@ public final class InferenceProtocol {
             } else {
                 JsonArray data = new JsonArray();
                 for (float[] row : probabilities) {
-                    data.add(Predictor.top(row, 1, classNames).best().label());
+                    data.add(Prediction.of(row, 1, classNames).best().label());
                 }
                 outputs.add(new JsonObject().put("name", name).put("datatype", "BYTES")
                         .put("shape", new JsonArray().add(probabilities.length)).put("data", data));
@@ -254,7 +257,7 @@ public final class InferenceProtocol {
     private static JsonObject classification(String name, float[][] probabilities, int k, List<String> classNames) {
         JsonArray data = new JsonArray();
         for (float[] row : probabilities) {
-            for (var c : Predictor.top(row, k, classNames).top()) {
+            for (var c : Prediction.of(row, k, classNames).top()) {
                 data.add(String.format(java.util.Locale.ROOT, "%f:%d:%s", c.probability(), c.classIndex(), c.label()));
             }
         }

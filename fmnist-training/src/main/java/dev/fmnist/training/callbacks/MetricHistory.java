@@ -3,7 +3,7 @@ package dev.fmnist.training.callbacks;
 import dev.fmnist.api.training.EpochMetrics;
 import dev.fmnist.api.training.TrainingCallback;
 import dev.fmnist.api.training.TrainingContext;
-import dev.fmnist.training.run.Json;
+import dev.fmnist.runtime.run.Json;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

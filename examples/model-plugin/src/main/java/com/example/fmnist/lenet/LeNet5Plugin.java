@@ -3,6 +3,7 @@ package com.example.fmnist.lenet;
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.ModelPlugin;
 import dev.fmnist.api.ModelSpec;
+import dev.fmnist.api.Optimizers;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -14,7 +15,6 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /** LeNet-5 (LeCun et al., 1998) with ReLU and max pooling: conv 6@5x5, pool, conv 16@5x5, pool, 120, 84, softmax. */
@@ -37,15 +37,14 @@ public final class LeNet5Plugin implements ModelPlugin {
 
     @Override
     public Map<String, String> defaultHyperparameters() {
-        return Map.of("learning-rate", "0.001", "batch-size", "64");
+        return Map.of("learning-rate", "0.001", "optimizer", "adam", "batch-size", "64");
     }
 
     @Override
     public MultiLayerConfiguration build(ModelSpec spec) {
-        double learningRate = spec.hyperparameters().doubleValue("learning-rate");
         return new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
-                .updater(new Adam(learningRate))
+                .updater(Optimizers.of(spec.hyperparameters()))
                 .weightInit(WeightInit.RELU)
                 .list()
                 .layer(new ConvolutionLayer.Builder(5, 5).nOut(6).convolutionMode(ConvolutionMode.Same)

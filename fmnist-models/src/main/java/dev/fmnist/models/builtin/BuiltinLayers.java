@@ -1,0 +1,39 @@
+package dev.fmnist.models.builtin;
+
+import dev.fmnist.api.Hyperparameters;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+
+/** Layer settings the built-in plugins share: dropout as Keras defines it, and the dropout layer DL4J needs. */
+final class BuiltinLayers {
+
+    private BuiltinLayers() {}
+
+    /**
+     * DL4J's {@code dropOut(x)} takes the probability to <em>keep</em> an activation, applied to a layer's
+     * input; our {@code dropout} key is the probability to drop it, as in Keras.
+     */
+    static IDropout dropout(Hyperparameters hyperparameters, String key) {
+        double drop = hyperparameters.fraction(key);
+        return drop == 0 ? null : new Dropout(1 - drop);
+    }
+
+    /**
+     * A separate dropout layer: a layer's own {@code dropOut()} after a pooling layer loses its mask in DL4J
+     * 1.0.0-M2.1's backprop ("Dropout mask array is absent"); a {@link DropoutLayer} does not.
+     */
+    static DropoutLayer dropoutLayer(Hyperparameters hyperparameters, String key) {
+        IDropout keep = dropout(hyperparameters, key);
+        DropoutLayer.Builder builder = new DropoutLayer.Builder();
+        if (keep != null) {
+            builder.dropOut(keep);
+        }
+        return builder.build();
+    }
+
+    /** A layer's width or filter count. */
+    static int width(Hyperparameters hyperparameters, String key) {
+        return hyperparameters.intInRange(key, 1, 8192);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.fmnist.runtime.model;
+
+import dev.fmnist.api.ImageShape;
+import dev.fmnist.api.InputLayout;
+import dev.fmnist.api.training.EpochMetrics;
+import dev.fmnist.data.prep.Normalization;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a model file says about itself, so it can be evaluated or served years later: which plugin built
+ * it, how inputs must be prepared, the classes it outputs, and what it was trained on.
+ *
+ * @param formatVersion   of this manifest; a reader refuses a newer one
+ * @param epoch           epochs trained when this file was written
+ * @param metrics         the metrics of that epoch
+ * @param history         every epoch so far (used to resume from {@code last.zip})
+ */
+public record ModelManifest(
+        int formatVersion,
+        String platformVersion,
+        String dl4jVersion,
+        String modelId,
+        String pluginVersion,
+        String pluginOrigin,
+        InputLayout inputLayout,
+        ImageShape imageShape,
+        Normalization normalization,
+        List<String> classNames,
+        long seed,
+        Map<String, String> hyperparameters,
+        int batchSize,
+        long parameters,
+        String trainedAt,
+        TrainingData data,
+        int epoch,
+        EpochMetrics metrics,
+        List<EpochMetrics> history) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    /**
+     * What the model learned from.
+     *
+     * @param source             where the dataset was found
+     * @param trainImages        images in the training split (after any limit)
+     * @param validationImages   images in the validation split
+     * @param validationFraction share of each class held out
+     * @param trainImagesSha256  SHA-256 of the training images file's content
+     */
+    public record TrainingData(String source, int trainImages, int validationImages, double validationFraction,
+            String trainImagesSha256) {}
+
+    public ModelManifest {
+        classNames = List.copyOf(classNames);
+        hyperparameters = Map.copyOf(hyperparameters);
+        history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    /** The same manifest at a later epoch. */
+    public ModelManifest at(int epoch, EpochMetrics metrics, List<EpochMetrics> history, String trainedAt) {
+        return new ModelManifest(formatVersion, platformVersion, dl4jVersion, modelId, pluginVersion, pluginOrigin,
+                inputLayout, imageShape, normalization, classNames, seed, hyperparameters, batchSize, parameters,
+                trainedAt, data, epoch, metrics, history);
+    }
+}

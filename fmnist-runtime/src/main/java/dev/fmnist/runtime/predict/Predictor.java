@@ -1,0 +1,117 @@
+package dev.fmnist.runtime.predict;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.fmnist.api.data.LabelledImages;
+import dev.fmnist.data.prep.InputEncoder;
+import dev.fmnist.runtime.Release;
+import dev.fmnist.runtime.model.ModelFile;
+import dev.fmnist.runtime.model.ModelManifest;
+import dev.fmnist.runtime.model.SavedModel;
+import dev.fmnist.runtime.plugins.PluginClasses;
+import dev.fmnist.runtime.run.RunDirectory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A trained model ready to classify: inputs go through the model's own {@link InputEncoder} (its manifest's
+ * normalization, image shape and input layout), forward passes run in batches, and classes are ranked
+ * once for every caller. Not thread-safe, like the DL4J network inside it: callers serialize access (the
+ * server feeds it from one worker).
+ */
+public final class Predictor {
+
+    /** Images per forward pass when a whole set is classified. */
+    private static final int BATCH = 500;
+
+    private final MultiLayerNetwork network;
+    private final ModelManifest manifest;
+    private final InputEncoder encoder;
+
+    public Predictor(MultiLayerNetwork network, ModelManifest manifest) {
+        this.network = requireNonNull(network, "network is null");
+        this.manifest = requireNonNull(manifest, "manifest is null");
+        this.encoder = new InputEncoder(manifest.normalization(), manifest.inputLayout(), manifest.imageShape());
+    }
+
+    /** The model of a run folder (see {@link RunDirectory#model()}) or a model file, with platform classes only. */
+    public static Predictor load(Path runDirOrModel) {
+        return load(runDirOrModel, PluginClasses.platform());
+    }
+
+    /** The model of a run folder or a model file, its network restored through its plugin's classes. */
+    public static Predictor load(Path runDirOrModel, PluginClasses classes) {
+        SavedModel saved = ModelFile.load(RunDirectory.modelOf(runDirOrModel), false, classes);
+        return new Predictor(saved.network(), saved.manifest());
+    }
+
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    public MultiLayerNetwork network() {
+        return network;
+    }
+
+    /** How this model wants its inputs. */
+    public InputEncoder encoder() {
+        return encoder;
+    }
+
+    public List<String> classNames() {
+        return manifest.classNames();
+    }
+
+    /** Class probabilities [count, classes] of {@code count} rows laid end to end, made by {@link #encoder()}. */
+    public float[][] probabilities(float[] rows, int count) {
+        INDArray features = encoder.batch(rows, count);
+        INDArray output = network.output(features, false);
+        try {
+            return output.toFloatMatrix();
+        } finally {
+            Release.all(features, output);
+        }
+    }
+
+    /** The top {@code k} classes of each image of raw 8-bit pixels. */
+    public List<Prediction> predict(List<byte[]> images, int k) {
+        int size = encoder.pixels();
+        float[] rows = new float[images.size() * size];
+        for (int i = 0; i < images.size(); i++) {
+            byte[] image = images.get(i);
+            if (image.length != size) {
+                throw new IllegalArgumentException("image " + i + " has " + image.length + " pixels, expected " + size);
+            }
+            encoder.encodeBytes(image, 0, rows, i);
+        }
+        List<Prediction> predictions = new ArrayList<>();
+        for (float[] row : probabilities(rows, images.size())) {
+            predictions.add(Prediction.of(row, k, classNames()));
+        }
+        return predictions;
+    }
+
+    /** The probabilities of every image of a labelled set, in order, with its labels. */
+    public Predictions predictions(LabelledImages images) {
+        int classes = classNames().size();
+        float[] probabilities = new float[images.count() * classes];
+        int[] all = IntStream.range(0, images.count()).toArray();
+        for (int from = 0; from < images.count(); from += BATCH) {
+            int count = Math.min(BATCH, images.count() - from);
+            INDArray features = encoder.features(images, all, from, count);
+            INDArray output = network.output(features, false);
+            try {
+                float[] values = output.dup('c').data().asFloat();
+                System.arraycopy(values, 0, probabilities, from * classes, values.length);
+            } finally {
+                Release.all(features, output);
+            }
+        }
+        int[] labels = IntStream.range(0, images.count()).map(images::label).toArray();
+        return new Predictions(labels, probabilities, images.classNames());
+    }
+}

@@ -1,0 +1,147 @@
+package dev.fmnist.runtime.predict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fmnist.api.data.LabelledImages;
+import dev.fmnist.data.RealDataset;
+import dev.fmnist.data.image.ImageInputException;
+import dev.fmnist.data.image.ImagePreprocessor;
+import dev.fmnist.runtime.TestModels;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Image files through the same preprocessing the server uses agree with the model on the raw tensors. */
+@Tag("dataset")
+class PredictorTest {
+
+    private final LabelledImages test = RealDataset.get().dataset().testImages();
+    private final Predictor predictor = Predictor.load(TestModels.mlp());
+
+    /** Test images the model classifies with at least 90% confidence on the raw tensor. */
+    private List<Integer> confidentImages(Predictions raw) {
+        List<Integer> chosen = new ArrayList<>();
+        for (int i = 0; i < test.count() && chosen.size() < 12; i++) {
+            if (raw.confidence(i) >= 0.9) {
+                chosen.add(i);
+            }
+        }
+        return chosen;
+    }
+
+    private BufferedImage asGrey(int index) {
+        BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        for (int p = 0; p < 784; p++) {
+            image.getRaster().setSample(p % 28, p / 28, 0, test.pixel(index, p));
+        }
+        return image;
+    }
+
+    /** The product-photo version: dark garment on white, RGB, four times larger, JPEG-compressed. */
+    private byte[] invertedEnlargedJpeg(int index) throws IOException {
+        BufferedImage rgb = new BufferedImage(112, 112, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = rgb.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        BufferedImage inverted = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
+        for (int p = 0; p < 784; p++) {
+            int v = 255 - test.pixel(index, p);
+            inverted.setRGB(p % 28, p / 28, new Color(v, v, (int) (v * 0.95)).getRGB());
+        }
+        g.drawImage(inverted, 0, 0, 112, 112, null);
+        g.dispose();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(0.95f);
+        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(rgb, null, null), param);
+        }
+        writer.dispose();
+        return bytes.toByteArray();
+    }
+
+    private static byte[] prepare(byte[] file, String name, long maxPixels) {
+        return new ImagePreprocessor(maxPixels).pixels(file, name);
+    }
+
+    private static byte[] png(BufferedImage image) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", bytes);
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void pngAndInvertedEnlargedRgbJpegGiveTheClassOfTheRawTensor() throws IOException {
+        Predictions raw = predictor.predictions(test);
+        List<Integer> images = confidentImages(raw);
+        assertThat(images).hasSizeGreaterThanOrEqualTo(10);
+        for (int index : images) {
+            byte[] fromPng = prepare(png(asGrey(index)), "test-" + index + ".png", 1_000_000);
+            byte[] original = new byte[784];
+            for (int p = 0; p < 784; p++) {
+                original[p] = (byte) test.pixel(index, p);
+            }
+            assertThat(fromPng).as("a 28x28 grey PNG is used as it is").isEqualTo(original);
+
+            byte[] fromJpeg = prepare(invertedEnlargedJpeg(index), "photo-" + index + ".jpg", 1_000_000);
+            double difference = 0;
+            for (int p = 0; p < 784; p++) {
+                difference += Math.abs(Byte.toUnsignedInt(fromJpeg[p]) - test.pixel(index, p));
+            }
+            assertThat(difference / 784).as("mean pixel difference after inversion and downscaling").isLessThan(15);
+
+            List<Prediction> predictions = predictor.predict(List.of(fromPng, fromJpeg), 3);
+            assertThat(predictions.get(0).best().classIndex()).isEqualTo(raw.predicted(index));
+            assertThat(predictions.get(1).best().classIndex()).as("image %d from the JPEG", index)
+                    .isEqualTo(raw.predicted(index));
+            assertThat(predictions.get(0).top()).hasSize(3);
+        }
+    }
+
+    @Test
+    void notAnImageAndTooManyPixelsAreClearErrors() throws IOException {
+        assertThatThrownBy(() -> prepare("%PDF-1.4".getBytes(), "invoice.pdf", 1_000_000))
+                .isInstanceOf(ImageInputException.class)
+                .hasMessage("invoice.pdf is not an image in a supported format (PNG, JPEG, GIF, BMP)")
+                .satisfies(e -> assertThat(((ImageInputException) e).reason())
+                        .isEqualTo(ImageInputException.Reason.NOT_AN_IMAGE));
+        byte[] big = png(new BufferedImage(300, 200, BufferedImage.TYPE_BYTE_GRAY));
+        assertThatThrownBy(() -> new ImagePreprocessor(50_000).decode(big, "huge.png"))
+                .hasMessage("huge.png is 300x200 = 60,000 pixels; at most 50,000 are accepted");
+        byte[] truncated = java.util.Arrays.copyOf(png(asGrey(0)), 60);
+        assertThatThrownBy(() -> prepare(truncated, "cut.png", 1_000_000))
+                .isInstanceOf(ImageInputException.class)
+                .hasMessageStartingWith("cut.png cannot be decoded as an image");
+    }
+
+    @Test
+    void wideImagesAreFittedAndCentredOnBlack() {
+        BufferedImage wide = new BufferedImage(56, 28, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = wide.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 56, 28);
+        g.setColor(Color.BLACK);
+        g.fillRect(8, 8, 40, 12);
+        g.dispose();
+        byte[] pixels = new ImagePreprocessor(1_000_000).toFashionMnist(wide);
+        // Scaled to 28x14, centred: rows 0-6 and 21-27 are empty; the dark bar became light.
+        assertThat(Byte.toUnsignedInt(pixels[3 * 28 + 14])).isZero();
+        assertThat(Byte.toUnsignedInt(pixels[24 * 28 + 14])).isZero();
+        assertThat(Byte.toUnsignedInt(pixels[14 * 28 + 14])).isGreaterThan(200);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.fmnist.training;
+
+import dev.fmnist.api.data.DataSource;
+import dev.fmnist.api.training.EpochMetrics;
+import dev.fmnist.data.DataConfig;
+import dev.fmnist.data.SplitData;
+import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.models.BuiltModel;
+import dev.fmnist.models.ModelBuilder;
+import dev.fmnist.models.plugins.ModelRegistry;
+import dev.fmnist.models.plugins.RegisteredPlugin;
+import dev.fmnist.runtime.model.ModelFile;
+import dev.fmnist.runtime.model.ModelManifest;
+import dev.fmnist.runtime.model.SavedModel;
+import dev.fmnist.runtime.model.Versions;
+import dev.fmnist.runtime.run.Json;
+import dev.fmnist.runtime.run.RunConfig;
+import dev.fmnist.runtime.run.RunDirectory;
+import dev.fmnist.runtime.run.RunSummary;
+import dev.fmnist.training.callbacks.Monitor;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything around a run's epochs: a fresh run's folder, configuration, network and manifest; a resumed
+ * run's, read back from its folder; and the summary written when it ends. The engine only trains.
+ */
+public final class RunSetup {
+
+    private static final Logger log = LoggerFactory.getLogger(RunSetup.class);
+
+    /** What a run trains with, fresh or resumed. */
+    public record Prepared(RunDirectory dir, RunConfig runConfig, ModelManifest manifest, MultiLayerNetwork network,
+            SplitData split, List<EpochMetrics> history) {}
+
+    private final ModelRegistry registry;
+    private final DataSource source;
+    private final DataConfig dataConfig;
+    private final TrainingConfig config;
+
+    @Inject
+    public RunSetup(ModelRegistry registry, DataSource source, DataConfig dataConfig, TrainingConfig config) {
+        this.registry = registry;
+        this.source = source;
+        this.dataConfig = dataConfig;
+        this.config = config;
+    }
+
+    public Prepared prepare(TrainingRequest request) {
+        return request.resume().isPresent() ? resume(request) : fresh(request);
+    }
+
+    private Prepared fresh(TrainingRequest request) {
+        RegisteredPlugin plugin = registry.get(request.modelId());
+        long seed = dataConfig.seed();
+        BuiltModel built = ModelBuilder.build(plugin, seed, source.classNames().size(), source.imageShape(),
+                request.overrides());
+        int batchSize = ModelBuilder.batchSize(built.hyperparameters());
+        SplitData split = limit(SplitData.of(source, seed, dataConfig.validationFraction()), request);
+        Normalization normalization = Normalization.fit(dataConfig.normalization(), split.train());
+        RunDirectory dir = new RunDirectory(request.runDir()
+                .orElseGet(() -> RunDirectory.newPath(config.runsDir(), plugin.id(), LocalDateTime.now())));
+        if (Files.exists(dir.lastModel())) {
+            throw new TrainingException("run folder " + dir.path() + " already holds a run; continue it with --resume "
+                    + dir.path() + " or choose another --out");
+        }
+        int epochs = request.epochs().orElse(config.epochs());
+        if (epochs < 1) {
+            throw new TrainingException("epochs must be at least 1, got " + epochs);
+        }
+        dir.create();
+        String now = Instant.now().toString();
+        String dataSource = source.description();
+        RunConfig run = new RunConfig(plugin.id(), built.hyperparameters().values(), batchSize, seed, epochs,
+                request.patience().orElse(config.patience()), config.monitor(), config.minDelta(),
+                config.restoreBest(), split.train().count(), split.validation().count(),
+                dataConfig.validationFraction(), normalization, dataSource, Versions.platform(), now);
+        Json.write(dir.config(), run);
+        ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, Versions.platform(), Versions.dl4j(),
+                plugin.id(), plugin.plugin().version(), plugin.origin(), plugin.plugin().inputLayout(),
+                source.imageShape(), normalization, source.classNames(), seed, built.hyperparameters().values(),
+                batchSize, built.network().numParams(), now,
+                new ModelManifest.TrainingData(dataSource, split.train().count(), split.validation().count(),
+                        dataConfig.validationFraction(), source.fingerprint()),
+                0, null, List.of());
+        return new Prepared(dir, run, manifest, built.network(), split, List.of());
+    }
+
+    private Prepared resume(TrainingRequest request) {
+        RunDirectory dir = new RunDirectory(request.resume().orElseThrow());
+        if (!Files.isRegularFile(dir.lastModel()) || !Files.isRegularFile(dir.config())) {
+            throw new TrainingException("cannot resume " + dir.path() + ": it holds no last.zip and config.json "
+                    + "(not a run folder, or it stopped before its first epoch ended)");
+        }
+        RunConfig saved = Json.read(dir.config(), RunConfig.class);
+        if (saved.seed() != dataConfig.seed()) {
+            throw new TrainingException("cannot resume " + dir.path() + ": it was trained with seed " + saved.seed()
+                    + " but the configured seed is " + dataConfig.seed() + "; resume with --seed " + saved.seed());
+        }
+        // The network through its plugin's class loader: it may use the plugin's own classes.
+        SavedModel last = ModelFile.load(dir.lastModel(), true, registry);
+        int epochs = request.epochs().orElse(saved.epochs());
+        RunConfig run = new RunConfig(saved.modelId(), saved.hyperparameters(), saved.batchSize(), saved.seed(), epochs,
+                request.patience().orElse(saved.patience()), saved.monitor(), saved.minDelta(), saved.restoreBest(),
+                saved.trainImages(), saved.validationImages(), saved.validationFraction(), saved.normalization(),
+                saved.dataSource(), saved.platformVersion(), saved.startedAt());
+        Json.write(dir.config(), run);
+        SplitData split = SplitData.of(source, saved.seed(), saved.validationFraction())
+                .limit(saved.trainImages(), saved.validationImages());
+        ModelManifest manifest = last.manifest();
+        log.info("Resuming {} from epoch {} of {}", dir.path(), manifest.epoch(), epochs);
+        return new Prepared(dir, run, manifest, last.network(), split, manifest.history());
+    }
+
+    private static SplitData limit(SplitData split, TrainingRequest request) {
+        if (request.limit().isEmpty()) {
+            return split;
+        }
+        int train = request.limit().getAsInt();
+        if (train < 10) {
+            throw new TrainingException("--limit must be at least 10 images, got " + train);
+        }
+        double fraction = split.validationFraction();
+        int validation = (int) Math.max(10, Math.round(train * fraction / (1 - fraction)));
+        return split.limit(train, validation);
+    }
+
+    /** Accuracy on the test images of the run's model ({@link RunDirectory#model()}); NaN before the first epoch. */
+    double testAccuracy(Prepared run) {
+        if (!run.dir().hasModel()) {
+            return Double.NaN;
+        }
+        SavedModel model = ModelFile.load(run.dir().model(), false, registry);
+        return Validation.of(model.network(), model.manifest(), run.split().test()).accuracy();
+    }
+
+    /** Writes {@code summary.json}; times and rates cover the whole history, so a resumed run reports all its epochs. */
+    RunSummary summarize(Prepared run, List<EpochMetrics> history, String status, String reason, int epochsRun,
+            double testAccuracy, long runStartedNanos, List<String> callbacks) {
+        RunConfig config = run.runConfig();
+        EpochMetrics best = new Monitor(config.monitor(), config.minDelta()).best(history).orElse(null);
+        int sessionEpochs = epochsRun - run.history().size();
+        double epochSeconds = history.stream().mapToDouble(m -> m.epochMillis() / 1000.0).sum();
+        double sessionEpochSeconds = history.subList(history.size() - Math.max(0, sessionEpochs), history.size())
+                .stream().mapToDouble(m -> m.epochMillis() / 1000.0).sum();
+        double seconds = epochSeconds + Math.max(0, (System.nanoTime() - runStartedNanos) / 1e9 - sessionEpochSeconds);
+        double trainSeconds = history.stream().mapToDouble(m -> config.trainImages() / m.imagesPerSecond()).sum();
+        long allImages = (long) config.trainImages() * history.size();
+        RunSummary summary = new RunSummary(config.modelId(), run.dir().path().toString(), run.network().numParams(),
+                status, reason == null ? "" : reason, epochsRun, best == null ? 0 : best.epoch(),
+                best == null ? Double.NaN : best.validationAccuracy(),
+                best == null ? Double.NaN : best.validationLoss(), testAccuracy, seconds,
+                history.isEmpty() ? Double.NaN : allImages / trainSeconds,
+                history.isEmpty() ? Double.NaN : allImages / seconds, callbacks);
+        Json.write(run.dir().summary(), summary);
+        return summary;
+    }
+}

@@ -135,6 +135,22 @@ class PluginFolderTest {
             """;
 
     @Test
+    void learningRateAndBatchSizeWorkForAPluginThatDoesNotDeclareThem() {
+        goodJar("softmax.jar", "Softmax", "softmax");  // declares only batch-size
+        RegisteredPlugin plugin = registry().get("softmax");
+        BuiltModel built = ModelBuilder.build(plugin, 1, 10, ImageShape.FASHION_MNIST,
+                Map.of("learning-rate", "0.05", "batch-size", "16"));
+        assertThat(built.network().getLearningRate(0)).as("set by the platform on the built network").isEqualTo(0.05);
+        assertThat(ModelBuilder.batchSize(built.hyperparameters())).isEqualTo(16);
+        assertThatThrownBy(() -> ModelBuilder.build(plugin, 1, 10, ImageShape.FASHION_MNIST,
+                Map.of("learning-rate", "-1")))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("hyperparameter 'learning-rate' = -1.0 must be positive");
+        assertThatThrownBy(() -> ModelBuilder.build(plugin, 1, 10, ImageShape.FASHION_MNIST, Map.of("width", "8")))
+                .hasMessageContaining("has no hyperparameter 'width'; it accepts: batch-size, learning-rate");
+    }
+
+    @Test
     void aSubFolderOfJarsIsOnePlugin() {
         Path folder = plugins.resolve("team-models");
         jar(folder.resolve("models.jar"), Map.of("Wide", modelPlugin("Wide", "wide", "", "")), List.of("test.plugins.Wide"),

@@ -60,6 +60,30 @@ class DataCommandsTest {
     }
 
     @Test
+    void previewShowsWhatAnAugmentedRunSees() throws IOException {
+        Path plain = dir.resolve("out/plain.png");
+        Path augmented = dir.resolve("out/augmented.png");
+        assertThat(CliRunner.run("data", "preview", "--out", plain.toString(), "--per-class", "2").exitCode()).isZero();
+        CliRunner.Result result = CliRunner.run("data", "preview", "--out", augmented.toString(), "--per-class", "2",
+                "--augment", "erase:1.0");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        BufferedImage before = ImageIO.read(plain.toFile());
+        BufferedImage after = ImageIO.read(augmented.toFile());
+        assertThat(after.getWidth()).isEqualTo(before.getWidth());
+        int differing = 0;
+        for (int y = 28; y < before.getHeight(); y += 2) {
+            for (int x = 120; x < before.getWidth(); x += 2) {
+                differing += before.getRGB(x, y) != after.getRGB(x, y) ? 1 : 0;
+            }
+        }
+        assertThat(differing).as("every sample had a rectangle erased").isGreaterThan(500);
+
+        CliRunner.Result bad = CliRunner.run("data", "preview", "--out", augmented.toString(), "--augment", "blur");
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.err()).contains("--augment blur: unknown augmentation 'blur'");
+    }
+
+    @Test
     void doctorReportsBackendDataAndConfiguration() {
         CliRunner.Result result = CliRunner.run("doctor", "--conf", "seed=5", "--conf", "server.api-key=hunter2");
         assertThat(result.exitCode()).as(result.err()).isZero();

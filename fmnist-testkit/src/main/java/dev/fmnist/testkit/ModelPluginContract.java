@@ -153,6 +153,6 @@ public abstract class ModelPluginContract {
         return new ModelManifest(ModelManifest.FORMAT_VERSION, Versions.platform(), Versions.dl4j(), plugin.id(),
                 plugin.version(), "contract test", plugin.inputLayout(), SHAPE, Normalization.scale(), classes, 5,
                 plugin.defaultHyperparameters(), 32, network.numParams(), "2026-01-01T00:00:00Z",
-                new ModelManifest.TrainingData("synthetic bars", 32, 0, 0, ""), 1, null, List.of());
+                new ModelManifest.TrainingData("synthetic bars", 32, 0, 0, ""), 1, null, List.of(), "none");
     }
 }

@@ -4,6 +4,7 @@ import dev.fmnist.api.data.DataSource;
 import dev.fmnist.api.training.EpochMetrics;
 import dev.fmnist.data.DataConfig;
 import dev.fmnist.data.SplitData;
+import dev.fmnist.data.augment.Augmentation;
 import dev.fmnist.data.prep.Normalization;
 import dev.fmnist.models.BuiltModel;
 import dev.fmnist.models.ModelBuilder;
@@ -70,6 +71,7 @@ public final class RunSetup {
             throw new TrainingException("run folder " + dir.path() + " already holds a run; continue it with --resume "
                     + dir.path() + " or choose another --out");
         }
+        String augmentation = augmentation(request.augment().orElse(config.augmentation()));
         int epochs = request.epochs().orElse(config.epochs());
         if (epochs < 1) {
             throw new TrainingException("epochs must be at least 1, got " + epochs);
@@ -80,7 +82,7 @@ public final class RunSetup {
         RunConfig run = new RunConfig(plugin.id(), built.hyperparameters().values(), batchSize, seed, epochs,
                 request.patience().orElse(config.patience()), config.monitor(), config.minDelta(),
                 config.restoreBest(), split.train().count(), split.validation().count(),
-                dataConfig.validationFraction(), normalization, dataSource, Versions.platform(), now);
+                dataConfig.validationFraction(), normalization, dataSource, Versions.platform(), now, augmentation);
         Json.write(dir.config(), run);
         ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, Versions.platform(), Versions.dl4j(),
                 plugin.id(), plugin.plugin().version(), plugin.origin(), plugin.plugin().inputLayout(),
@@ -88,7 +90,7 @@ public final class RunSetup {
                 batchSize, built.network().numParams(), now,
                 new ModelManifest.TrainingData(dataSource, split.train().count(), split.validation().count(),
                         dataConfig.validationFraction(), source.fingerprint()),
-                0, null, List.of());
+                0, null, List.of(), augmentation);
         return new Prepared(dir, run, manifest, built.network(), split, List.of());
     }
 
@@ -109,13 +111,22 @@ public final class RunSetup {
         RunConfig run = new RunConfig(saved.modelId(), saved.hyperparameters(), saved.batchSize(), saved.seed(), epochs,
                 request.patience().orElse(saved.patience()), saved.monitor(), saved.minDelta(), saved.restoreBest(),
                 saved.trainImages(), saved.validationImages(), saved.validationFraction(), saved.normalization(),
-                saved.dataSource(), saved.platformVersion(), saved.startedAt());
+                saved.dataSource(), saved.platformVersion(), saved.startedAt(), augmentation(saved.augmentation()));
         Json.write(dir.config(), run);
         SplitData split = SplitData.of(source, saved.seed(), saved.validationFraction())
                 .limit(saved.trainImages(), saved.validationImages());
         ModelManifest manifest = last.manifest();
         log.info("Resuming {} from epoch {} of {}", dir.path(), manifest.epoch(), epochs);
         return new Prepared(dir, run, manifest, last.network(), split, manifest.history());
+    }
+
+    /** The canonical spec; a run recorded before augmentation existed had none. */
+    private static String augmentation(String spec) {
+        try {
+            return Augmentation.parse(spec).toString();
+        } catch (IllegalArgumentException e) {
+            throw new TrainingException("--augment " + spec + ": " + e.getMessage(), e);
+        }
     }
 
     private static SplitData limit(SplitData split, TrainingRequest request) {

@@ -2,6 +2,7 @@ package dev.fmnist.training;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.fmnist.data.augment.Augmentation;
 import java.nio.file.Path;
 
 /**
@@ -14,15 +15,23 @@ import java.nio.file.Path;
  * @param restoreBest whether the run's model is the best epoch's ({@code best.zip}) rather than the last
  *                    epoch's ({@code last.zip}); recorded in the run's configuration, read by
  *                    {@code RunDirectory.model()}
+ * @param augmentation the training images' augmentation spec (see {@code Augmentation}); {@code none} for none
  */
 public record TrainingConfig(Path runsDir, int epochs, int patience, String monitor, double minDelta,
-        boolean restoreBest) {
+        boolean restoreBest, String augmentation) {
 
     public TrainingConfig {
         requireNonNull(runsDir, "runsDir is null");
+        augmentation = Augmentation.parse(augmentation).toString();
         if (!monitor.equals("val_loss") && !monitor.equals("val_accuracy")) {
             throw new IllegalArgumentException("monitor must be val_loss or val_accuracy, got " + monitor);
         }
+    }
+
+    /** Without augmentation. */
+    public TrainingConfig(Path runsDir, int epochs, int patience, String monitor, double minDelta,
+            boolean restoreBest) {
+        this(runsDir, epochs, patience, monitor, minDelta, restoreBest, "none");
     }
 
     public static TrainingConfig defaults() {

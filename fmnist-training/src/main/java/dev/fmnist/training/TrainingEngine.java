@@ -7,6 +7,7 @@ import dev.fmnist.api.training.EpochMetrics;
 import dev.fmnist.api.training.TrainingCallback;
 import dev.fmnist.api.training.TrainingCallbackFactory;
 import dev.fmnist.data.DataConfig;
+import dev.fmnist.data.augment.Augmentation;
 import dev.fmnist.data.batch.ImageBatchIterator;
 import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.runtime.Release;
@@ -83,15 +84,16 @@ public final class TrainingEngine {
         }
 
         InputLayout layout = setup.manifest().inputLayout();
+        // Only the training batches are augmented; validation and test images are seen as they are.
         ImageBatchIterator trainBatches = ImageBatchIterator.shuffled(setup.split().train(), layout,
-                run.normalization(), run.batchSize(), run.seed());
+                run.normalization(), run.batchSize(), run.seed(), Augmentation.parse(run.augmentation()));
         BatchProbe probe = new BatchProbe();
         network.setListeners(probe);
 
         int startEpoch = setup.history().size() + 1;
-        log.info("Training {} ({} parameters) on {} images, validating on {}, batch {}, epochs {}..{}, run folder {}",
-                run.modelId(), network.numParams(), run.trainImages(), run.validationImages(), run.batchSize(),
-                startEpoch, run.epochs(), dir.path());
+        log.info("Training {} ({} parameters) on {} images (augmentation: {}), validating on {}, batch {}, epochs "
+                + "{}..{}, run folder {}", run.modelId(), network.numParams(), run.trainImages(), run.augmentation(),
+                run.validationImages(), run.batchSize(), startEpoch, run.epochs(), dir.path());
         long runStarted = System.nanoTime();
         int epochsRun = setup.history().size();
         String status = "completed";

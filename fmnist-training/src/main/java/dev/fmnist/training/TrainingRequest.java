@@ -18,9 +18,10 @@ import java.util.OptionalInt;
  * @param runDir    where the run goes; empty for {@code runs/<model>-<time>}
  * @param resume    a run folder whose {@code last.zip} to continue from
  * @param progress  draw a progress bar on the terminal
+ * @param augment   the augmentation spec ({@code --augment}); empty for the configured one; ignored when resuming
  */
 public record TrainingRequest(String modelId, Map<String, String> overrides, OptionalInt epochs, OptionalInt patience,
-        OptionalInt limit, Optional<Path> runDir, Optional<Path> resume, boolean progress) {
+        OptionalInt limit, Optional<Path> runDir, Optional<Path> resume, boolean progress, Optional<String> augment) {
 
     public TrainingRequest {
         requireNonNull(modelId, "modelId is null");
@@ -30,6 +31,12 @@ public record TrainingRequest(String modelId, Map<String, String> overrides, Opt
         requireNonNull(limit, "limit is null");
         requireNonNull(runDir, "runDir is null");
         requireNonNull(resume, "resume is null");
+        requireNonNull(augment, "augment is null");
+    }
+
+    public TrainingRequest(String modelId, Map<String, String> overrides, OptionalInt epochs, OptionalInt patience,
+            OptionalInt limit, Optional<Path> runDir, Optional<Path> resume, boolean progress) {
+        this(modelId, overrides, epochs, patience, limit, runDir, resume, progress, Optional.empty());
     }
 
     /** A fresh run of {@code modelId} with every default. */
@@ -39,26 +46,30 @@ public record TrainingRequest(String modelId, Map<String, String> overrides, Opt
     }
 
     public TrainingRequest withEpochs(int value) {
-        return new TrainingRequest(modelId, overrides, OptionalInt.of(value), patience, limit, runDir, resume, progress);
+        return new TrainingRequest(modelId, overrides, OptionalInt.of(value), patience, limit, runDir, resume, progress, augment);
     }
 
     public TrainingRequest withLimit(int value) {
-        return new TrainingRequest(modelId, overrides, epochs, patience, OptionalInt.of(value), runDir, resume, progress);
+        return new TrainingRequest(modelId, overrides, epochs, patience, OptionalInt.of(value), runDir, resume, progress, augment);
     }
 
     public TrainingRequest withPatience(int value) {
-        return new TrainingRequest(modelId, overrides, epochs, OptionalInt.of(value), limit, runDir, resume, progress);
+        return new TrainingRequest(modelId, overrides, epochs, OptionalInt.of(value), limit, runDir, resume, progress, augment);
     }
 
     public TrainingRequest withRunDir(Path value) {
-        return new TrainingRequest(modelId, overrides, epochs, patience, limit, Optional.of(value), resume, progress);
+        return new TrainingRequest(modelId, overrides, epochs, patience, limit, Optional.of(value), resume, progress, augment);
     }
 
     public TrainingRequest withOverrides(Map<String, String> value) {
-        return new TrainingRequest(modelId, value, epochs, patience, limit, runDir, resume, progress);
+        return new TrainingRequest(modelId, value, epochs, patience, limit, runDir, resume, progress, augment);
+    }
+
+    public TrainingRequest withAugmentation(String spec) {
+        return new TrainingRequest(modelId, overrides, epochs, patience, limit, runDir, resume, progress, Optional.of(spec));
     }
 
     public TrainingRequest resuming(Path value) {
-        return new TrainingRequest(modelId, overrides, epochs, patience, limit, runDir, Optional.of(value), progress);
+        return new TrainingRequest(modelId, overrides, epochs, patience, limit, runDir, Optional.of(value), progress, augment);
     }
 }

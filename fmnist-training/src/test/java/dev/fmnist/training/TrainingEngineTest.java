@@ -132,4 +132,23 @@ class TrainingEngineTest {
         assertThatThrownBy(() -> Engines.engine(runs).train(TrainingRequest.of("mlp").resuming(runs.resolve("nothing"))))
                 .hasMessageContaining("cannot resume " + runs.resolve("nothing") + ": it holds no last.zip");
     }
+
+    @Test
+    void augmentationIsRecordedAndNeverTouchesTheValidationImages() {
+        Path dir = runs.resolve("augmented");
+        RunSummary summary = Engines.engine(runs).train(TrainingRequest.of("mlp").withLimit(640).withEpochs(1)
+                .withPatience(0).withRunDir(dir).withAugmentation("flip,erase:1.0:0.3-0.4:0.5"));
+        RunDirectory run = new RunDirectory(dir);
+        String canonical = "flip,erase:1.0:0.3-0.4:0.5";
+        assertThat(Json.read(run.config(), dev.fmnist.runtime.run.RunConfig.class).augmentation()).isEqualTo(canonical);
+        ModelManifest manifest = ModelFile.manifest(run.bestModel());
+        assertThat(manifest.augmentation()).isEqualTo(canonical);
+
+        // Every training image had a third of it erased; the validation pass must still see clean images.
+        var validation = dev.fmnist.data.RealDataset.get().split().limit(640, 71).validation();
+        var best = ModelFile.load(run.bestModel(), false);
+        double clean = Validation.of(best.network(), best.manifest(), validation).accuracy();
+        assertThat(manifest.metrics().validationAccuracy()).isEqualTo(clean);
+        assertThat(summary.epochsRun()).isEqualTo(1);
+    }
 }

@@ -39,6 +39,9 @@ public final class ConfigKeys {
             "The metric early stopping and the best checkpoint watch: val_loss or val_accuracy", false);
     public static final ConfigKey TRAIN_MIN_DELTA = new ConfigKey("train.min-delta", "0.0001",
             "Smallest change of the monitored metric that counts as an improvement", false);
+    public static final ConfigKey TRAIN_AUGMENT = new ConfigKey("train.augment", "none",
+            "Augmentation of training images: none, or a list of crop[:PADDING], flip, erase[:P[:AMIN-AMAX[:RATIO]]]",
+            false);
     public static final ConfigKey TRAIN_RESTORE_BEST = new ConfigKey("train.restore-best", "true",
             "The run's model is the best epoch's (best.zip); false: the last epoch's (last.zip)", false);
 
@@ -68,7 +71,7 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey> ALL = List.of(SEED, DATA_DIR, DATA_SYSTEM_DIR, DATA_CACHE_DIR, DATA_DOWNLOAD,
             DATA_BASE_URL, DATA_VALIDATION_FRACTION, DATA_NORMALIZATION, PLUGINS_DIR, RUNS_DIR, TRAIN_EPOCHS,
-            TRAIN_PATIENCE, TRAIN_MONITOR, TRAIN_MIN_DELTA, TRAIN_RESTORE_BEST, NATIVE_HELPERS, SERVER_HOST, SERVER_PORT,
+            TRAIN_PATIENCE, TRAIN_MONITOR, TRAIN_MIN_DELTA, TRAIN_RESTORE_BEST, TRAIN_AUGMENT, NATIVE_HELPERS, SERVER_HOST, SERVER_PORT,
             SERVER_MAX_BODY_BYTES, SERVER_MAX_IMAGE_PIXELS, SERVER_MAX_BATCH_SIZE, SERVER_BATCH_WAIT_MS, SERVER_BATCHING,
             SERVER_QUEUE_CAPACITY, SERVER_TIMEOUT_MS, SERVER_API_KEY);
 

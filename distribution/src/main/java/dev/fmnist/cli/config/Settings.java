@@ -21,6 +21,7 @@ import static dev.fmnist.cli.config.ConfigKeys.SERVER_MAX_IMAGE_PIXELS;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_PORT;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_QUEUE_CAPACITY;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_TIMEOUT_MS;
+import static dev.fmnist.cli.config.ConfigKeys.TRAIN_AUGMENT;
 import static dev.fmnist.cli.config.ConfigKeys.TRAIN_EPOCHS;
 import static dev.fmnist.cli.config.ConfigKeys.TRAIN_MIN_DELTA;
 import static dev.fmnist.cli.config.ConfigKeys.TRAIN_MONITOR;
@@ -28,6 +29,7 @@ import static dev.fmnist.cli.config.ConfigKeys.TRAIN_PATIENCE;
 import static dev.fmnist.cli.config.ConfigKeys.TRAIN_RESTORE_BEST;
 
 import dev.fmnist.data.DataConfig;
+import dev.fmnist.data.augment.Augmentation;
 import dev.fmnist.data.prep.Normalization;
 import dev.fmnist.server.ServerConfig;
 import dev.fmnist.training.TrainingConfig;
@@ -60,6 +62,12 @@ public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, 
         String monitor = reader.oneOf(TRAIN_MONITOR, "val_loss", "val_accuracy");
         double minDelta = reader.doubleAtLeast(TRAIN_MIN_DELTA, 0);
         boolean restoreBest = reader.bool(TRAIN_RESTORE_BEST);
+        String augmentation = reader.string(TRAIN_AUGMENT);
+        try {
+            augmentation = Augmentation.parse(augmentation).toString();
+        } catch (IllegalArgumentException e) {
+            reader.problem(TRAIN_AUGMENT, e.getMessage());
+        }
         boolean nativeHelpers = reader.bool(NATIVE_HELPERS);
         ServerConfig server = new ServerConfig(reader.string(SERVER_HOST), reader.intBetween(SERVER_PORT, 0, 65535),
                 reader.intAtLeast(SERVER_MAX_BODY_BYTES, 1024), reader.longAtLeast(SERVER_MAX_IMAGE_PIXELS, 784),
@@ -69,7 +77,8 @@ public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, 
         reader.check();
         DataConfig data = new DataConfig(dataDir, config.source(DATA_DIR), systemDir, cacheDir, baseUrl, download,
                 validationFraction, normalization, seed);
-        TrainingConfig training = new TrainingConfig(runsDir, epochs, patience, monitor, minDelta, restoreBest);
+        TrainingConfig training = new TrainingConfig(runsDir, epochs, patience, monitor, minDelta, restoreBest,
+                augmentation);
         return new Settings(config, data, pluginsDir, training, server, nativeHelpers);
     }
 }

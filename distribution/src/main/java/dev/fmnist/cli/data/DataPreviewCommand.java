@@ -5,6 +5,7 @@ import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
 import dev.fmnist.data.FashionMnist;
+import dev.fmnist.data.augment.Augmentation;
 import dev.fmnist.eval.charts.SampleGrid;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -43,6 +44,10 @@ public final class DataPreviewCommand implements Callable<Integer> {
     @Option(names = "--set", defaultValue = "train", description = "train or test (default: ${DEFAULT-VALUE}).")
     Set set;
 
+    @Option(names = "--augment", paramLabel = "SPEC", description = "Show the images as a training run with this "
+            + "augmentation sees them in its first epoch, e.g. crop,flip,erase (default: none).")
+    String augment;
+
     @Override
     public Integer call() {
         if (perClass < 1 || perClass > 50) {
@@ -51,10 +56,21 @@ public final class DataPreviewCommand implements Callable<Integer> {
         if (scale < 1 || scale > 10) {
             throw new UserError("--scale must be between 1 and 10, got " + scale);
         }
+        Augmentation augmentation;
+        try {
+            augmentation = Augmentation.parse(augment);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--augment " + augment + ": " + e.getMessage());
+        }
         FashionMnist data = Bootstrap.injector(options).getInstance(FashionMnist.class);
+        long seed = data.config().seed();
         LabelledImages images = set == Set.train ? data.dataset().trainingImages() : data.dataset().testImages();
-        BufferedImage grid = SampleGrid.render(images, perClass, scale, data.config().seed(),
-                "Fashion-MNIST " + set + " set: " + perClass + " samples per class (seed " + data.config().seed() + ")");
+        if (!augmentation.isNone()) {
+            images = augmentation.applyAll(images, seed, 1);
+        }
+        BufferedImage grid = SampleGrid.render(images, perClass, scale, seed, "Fashion-MNIST " + set + " set: "
+                + perClass + " samples per class (seed " + seed + ")"
+                + (augmentation.isNone() ? "" : ", augmented: " + augmentation));
         try {
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);

@@ -60,6 +60,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "X", description = "Learning rate (the learning-rate hyperparameter).")
     String learningRate;
 
+    @Option(names = "--augment", paramLabel = "SPEC",
+            description = "Augment training images: none, or e.g. crop,flip,erase (default: train.augment).")
+    String augment;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of split, shuffles and initialization (default: seed).")
     Long seed;
 
@@ -150,7 +154,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         boolean progress = !noProgress && System.console() != null;
         return new TrainingRequest(model, overrides, optional(epochs), optional(patience), optional(limit),
-                Optional.empty(), Optional.empty(), progress);
+                Optional.empty(), Optional.empty(), progress, Optional.ofNullable(augment));
     }
 
     private RunSummary run(TrainingEngine engine, TrainingRequest request, Path runDir, PrintWriter out) {

@@ -4,12 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.data.LabelledImages;
+import dev.fmnist.data.augment.Augmentation;
 import dev.fmnist.data.prep.InputEncoder;
 import dev.fmnist.data.prep.Normalization;
 import dev.fmnist.data.prep.Tensors;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -25,6 +28,7 @@ public final class ImageBatchIterator implements DataSetIterator {
 
     private final transient LabelledImages images;
     private final InputEncoder encoder;
+    private final Augmentation augmentation;
     private final int batchSize;
     private final boolean shuffle;
     private final long seed;
@@ -34,9 +38,10 @@ public final class ImageBatchIterator implements DataSetIterator {
     private DataSetPreProcessor preProcessor;
 
     private ImageBatchIterator(LabelledImages images, InputLayout layout, Normalization normalization, int batchSize,
-            boolean shuffle, long seed) {
+            boolean shuffle, long seed, Augmentation augmentation) {
         this.images = requireNonNull(images, "images is null");
         this.encoder = new InputEncoder(normalization, layout, images.shape());
+        this.augmentation = requireNonNull(augmentation, "augmentation is null");
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
@@ -50,13 +55,22 @@ public final class ImageBatchIterator implements DataSetIterator {
     /** Shuffled batches: a new order each epoch, derived from {@code seed}. */
     public static ImageBatchIterator shuffled(LabelledImages images, InputLayout layout, Normalization normalization,
             int batchSize, long seed) {
-        return new ImageBatchIterator(images, layout, normalization, batchSize, true, seed);
+        return shuffled(images, layout, normalization, batchSize, seed, Augmentation.none());
+    }
+
+    /**
+     * Shuffled training batches whose images are augmented as each batch is built, from the seed, the epoch
+     * and each image's place in it.
+     */
+    public static ImageBatchIterator shuffled(LabelledImages images, InputLayout layout, Normalization normalization,
+            int batchSize, long seed, Augmentation augmentation) {
+        return new ImageBatchIterator(images, layout, normalization, batchSize, true, seed, augmentation);
     }
 
     /** Batches in the set's own order, for validation, evaluation and prediction. */
     public static ImageBatchIterator sequential(LabelledImages images, InputLayout layout,
             Normalization normalization, int batchSize) {
-        return new ImageBatchIterator(images, layout, normalization, batchSize, false, 0);
+        return new ImageBatchIterator(images, layout, normalization, batchSize, false, 0, Augmentation.none());
     }
 
     /** Rewinds to the start of the given 1-based epoch, with that epoch's order. */
@@ -107,13 +121,28 @@ public final class ImageBatchIterator implements DataSetIterator {
             throw new NoSuchElementException("epoch " + epoch + " has no more batches");
         }
         int count = Math.min(num, order.length - cursor);
-        DataSet batch = new DataSet(encoder.features(images, order, cursor, count),
-                Tensors.oneHotLabels(images, order, cursor, count));
+        DataSet batch = new DataSet(features(count), Tensors.oneHotLabels(images, order, cursor, count));
         cursor += count;
         if (preProcessor != null) {
             preProcessor.preProcess(batch);
         }
         return batch;
+    }
+
+    private INDArray features(int count) {
+        if (augmentation.isNone()) {
+            return encoder.features(images, order, cursor, count);
+        }
+        int size = encoder.pixels();
+        float[] rows = new float[count * size];
+        byte[] image = new byte[size];
+        ByteBuffer pixels = images.pixelBuffer();
+        for (int i = 0; i < count; i++) {
+            pixels.get(order[cursor + i] * size, image);
+            augmentation.apply(image, images.shape(), Augmentation.random(seed, epoch, cursor + i));
+            encoder.encodeBytes(image, 0, rows, i);
+        }
+        return encoder.batch(rows, count);
     }
 
     @Override

@@ -83,7 +83,7 @@ class PluginFolderTest {
         return new ModelManifest(ModelManifest.FORMAT_VERSION, "test", "test", id, "1", "test", InputLayout.FLAT,
                 ImageShape.FASHION_MNIST, Normalization.scale(), dev.fmnist.data.FashionClass.displayNames(), 1,
                 Map.of(), 32, built.network().numParams(), "2026-01-01T00:00:00Z",
-                new ModelManifest.TrainingData("none", 0, 0, 0, ""), 1, null, List.of());
+                new ModelManifest.TrainingData("none", 0, 0, 0, ""), 1, null, List.of(), "none");
     }
 
     /** An activation class that exists only in the plugin's JAR. */

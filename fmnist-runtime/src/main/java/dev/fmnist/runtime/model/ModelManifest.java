@@ -15,6 +15,8 @@ import java.util.Map;
  * @param epoch           epochs trained when this file was written
  * @param metrics         the metrics of that epoch
  * @param history         every epoch so far (used to resume from {@code last.zip})
+ * @param augmentation    the training images' augmentation spec ({@code none}, or such as
+ *                        {@code crop:4,flip}); absent (null) in files written before it was recorded
  */
 public record ModelManifest(
         int formatVersion,
@@ -35,7 +37,8 @@ public record ModelManifest(
         TrainingData data,
         int epoch,
         EpochMetrics metrics,
-        List<EpochMetrics> history) {
+        List<EpochMetrics> history,
+        String augmentation) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -61,6 +64,6 @@ public record ModelManifest(
     public ModelManifest at(int epoch, EpochMetrics metrics, List<EpochMetrics> history, String trainedAt) {
         return new ModelManifest(formatVersion, platformVersion, dl4jVersion, modelId, pluginVersion, pluginOrigin,
                 inputLayout, imageShape, normalization, classNames, seed, hyperparameters, batchSize, parameters,
-                trainedAt, data, epoch, metrics, history);
+                trainedAt, data, epoch, metrics, history, augmentation);
     }
 }

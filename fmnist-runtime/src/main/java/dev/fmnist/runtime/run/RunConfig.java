@@ -4,7 +4,8 @@ import dev.fmnist.data.prep.Normalization;
 import java.util.Map;
 
 /**
- * The resolved configuration of a run, written as {@code config.json} when it starts and read back by
+ * The resolved configuration of a run ({@code augmentation}: the canonical spec, {@code none} for none; null in
+ * runs started before it was recorded), written as {@code config.json} when it starts and read back by
  * {@code --resume}, so a resumed run continues with exactly the same settings.
  */
 public record RunConfig(
@@ -23,7 +24,8 @@ public record RunConfig(
         Normalization normalization,
         String dataSource,
         String platformVersion,
-        String startedAt) {
+        String startedAt,
+        String augmentation) {
 
     public RunConfig {
         hyperparameters = Map.copyOf(hyperparameters);

@@ -36,7 +36,7 @@ public final class FixtureWriter {
                 "fixture-mlp", "1", "built in", InputLayout.FLAT, train.shape(), normalization, train.classNames(), 42,
                 Map.of("learning-rate", "0.001"), 64, network.numParams(), Instant.now().toString(),
                 new ModelManifest.TrainingData("Fashion-MNIST, first 3,000 training images", 3000, 0, 0, ""), 3, null,
-                List.of());
+                List.of(), "none");
         ModelFile.save(network, manifest, Path.of(args[0]), false);
     }
 }

@@ -45,7 +45,7 @@ class ModelFileTest {
                 ImageShape.FASHION_MNIST, new Normalization(Normalization.Kind.STANDARDIZE, 0.286, 0.353),
                 FashionClass.displayNames(), 42, Map.of("learning-rate", "0.001"), 64, 109_386,
                 "2026-11-24T09:00:00Z", new ModelManifest.TrainingData("test", 54_000, 6_000, 0.1, "abc"), 3, metrics,
-                List.of(metrics));
+                List.of(metrics), "none");
     }
 
     static MultiLayerNetwork network() {

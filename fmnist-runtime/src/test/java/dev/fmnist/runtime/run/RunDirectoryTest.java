@@ -20,7 +20,7 @@ class RunDirectoryTest {
     private RunDirectory run(boolean restoreBest, boolean best, boolean last) throws IOException {
         RunDirectory run = new RunDirectory(folder.resolve("run-" + restoreBest + best + last)).create();
         Json.write(run.config(), new RunConfig("mlp", Map.of(), 64, 42, 5, 2, "val_loss", 0, restoreBest, 100, 10,
-                0.1, Normalization.scale(), "test", "0.1.0", "2026-01-01T00:00:00Z"));
+                0.1, Normalization.scale(), "test", "0.1.0", "2026-01-01T00:00:00Z", "none"));
         if (best) {
             Files.writeString(run.bestModel(), "best");
         }

@@ -44,7 +44,8 @@ class TrainCommandTest {
                 dir.resolve("y").toString());
         assertThat(badKey.exitCode()).isEqualTo(ErrorReporter.FAILURE);
         assertThat(badKey.err()).contains("model 'mlp' (built in) has no hyperparameter 'momentum'; it accepts: "
-                + "batch-size, dropout, l2, learning-rate, lr-decay, optimizer, width").doesNotContain("\tat ");
+                + "augment, batch-size, dropout, epochs, l2, label-smoothing, learning-rate, lr-decay, optimizer, width")
+                .doesNotContain("\tat ");
     }
 
     @Test

@@ -7,7 +7,9 @@ import dev.fmnist.runtime.run.RunSummary;
 /**
  * What {@code eval/metrics.json} holds: the run, its model's architecture and every figure.
  *
- * @param summary the run's training summary, when the run folder has one
+ * @param summary       the run's training summary, when the run folder has one
+ * @param flipAveraged  whether the probabilities were averaged with those of the mirrored images (test-time
+ *                      augmentation)
  */
 public record EvaluationReport(String runDirectory, String modelId, String modelFile, long parameters,
-        ArchitectureSummary architecture, EvaluationMetrics metrics, RunSummary summary) {}
+        ArchitectureSummary architecture, EvaluationMetrics metrics, RunSummary summary, boolean flipAveraged) {}

@@ -52,9 +52,14 @@ public final class Evaluator {
     }
 
     public EvaluationReport evaluate(Path runDir, Split split, Path outDir) {
+        return evaluate(runDir, split, outDir, false);
+    }
+
+    /** @param flipAveraging average each image's probabilities with its mirror's (test-time augmentation) */
+    public EvaluationReport evaluate(Path runDir, Split split, Path outDir, boolean flipAveraging) {
         RunDirectory run = new RunDirectory(runDir);
         Path modelFile = run.model();
-        Predictor predictor = Predictor.load(modelFile, classes);
+        Predictor predictor = Predictor.load(modelFile, classes).withFlipAveraging(flipAveraging);
         ModelManifest manifest = predictor.manifest();
         LabelledImages images = images(manifest, split);
         Predictions predictions = predictor.predictions(images);
@@ -65,7 +70,7 @@ public final class Evaluator {
         List<EpochMetrics> history = Files.isRegularFile(run.historyJson())
                 ? List.of(Json.read(run.historyJson(), EpochMetrics[].class)) : manifest.history();
         EvaluationReport report = new EvaluationReport(runDir.toString(), manifest.modelId(), modelFile.toString(),
-                manifest.parameters(), architecture, metrics, summary);
+                manifest.parameters(), architecture, metrics, summary, flipAveraging);
 
         createDirectories(outDir);
         String name = manifest.modelId() + " (" + runDir.getFileName() + ")";
@@ -119,7 +124,8 @@ public final class Evaluator {
         HtmlReport html = new HtmlReport("Evaluation of " + name);
         html.heading("summary", "Summary");
         List<List<String>> summary = new ArrayList<>(List.of(
-                List.of("split", m.split() + " (" + m.images() + " images)"),
+                List.of("split", m.split() + " (" + m.images() + " images)"
+                        + (report.flipAveraged() ? ", each averaged with its mirror image" : "")),
                 List.of("model file", report.modelFile()),
                 List.of("parameters", String.format("%,d", report.parameters())),
                 List.of("accuracy", percent(m.accuracy())),

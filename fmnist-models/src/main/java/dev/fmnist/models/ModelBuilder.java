@@ -4,6 +4,7 @@ import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.api.ImageShape;
 import dev.fmnist.api.ModelSpec;
 import dev.fmnist.api.Optimizers;
+import dev.fmnist.data.augment.Augmentation;
 import dev.fmnist.models.plugins.RegisteredPlugin;
 import dev.fmnist.runtime.nativecpu.HelperFallback;
 import java.util.Map;
@@ -18,15 +19,23 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * Turns a plugin, a seed, the data's shape and the user's overrides into an initialized network.
  * Everything a plugin throws becomes a {@link ModelException} that names the plugin and its origin.
  *
- * <p>Two keys work for every plugin, declared or not: {@value #BATCH_SIZE} (the engine batches with it) and
- * {@value Optimizers#LEARNING_RATE}. A plugin that declares the learning rate builds its optimizer from it;
- * for one that does not, the platform sets the rate on the built network.
+ * <p>Some keys work for every plugin, declared or not: {@value #BATCH_SIZE} (the engine batches with it),
+ * {@value Optimizers#LEARNING_RATE} (a plugin that declares it builds its optimizer from it; for one that does
+ * not, the platform sets the rate on the built network), {@value #LABEL_SMOOTHING} (the share of each
+ * training label spread evenly over all classes), {@value #AUGMENT} (the training images' augmentation) and
+ * {@value #EPOCHS} (the run's epoch limit). A plugin declares the last three to give them defaults of its
+ * own: {@code --augment} and {@code --epochs} then override them, and {@code train.augment} and
+ * {@code train.epochs} apply only to plugins that do not.
  */
 public final class ModelBuilder {
 
     public static final String BATCH_SIZE = "batch-size";
+    public static final String LABEL_SMOOTHING = "label-smoothing";
+    public static final String AUGMENT = "augment";
+    public static final String EPOCHS = "epochs";
     public static final int DEFAULT_BATCH_SIZE = 64;
-    private static final Set<String> PLATFORM_KEYS = Set.of(BATCH_SIZE, Optimizers.LEARNING_RATE);
+    private static final Set<String> PLATFORM_KEYS = Set.of(BATCH_SIZE, Optimizers.LEARNING_RATE, LABEL_SMOOTHING,
+            AUGMENT, EPOCHS);
 
     private ModelBuilder() {}
 
@@ -52,6 +61,15 @@ public final class ModelBuilder {
             if (resolved.has(Optimizers.LEARNING_RATE)) {
                 resolved.positive(Optimizers.LEARNING_RATE);
             }
+            if (resolved.has(LABEL_SMOOTHING)) {
+                resolved.fraction(LABEL_SMOOTHING);
+            }
+            if (resolved.has(EPOCHS)) {
+                resolved.intInRange(EPOCHS, 1, 100_000);
+            }
+            if (resolved.has(AUGMENT)) {
+                Augmentation.parse(resolved.string(AUGMENT));
+            }
         } catch (IllegalArgumentException e) {
             throw new ModelException(plugin.describe() + ": " + e.getMessage(), e);
         }
@@ -61,6 +79,16 @@ public final class ModelBuilder {
     /** The batch size a model trains with: its {@value #BATCH_SIZE} hyperparameter, else {@value #DEFAULT_BATCH_SIZE}. */
     public static int batchSize(Hyperparameters resolved) {
         return resolved.has(BATCH_SIZE) ? resolved.intValue(BATCH_SIZE) : DEFAULT_BATCH_SIZE;
+    }
+
+    /** The share of each training label spread over all classes: its {@value #LABEL_SMOOTHING} key, else 0. */
+    public static double labelSmoothing(Hyperparameters resolved) {
+        return resolved.has(LABEL_SMOOTHING) ? resolved.fraction(LABEL_SMOOTHING) : 0;
+    }
+
+    /** Whether the plugin declares the key itself (so it has a default of its own). */
+    public static boolean declares(RegisteredPlugin plugin, String key) {
+        return defaults(plugin).containsKey(key);
     }
 
     public static BuiltModel build(RegisteredPlugin plugin, long seed, int numClasses, ImageShape inputShape,

@@ -38,7 +38,7 @@ public final class ModelRepository implements AutoCloseable {
         String version = dir.getFileName() == null ? "1" : dir.getFileName().toString();
         String fallbackName = source.name() != null ? source.name() : version;
         try {
-            Predictor predictor = Predictor.load(dir, classes);
+            Predictor predictor = Predictor.load(dir, classes).withFlipAveraging(config.flipAveraging());
             String name = source.name() != null ? source.name() : predictor.manifest().modelId();
             BatchingExecutor executor = new BatchingExecutor(name, predictor, config.maxBatchSize(),
                     config.batchWaitMillis(), config.queueCapacity(), config.batching(), registry);

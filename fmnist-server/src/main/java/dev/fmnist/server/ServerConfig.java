@@ -13,32 +13,39 @@ import java.util.Optional;
  * @param timeoutMillis  a request not answered by then gets 503
  * @param batching       join concurrent requests into one forward pass
  * @param apiKey         when set, every route but health and the page needs {@code Authorization: Bearer KEY}
+ * @param flipAveraging  answer with each image's probabilities averaged with its mirror image's
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, long maxImagePixels, int maxBatchSize,
-        long batchWaitMillis, int queueCapacity, long timeoutMillis, boolean batching, Optional<String> apiKey) {
+        long batchWaitMillis, int queueCapacity, long timeoutMillis, boolean batching, Optional<String> apiKey,
+        boolean flipAveraging) {
 
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", 8080, 8L * 1024 * 1024, 40_000_000L, 64, 5, 256, 10_000, true,
-                Optional.empty());
+                Optional.empty(), false);
     }
 
     public ServerConfig withPort(int value) {
         return new ServerConfig(host, value, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis,
-                queueCapacity, timeoutMillis, batching, apiKey);
+                queueCapacity, timeoutMillis, batching, apiKey, flipAveraging);
     }
 
     public ServerConfig withApiKey(String value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis,
-                queueCapacity, timeoutMillis, batching, Optional.ofNullable(value));
+                queueCapacity, timeoutMillis, batching, Optional.ofNullable(value), flipAveraging);
     }
 
     public ServerConfig withLimits(long bodyBytes, long imagePixels, int batchSize, int queue, long timeout) {
         return new ServerConfig(host, port, bodyBytes, imagePixels, batchSize, batchWaitMillis, queue, timeout,
-                batching, apiKey);
+                batching, apiKey, flipAveraging);
+    }
+
+    public ServerConfig withFlipAveraging(boolean value) {
+        return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
+                timeoutMillis, batching, apiKey, value);
     }
 
     public ServerConfig withBatching(boolean value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
-                timeoutMillis, value, apiKey);
+                timeoutMillis, value, apiKey, flipAveraging);
     }
 }

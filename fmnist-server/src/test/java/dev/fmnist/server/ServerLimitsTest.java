@@ -40,6 +40,32 @@ class ServerLimitsTest {
     }
 
     @Test
+    void flipAveragingAnswersWithTheMeanOfEachImageAndItsMirror() {
+        var test = dev.fmnist.data.RealDataset.get().dataset().testImages().subset(new int[] {0, 1, 2});
+        var expected = dev.fmnist.runtime.predict.Predictor.load(TestModels.mlp()).withFlipAveraging(true)
+                .predictions(test);
+        JsonArray data = new JsonArray();
+        for (int i = 0; i < 3; i++) {
+            for (int p = 0; p < 784; p++) {
+                data.add(test.pixel(i, p));
+            }
+        }
+        try (PredictionServer server = PredictionServer.start(ServerConfig.defaults().withPort(0).withFlipAveraging(true),
+                List.of(new ModelSource("m", TestModels.mlp())), "test")) {
+            Http.Response response = new Http(server.port()).postJson("/v2/models/m/infer",
+                    PredictionServerTest.request("UINT8", new JsonArray().add(3).add(784), data));
+            assertThat(response.status()).as(response.body()).isEqualTo(200);
+            JsonArray probabilities = response.json().getJsonArray("outputs").getJsonObject(0).getJsonArray("data");
+            for (int i = 0; i < 3; i++) {
+                for (int c = 0; c < 10; c++) {
+                    assertThat(probabilities.getFloat(i * 10 + c))
+                            .isCloseTo(expected.probability(i, c), org.assertj.core.data.Offset.offset(1e-5f));
+                }
+            }
+        }
+    }
+
+    @Test
     void aFullQueueAnswers503WithRetryAfter() {
         ServerConfig config = ServerConfig.defaults().withPort(0).withLimits(8 << 20, 40_000_000, 1, 1, 10_000)
                 .withBatching(false);

@@ -1,5 +1,6 @@
 package dev.fmnist.training;
 
+import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.api.data.DataSource;
 import dev.fmnist.api.training.EpochMetrics;
 import dev.fmnist.data.DataConfig;
@@ -23,7 +24,9 @@ import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,8 +63,15 @@ public final class RunSetup {
     private Prepared fresh(TrainingRequest request) {
         RegisteredPlugin plugin = registry.get(request.modelId());
         long seed = dataConfig.seed();
+        // --epochs and --augment override a plugin's own defaults for them; train.* apply to the others.
+        Map<String, String> overrides = new LinkedHashMap<>(request.overrides());
+        request.epochs().ifPresent(n -> overrides.put(ModelBuilder.EPOCHS, Integer.toString(n)));
+        request.augment().ifPresent(spec -> overrides.put(ModelBuilder.AUGMENT, spec));
+        overrides.keySet().removeIf(key -> (key.equals(ModelBuilder.EPOCHS) || key.equals(ModelBuilder.AUGMENT))
+                && !ModelBuilder.declares(plugin, key) && !request.overrides().containsKey(key));
         BuiltModel built = ModelBuilder.build(plugin, seed, source.classNames().size(), source.imageShape(),
-                request.overrides());
+                overrides);
+        Hyperparameters resolved = built.hyperparameters();
         int batchSize = ModelBuilder.batchSize(built.hyperparameters());
         SplitData split = limit(SplitData.of(source, seed, dataConfig.validationFraction()), request);
         Normalization normalization = Normalization.fit(dataConfig.normalization(), split.train());
@@ -71,8 +81,10 @@ public final class RunSetup {
             throw new TrainingException("run folder " + dir.path() + " already holds a run; continue it with --resume "
                     + dir.path() + " or choose another --out");
         }
-        String augmentation = augmentation(request.augment().orElse(config.augmentation()));
-        int epochs = request.epochs().orElse(config.epochs());
+        String augmentation = augmentation(resolved.has(ModelBuilder.AUGMENT) ? resolved.string(ModelBuilder.AUGMENT)
+                : request.augment().orElse(config.augmentation()));
+        int epochs = resolved.has(ModelBuilder.EPOCHS) ? resolved.intValue(ModelBuilder.EPOCHS)
+                : request.epochs().orElse(config.epochs());
         if (epochs < 1) {
             throw new TrainingException("epochs must be at least 1, got " + epochs);
         }

@@ -1,5 +1,6 @@
 package dev.fmnist.training;
 
+import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.data.DataSource;
 import dev.fmnist.api.training.BatchMetrics;
@@ -9,6 +10,7 @@ import dev.fmnist.api.training.TrainingCallbackFactory;
 import dev.fmnist.data.DataConfig;
 import dev.fmnist.data.augment.Augmentation;
 import dev.fmnist.data.batch.ImageBatchIterator;
+import dev.fmnist.models.ModelBuilder;
 import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.runtime.Release;
 import dev.fmnist.runtime.run.RunConfig;
@@ -86,7 +88,8 @@ public final class TrainingEngine {
         InputLayout layout = setup.manifest().inputLayout();
         // Only the training batches are augmented; validation and test images are seen as they are.
         ImageBatchIterator trainBatches = ImageBatchIterator.shuffled(setup.split().train(), layout,
-                run.normalization(), run.batchSize(), run.seed(), Augmentation.parse(run.augmentation()));
+                run.normalization(), run.batchSize(), run.seed(), Augmentation.parse(run.augmentation()),
+                ModelBuilder.labelSmoothing(Hyperparameters.of(run.hyperparameters())));
         BatchProbe probe = new BatchProbe();
         network.setListeners(probe);
 

@@ -11,6 +11,7 @@ import dev.fmnist.runtime.nativecpu.LayerHelpers;
 import dev.fmnist.runtime.run.RunDirectory;
 import dev.fmnist.runtime.run.RunSummary;
 import java.nio.file.Path;
+import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,8 +51,8 @@ class LayerHelpersTrainingTest {
     void helpersOnAndOffReachTheSameAccuracyBand() {
         // Two epochs on 3,000 images reach about 80% on the 10,000 test images either way; the paths round
         // differently, so the runs drift apart a little, not more than a point or two.
-        assertThat(withHelpers.testAccuracy()).isGreaterThan(0.75);
-        assertThat(withoutHelpers.testAccuracy()).isGreaterThan(0.75);
+        assertThat(withHelpers.testAccuracy()).isGreaterThan(0.7);
+        assertThat(withoutHelpers.testAccuracy()).isGreaterThan(0.7);
         assertThat(Math.abs(withHelpers.testAccuracy() - withoutHelpers.testAccuracy())).isLessThan(0.03);
     }
 
@@ -62,7 +63,7 @@ class LayerHelpersTrainingTest {
         SavedModel on = ModelFile.load(model, false);
         LayerHelpers.enable(false);
         SavedModel off = ModelFile.load(model, false);
-        assertThat(LayerHelpers.activeIn(on.network())).hasSize(7);
+        assertThat(LayerHelpers.activeIn(on.network())).as("4 convolutions, 5 batch norms, 2 poolings").hasSize(11);
         assertThat(LayerHelpers.activeIn(off.network())).isEmpty();
 
         INDArray images = ImageBatchIterator.sequential(RealDataset.get().split().test(), InputLayout.IMAGE,
@@ -75,7 +76,9 @@ class LayerHelpersTrainingTest {
 
     private static RunSummary train(boolean helpers) {
         LayerHelpers.enable(helpers);
+        // The deep-cnn's layers at a quarter of its width: the same helpers, a few times less arithmetic.
         return Engines.engine(runs).train(TrainingRequest.of("deep-cnn").withLimit(3000).withEpochs(2)
+                .withOverrides(Map.of("filters", "8", "width", "32", "augment", "none"))
                 .withRunDir(runs.resolve(helpers ? "on" : "off")));
     }
 

@@ -62,6 +62,8 @@ public final class ConfigKeys {
             "How long a forward pass waits for more requests to join its batch", false);
     public static final ConfigKey SERVER_BATCHING = new ConfigKey("server.batching", "true",
             "Join concurrent requests into one forward pass", false);
+    public static final ConfigKey SERVER_FLIP_TTA = new ConfigKey("server.flip-tta", "false",
+            "Answer with each image's probabilities averaged with its mirror image's (two forward passes)", false);
     public static final ConfigKey SERVER_QUEUE_CAPACITY = new ConfigKey("server.queue-capacity", "256",
             "Requests waiting per model before new ones get 503 with Retry-After", false);
     public static final ConfigKey SERVER_TIMEOUT_MS = new ConfigKey("server.timeout-ms", "10000",
@@ -72,7 +74,7 @@ public final class ConfigKeys {
     public static final List<ConfigKey> ALL = List.of(SEED, DATA_DIR, DATA_SYSTEM_DIR, DATA_CACHE_DIR, DATA_DOWNLOAD,
             DATA_BASE_URL, DATA_VALIDATION_FRACTION, DATA_NORMALIZATION, PLUGINS_DIR, RUNS_DIR, TRAIN_EPOCHS,
             TRAIN_PATIENCE, TRAIN_MONITOR, TRAIN_MIN_DELTA, TRAIN_RESTORE_BEST, TRAIN_AUGMENT, NATIVE_HELPERS, SERVER_HOST, SERVER_PORT,
-            SERVER_MAX_BODY_BYTES, SERVER_MAX_IMAGE_PIXELS, SERVER_MAX_BATCH_SIZE, SERVER_BATCH_WAIT_MS, SERVER_BATCHING,
+            SERVER_MAX_BODY_BYTES, SERVER_MAX_IMAGE_PIXELS, SERVER_MAX_BATCH_SIZE, SERVER_BATCH_WAIT_MS, SERVER_BATCHING, SERVER_FLIP_TTA,
             SERVER_QUEUE_CAPACITY, SERVER_TIMEOUT_MS, SERVER_API_KEY);
 
     private static final Map<String, ConfigKey> BY_NAME =

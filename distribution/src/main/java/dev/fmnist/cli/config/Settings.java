@@ -14,6 +14,7 @@ import static dev.fmnist.cli.config.ConfigKeys.SEED;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_API_KEY;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_BATCHING;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_BATCH_WAIT_MS;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_FLIP_TTA;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_HOST;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_MAX_BATCH_SIZE;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_MAX_BODY_BYTES;
@@ -73,7 +74,7 @@ public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, 
                 reader.intAtLeast(SERVER_MAX_BODY_BYTES, 1024), reader.longAtLeast(SERVER_MAX_IMAGE_PIXELS, 784),
                 reader.intAtLeast(SERVER_MAX_BATCH_SIZE, 1), reader.intAtLeast(SERVER_BATCH_WAIT_MS, 0),
                 reader.intAtLeast(SERVER_QUEUE_CAPACITY, 1), reader.intAtLeast(SERVER_TIMEOUT_MS, 1),
-                reader.bool(SERVER_BATCHING), reader.optionalString(SERVER_API_KEY));
+                reader.bool(SERVER_BATCHING), reader.optionalString(SERVER_API_KEY), reader.bool(SERVER_FLIP_TTA));
         reader.check();
         DataConfig data = new DataConfig(dataDir, config.source(DATA_DIR), systemDir, cacheDir, baseUrl, download,
                 validationFraction, normalization, seed);

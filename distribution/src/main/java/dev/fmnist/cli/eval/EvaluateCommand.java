@@ -29,6 +29,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write (default: RUN_DIR/eval).")
     Path out;
 
+    @Option(names = "--flip-tta", description = "Test-time augmentation: average each image's probabilities with "
+            + "those of its mirror image (two forward passes; for models trained with flips).")
+    boolean flipAveraging;
+
     @Mixin
     GlobalOptions options;
 
@@ -39,11 +43,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         Evaluator evaluator = Bootstrap.injector(options).getInstance(Evaluator.class);
         Path target = out != null ? out : runDir.resolve("eval");
-        EvaluationReport report = evaluator.evaluate(runDir, split, target);
+        EvaluationReport report = evaluator.evaluate(runDir, split, target, flipAveraging);
         EvaluationMetrics m = report.metrics();
         PrintWriter w = spec.commandLine().getOut();
-        w.printf("%s on the %s split (%,d images): accuracy %.2f%%, top-2 %.2f%%, log loss %.4f, macro F1 %.4f, ECE %.4f%n",
-                report.modelId(), m.split(), m.images(), m.accuracy() * 100, m.top2Accuracy() * 100, m.logLoss(),
+        w.printf("%s on the %s split (%,d images%s): accuracy %.2f%%, top-2 %.2f%%, log loss %.4f, macro F1 %.4f, ECE %.4f%n",
+                report.modelId(), m.split(), m.images(), flipAveraging ? ", flip-averaged" : "", m.accuracy() * 100, m.top2Accuracy() * 100, m.logLoss(),
                 m.macroF1(), m.expectedCalibrationError());
         w.printf("worst class: %s (F1 %.4f)%n", m.worstClass().name(), m.worstClass().f1());
         for (ConfusedPair pair : m.mostConfused().subList(0, Math.min(3, m.mostConfused().size()))) {

@@ -37,6 +37,9 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "3", description = "Classes to show per image (default: ${DEFAULT-VALUE}).")
     int top;
 
+    @Option(names = "--flip-tta", description = "Average each image's probabilities with those of its mirror image.")
+    boolean flipAveraging;
+
     @Mixin
     GlobalOptions options;
 
@@ -48,7 +51,8 @@ public final class PredictCommand implements Callable<Integer> {
         if (top < 1 || top > 10) {
             throw new UserError("--top must be between 1 and 10, got " + top);
         }
-        Predictor predictor = Predictor.load(model, Bootstrap.injector(options).getInstance(PluginClasses.class));
+        Predictor predictor = Predictor.load(model, Bootstrap.injector(options).getInstance(PluginClasses.class))
+                .withFlipAveraging(flipAveraging);
         ImagePreprocessor preprocessor = new ImagePreprocessor(ImagePreprocessor.DEFAULT_MAX_PIXELS);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

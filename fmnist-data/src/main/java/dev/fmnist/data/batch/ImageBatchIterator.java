@@ -29,6 +29,7 @@ public final class ImageBatchIterator implements DataSetIterator {
     private final transient LabelledImages images;
     private final InputEncoder encoder;
     private final Augmentation augmentation;
+    private final double labelSmoothing;
     private final int batchSize;
     private final boolean shuffle;
     private final long seed;
@@ -38,10 +39,14 @@ public final class ImageBatchIterator implements DataSetIterator {
     private DataSetPreProcessor preProcessor;
 
     private ImageBatchIterator(LabelledImages images, InputLayout layout, Normalization normalization, int batchSize,
-            boolean shuffle, long seed, Augmentation augmentation) {
+            boolean shuffle, long seed, Augmentation augmentation, double labelSmoothing) {
         this.images = requireNonNull(images, "images is null");
         this.encoder = new InputEncoder(normalization, layout, images.shape());
         this.augmentation = requireNonNull(augmentation, "augmentation is null");
+        if (labelSmoothing < 0 || labelSmoothing >= 1) {
+            throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + labelSmoothing);
+        }
+        this.labelSmoothing = labelSmoothing;
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
@@ -55,22 +60,25 @@ public final class ImageBatchIterator implements DataSetIterator {
     /** Shuffled batches: a new order each epoch, derived from {@code seed}. */
     public static ImageBatchIterator shuffled(LabelledImages images, InputLayout layout, Normalization normalization,
             int batchSize, long seed) {
-        return shuffled(images, layout, normalization, batchSize, seed, Augmentation.none());
+        return shuffled(images, layout, normalization, batchSize, seed, Augmentation.none(), 0);
     }
 
     /**
      * Shuffled training batches whose images are augmented as each batch is built, from the seed, the epoch
-     * and each image's place in it.
+     * and each image's place in it, and whose labels are smoothed (Szegedy et al., "Rethinking the Inception
+     * Architecture", 2016): {@code 1 - labelSmoothing + labelSmoothing / classes} for the true class,
+     * {@code labelSmoothing / classes} for every other; cross-entropy takes such soft targets as they are.
      */
     public static ImageBatchIterator shuffled(LabelledImages images, InputLayout layout, Normalization normalization,
-            int batchSize, long seed, Augmentation augmentation) {
-        return new ImageBatchIterator(images, layout, normalization, batchSize, true, seed, augmentation);
+            int batchSize, long seed, Augmentation augmentation, double labelSmoothing) {
+        return new ImageBatchIterator(images, layout, normalization, batchSize, true, seed, augmentation,
+                labelSmoothing);
     }
 
     /** Batches in the set's own order, for validation, evaluation and prediction. */
     public static ImageBatchIterator sequential(LabelledImages images, InputLayout layout,
             Normalization normalization, int batchSize) {
-        return new ImageBatchIterator(images, layout, normalization, batchSize, false, 0, Augmentation.none());
+        return new ImageBatchIterator(images, layout, normalization, batchSize, false, 0, Augmentation.none(), 0);
     }
 
     /** Rewinds to the start of the given 1-based epoch, with that epoch's order. */
@@ -121,7 +129,11 @@ public final class ImageBatchIterator implements DataSetIterator {
             throw new NoSuchElementException("epoch " + epoch + " has no more batches");
         }
         int count = Math.min(num, order.length - cursor);
-        DataSet batch = new DataSet(features(count), Tensors.oneHotLabels(images, order, cursor, count));
+        INDArray labels = Tensors.oneHotLabels(images, order, cursor, count);
+        if (labelSmoothing > 0) {
+            labels.muli(1 - labelSmoothing).addi(labelSmoothing / images.classNames().size());
+        }
+        DataSet batch = new DataSet(features(count), labels);
         cursor += count;
         if (preProcessor != null) {
             preProcessor.preProcess(batch);

@@ -138,13 +138,13 @@ class AugmentationTest {
     void theSameSeedGivesTheSameAugmentedBatchesInEveryEpoch() {
         Augmentation augmentation = Augmentation.parse("crop,flip,erase");
         ImageBatchIterator a = ImageBatchIterator.shuffled(images(), InputLayout.IMAGE, Normalization.scale(), 8, 42,
-                augmentation);
+                augmentation, 0);
         ImageBatchIterator b = ImageBatchIterator.shuffled(images(), InputLayout.IMAGE, Normalization.scale(), 8, 42,
-                augmentation);
+                augmentation, 0);
         ImageBatchIterator plain = ImageBatchIterator.shuffled(images(), InputLayout.IMAGE, Normalization.scale(), 8,
                 42);
         ImageBatchIterator other = ImageBatchIterator.shuffled(images(), InputLayout.IMAGE, Normalization.scale(), 8, 7,
-                augmentation);
+                augmentation, 0);
         float[] second = epoch(a, 2);
         assertThat(epoch(b, 2)).as("same seed and epoch, even when reached directly (a resume)").isEqualTo(second);
         assertThat(epoch(a, 1)).isNotEqualTo(second);
@@ -175,5 +175,17 @@ class AugmentationTest {
         copy.pixelBuffer().get(0, fromCopy);
         assertThat(fromCopy).isEqualTo(first);
         assertThat(copy.label(3)).isEqualTo(3);
+    }
+
+    @Test
+    void smoothedLabelsKeepTheClassAndSumToOne() {
+        ImageBatchIterator smoothed = ImageBatchIterator.shuffled(images(), InputLayout.FLAT, Normalization.scale(), 30,
+                42, Augmentation.none(), 0.1);
+        var labels = smoothed.next().getLabels();
+        for (int i = 0; i < 30; i++) {
+            assertThat(labels.getRow(i).sumNumber().doubleValue()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(labels.getRow(i).maxNumber().floatValue()).isCloseTo(0.91f, org.assertj.core.data.Offset.offset(1e-6f));
+            assertThat(labels.getRow(i).minNumber().floatValue()).isCloseTo(0.01f, org.assertj.core.data.Offset.offset(1e-6f));
+        }
     }
 }

@@ -6,9 +6,10 @@ import dev.fmnist.api.ModelPlugin;
 import dev.fmnist.api.ModelSpec;
 import dev.fmnist.api.Optimizers;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -20,11 +21,12 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
- * The seed's deeper CNN: two convolution blocks (conv, batch normalization, max pooling), dropout, then a
- * batch-normalized dense layer with dropout. Batch normalization lets it take a higher learning rate and
- * dropout keeps its larger capacity from overfitting, which is what the seed's deep model lacked; the learning
- * rate decays by {@code lr-decay} per epoch, because at a constant rate its validation loss kept jumping
- * around its best after the sixth epoch (measured: best 91.8% validation accuracy, then early stop).
+ * The seed's deeper CNN, as it describes it ("additional convolution layers, batch normalization, dropout"):
+ * a VGG-style [32, 32]-pool-[64, 64]-pool-[128] network, every 3x3 convolution and the dense layer
+ * batch-normalized, dropout after each block and before the output. It trains with its own recipe by default:
+ * light augmentation (random crop after 2-pixel padding, horizontal flip), Adam with decoupled weight decay,
+ * and a cosine schedule after one warm-up epoch that ends with the run ({@code epochs}, 12 by default: about
+ * 45 minutes on two cores).
  */
 public final class DeepCnnPlugin implements ModelPlugin {
 
@@ -35,7 +37,8 @@ public final class DeepCnnPlugin implements ModelPlugin {
 
     @Override
     public String description() {
-        return "Deeper CNN: 2 x [Conv 3x3 -> BatchNorm -> MaxPool] -> Dropout -> Dense(256) -> BatchNorm -> Dropout -> softmax";
+        return "Deeper CNN: [Conv 3x3 (32) -> BN] x2 -> MaxPool -> [Conv 3x3 (64) -> BN] x2 -> MaxPool -> Dense(128) -> BN "
+                + "-> softmax; dropout; crop+flip augmentation, cosine schedule";
     }
 
     @Override
@@ -45,36 +48,46 @@ public final class DeepCnnPlugin implements ModelPlugin {
 
     @Override
     public Map<String, String> defaultHyperparameters() {
-        return Map.of("learning-rate", "0.002", "lr-decay", "0.8", "optimizer", "adam", "batch-size", "64",
-                "dropout", "0.25", "dense-dropout", "0.5", "l2", "0.0001", "filters", "32", "width", "256");
+        return Map.ofEntries(Map.entry("learning-rate", "0.003"), Map.entry("optimizer", "adam"),
+                Map.entry("lr-schedule", "cosine"), Map.entry("lr-warmup", "1"), Map.entry("epochs", "12"),
+                Map.entry("augment", "crop:2,flip"), Map.entry("batch-size", "64"), Map.entry("weight-decay", "0.0001"),
+                Map.entry("dropout", "0.2"), Map.entry("dense-dropout", "0.4"), Map.entry("filters", "32"),
+                Map.entry("width", "128"));
     }
 
     @Override
     public MultiLayerConfiguration build(ModelSpec spec) {
         Hyperparameters h = spec.hyperparameters();
         int filters = BuiltinLayers.width(h, "filters");
-        IDropout denseKeep = BuiltinLayers.dropout(h, "dense-dropout");
-        return new NeuralNetConfiguration.Builder()
+        NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
                 .updater(Optimizers.of(h))
                 .weightInit(WeightInit.RELU)
-                .l2(h.nonNegative("l2"))
-                .list()
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(Activation.RELU).build())
-                .layer(new BatchNormalization.Builder().build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
-                        .build())
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(filters * 2).activation(Activation.RELU).build())
-                .layer(new BatchNormalization.Builder().build())
-                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
-                        .build())
-                .layer(BuiltinLayers.dropoutLayer(h, "dropout"))
+                .convolutionMode(ConvolutionMode.Same);
+        double weightDecay = Optimizers.weightDecay(h);
+        if (weightDecay > 0) {
+            base.weightDecay(weightDecay, true);
+        }
+        ListBuilder layers = base.list();
+        block(layers, filters, h);
+        block(layers, filters * 2, h);
+        return layers
                 .layer(new DenseLayer.Builder().nOut(BuiltinLayers.width(h, "width")).activation(Activation.RELU).build())
                 .layer(new BatchNormalization.Builder().build())
-                .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(spec.numClasses())
-                        .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).dropOut(denseKeep).build())
+                .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(spec.numClasses()).activation(Activation.SOFTMAX)
+                        .weightInit(WeightInit.XAVIER).dropOut(BuiltinLayers.dropout(h, "dense-dropout")).build())
                 .setInputType(InputType.convolutional(spec.inputShape().height(), spec.inputShape().width(),
                         spec.inputShape().channels()))
                 .build();
+    }
+
+    /** Two batch-normalized 3x3 convolutions, 2x2 max pooling, dropout. */
+    private static void block(ListBuilder layers, int filters, Hyperparameters h) {
+        for (int i = 0; i < 2; i++) {
+            layers.layer(new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(Activation.RELU).build())
+                    .layer(new BatchNormalization.Builder().build());
+        }
+        layers.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(BuiltinLayers.dropoutLayer(h, "dropout"));
     }
 }

@@ -38,7 +38,7 @@ class BuiltinHelpersTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"cnn, 2", "deep-cnn, 7", "vgg, 11"})
+    @CsvSource({"cnn, 2", "deep-cnn, 11", "vgg, 11"})
     void convolutionPoolingAndBatchNormRunOnOneDnnAndAgreeWithTheBuiltInPath(String model, int helpers) {
         MultiLayerNetwork withHelpers = build(model, true);
         MultiLayerNetwork builtIn = build(model, false);
@@ -56,9 +56,17 @@ class BuiltinHelpersTest {
         assertClose("gradients", gradients(withHelpers, images, labels), gradients(builtIn, images, labels));
     }
 
+    /**
+     * Dropout off: the two paths draw their dropout masks from the same seed but not always in the same order
+     * (the deep-cnn's gradients differed by 0.1% with dropout, and agreed to 1e-4 without); this compares the
+     * layers' arithmetic.
+     */
     private MultiLayerNetwork build(String model, boolean helpers) {
         LayerHelpers.enable(helpers);
-        return ModelBuilder.build(registry.get(model), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of()).network();
+        Map<String, String> noDropout = model.equals("cnn") ? Map.of("dropout", "0")
+                : Map.of("dropout", "0", "dense-dropout", "0");
+        return ModelBuilder.build(registry.get(model), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, noDropout)
+                .network();
     }
 
     private static INDArray gradients(MultiLayerNetwork network, INDArray images, INDArray labels) {

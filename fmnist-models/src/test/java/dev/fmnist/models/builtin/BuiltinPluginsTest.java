@@ -34,8 +34,9 @@ class BuiltinPluginsTest {
         assertThat(parameters("mlp")).isEqualTo(109_386);
         // cnn: conv 3*3*32+32 = 320; dense 13*13*32*128+128 = 692,352; output 128*10+10 = 1,290.
         assertThat(parameters("cnn")).isEqualTo(693_962);
-        // deep-cnn: conv 320 + BN 4*32 + conv 18,496 + BN 4*64 + dense 1600*256+256 + BN 4*256 + output 2,570.
-        assertThat(parameters("deep-cnn")).isEqualTo(320 + 128 + 18_496 + 256 + 409_856 + 1_024 + 2_570);
+        // deep-cnn: convs 320, 9,248, 18,496, 36,928 + their BNs 4*(32+32+64+64); dense 7*7*64*128+128 + BN 4*128;
+        // output 128*10+10.
+        assertThat(parameters("deep-cnn")).isEqualTo(320 + 9_248 + 18_496 + 36_928 + 768 + 401_536 + 512 + 1_290);
         // vgg: convs 320, 9,248, 18,496, 36,928 + their BNs 4*(32+32+64+64); dense 7*7*64*256+256 + BN 4*256; output 2,570.
         assertThat(parameters("vgg")).isEqualTo(320 + 9_248 + 18_496 + 36_928 + 768 + 803_072 + 1_024 + 2_570);
     }
@@ -59,8 +60,9 @@ class BuiltinPluginsTest {
     void unknownHyperparameterNamesThePluginAndWhatItAccepts() {
         assertThatThrownBy(() -> ModelBuilder.build(registry.get("cnn"), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of("momentum", "0.9")))
                 .isInstanceOf(ModelException.class)
-                .hasMessage("model 'cnn' (built in) has no hyperparameter 'momentum'; it accepts: batch-size, "
-                        + "dropout, filters, l2, learning-rate, lr-decay, optimizer, width");
+                .hasMessage("model 'cnn' (built in) has no hyperparameter 'momentum'; it accepts: augment, "
+                        + "batch-size, dropout, epochs, filters, l2, label-smoothing, learning-rate, lr-decay, optimizer, "
+                        + "width");
     }
 
     @Test
@@ -75,14 +77,19 @@ class BuiltinPluginsTest {
     }
 
     @Test
-    void deepCnnDecaysItsLearningRatePerEpoch() {
-        var network = ModelBuilder.build(registry.get("deep-cnn"), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of()).network();
-        var updater = (org.nd4j.linalg.learning.config.Adam) ((org.deeplearning4j.nn.conf.layers.BaseLayer)
-                network.getLayerWiseConfigurations().getConf(0).getLayer()).getIUpdater();
-        assertThat(updater.getLearningRate(0, 0)).isCloseTo(0.002, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(updater.getLearningRate(0, 3)).isCloseTo(0.002 * 0.8 * 0.8 * 0.8, org.assertj.core.data.Offset.offset(1e-12));
-        assertThatThrownBy(() -> ModelBuilder.build(registry.get("deep-cnn"), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of("lr-decay", "1.5")))
-                .hasMessageContaining("'lr-decay' = 1.5 must be in (0, 1]");
+    void deepCnnWarmsUpThenAnnealsOverTheRunsEpochs() {
+        var conf = ModelBuilder.build(registry.get("deep-cnn"), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST,
+                Map.of("epochs", "20")).network().getLayerWiseConfigurations().getConf(0).getLayer();
+        var updater = (org.nd4j.linalg.learning.config.Adam) ((org.deeplearning4j.nn.conf.layers.BaseLayer) conf)
+                .getIUpdater();
+        assertThat(updater.getLearningRate(0, 0)).as("the warm-up epoch").isCloseTo(0.003, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(updater.getLearningRate(0, 1)).isCloseTo(0.003, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(updater.getLearningRate(0, 10)).as("half-way through the run's 20 epochs")
+                .isCloseTo(0.0015 * (1 + Math.cos(Math.PI * 9 / 19)), org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(updater.getLearningRate(0, 20)).isZero();
+        assertThatThrownBy(() -> ModelBuilder.build(registry.get("deep-cnn"), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST,
+                Map.of("augment", "rotate")))
+                .hasMessageContaining("unknown augmentation 'rotate'");
     }
 
     @Test

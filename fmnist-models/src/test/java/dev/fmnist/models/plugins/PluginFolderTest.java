@@ -147,7 +147,8 @@ class PluginFolderTest {
                 .isInstanceOf(ModelException.class)
                 .hasMessageContaining("hyperparameter 'learning-rate' = -1.0 must be positive");
         assertThatThrownBy(() -> ModelBuilder.build(plugin, 1, 10, ImageShape.FASHION_MNIST, Map.of("width", "8")))
-                .hasMessageContaining("has no hyperparameter 'width'; it accepts: batch-size, learning-rate");
+                .hasMessageContaining("has no hyperparameter 'width'; it accepts: augment, batch-size, epochs, "
+                        + "label-smoothing, learning-rate");
     }
 
     @Test

@@ -31,11 +31,29 @@ public final class Predictor {
     private final MultiLayerNetwork network;
     private final ModelManifest manifest;
     private final InputEncoder encoder;
+    private final boolean flipAveraging;
 
     public Predictor(MultiLayerNetwork network, ModelManifest manifest) {
+        this(network, manifest, false);
+    }
+
+    private Predictor(MultiLayerNetwork network, ModelManifest manifest, boolean flipAveraging) {
         this.network = requireNonNull(network, "network is null");
         this.manifest = requireNonNull(manifest, "manifest is null");
         this.encoder = new InputEncoder(manifest.normalization(), manifest.inputLayout(), manifest.imageShape());
+        this.flipAveraging = flipAveraging;
+    }
+
+    /**
+     * The same model answering with test-time augmentation: the mean of its probabilities for each image and
+     * for the image mirrored left to right (two forward passes). Worth it for a model trained with flips.
+     */
+    public Predictor withFlipAveraging(boolean on) {
+        return on == flipAveraging ? this : new Predictor(network, manifest, on);
+    }
+
+    public boolean flipAveraging() {
+        return flipAveraging;
     }
 
     /** The model of a run folder (see {@link RunDirectory#model()}) or a model file, with platform classes only. */
@@ -68,6 +86,19 @@ public final class Predictor {
 
     /** Class probabilities [count, classes] of {@code count} rows laid end to end, made by {@link #encoder()}. */
     public float[][] probabilities(float[] rows, int count) {
+        float[][] probabilities = forward(rows, count);
+        if (flipAveraging) {
+            float[][] mirrored = forward(mirror(rows, count), count);
+            for (int i = 0; i < count; i++) {
+                for (int c = 0; c < probabilities[i].length; c++) {
+                    probabilities[i][c] = (probabilities[i][c] + mirrored[i][c]) / 2;
+                }
+            }
+        }
+        return probabilities;
+    }
+
+    private float[][] forward(float[] rows, int count) {
         INDArray features = encoder.batch(rows, count);
         INDArray output = network.output(features, false);
         try {
@@ -75,6 +106,19 @@ public final class Predictor {
         } finally {
             Release.all(features, output);
         }
+    }
+
+    /** Each image's rows reversed: channel-major, row-major, in both input layouts. */
+    private float[] mirror(float[] rows, int count) {
+        int width = encoder.shape().width();
+        float[] mirrored = new float[count * encoder.pixels()];
+        for (int line = 0; line < mirrored.length / width; line++) {
+            int start = line * width;
+            for (int x = 0; x < width; x++) {
+                mirrored[start + x] = rows[start + width - 1 - x];
+            }
+        }
+        return mirrored;
     }
 
     /** The top {@code k} classes of each image of raw 8-bit pixels. */
@@ -99,16 +143,15 @@ public final class Predictor {
     public Predictions predictions(LabelledImages images) {
         int classes = classNames().size();
         float[] probabilities = new float[images.count() * classes];
-        int[] all = IntStream.range(0, images.count()).toArray();
         for (int from = 0; from < images.count(); from += BATCH) {
             int count = Math.min(BATCH, images.count() - from);
-            INDArray features = encoder.features(images, all, from, count);
-            INDArray output = network.output(features, false);
-            try {
-                float[] values = output.dup('c').data().asFloat();
-                System.arraycopy(values, 0, probabilities, from * classes, values.length);
-            } finally {
-                Release.all(features, output);
+            float[] rows = new float[count * encoder.pixels()];
+            for (int i = 0; i < count; i++) {
+                encoder.encode(images, from + i, rows, i);
+            }
+            float[][] batch = probabilities(rows, count);
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(batch[i], 0, probabilities, (from + i) * classes, classes);
             }
         }
         int[] labels = IntStream.range(0, images.count()).map(images::label).toArray();

@@ -123,4 +123,22 @@ class ModelFileTest {
                 .hasMessageStartingWith(file + ": DL4J 1.0.0-M2.1 wrote it (model 'mlp' from built in) but DL4J 1.0.0-M2.1 "
                         + "cannot restore the network here");
     }
+
+    @Test
+    void theScheduleOfTheSpiSurvivesSaveAndLoad() {
+        for (var schedule : new org.nd4j.linalg.schedule.ISchedule[] {
+                new dev.fmnist.api.schedule.WarmupCosineSchedule(0.1, 0, 12, 2),
+                new dev.fmnist.api.schedule.OneCycleSchedule(0.05, 20)}) {
+            MultiLayerNetwork network = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1)
+                    .updater(new Adam(schedule)).list()
+                    .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
+                    .setInputType(InputType.feedForward(784)).build());
+            network.init();
+            Path file = dir.resolve("scheduled.zip");
+            ModelFile.save(network, manifest(1), file, true);
+            var layer = (org.deeplearning4j.nn.conf.layers.BaseLayer) ModelFile.load(file, true).network()
+                    .getLayerWiseConfigurations().getConf(0).getLayer();
+            assertThat(((Adam) layer.getIUpdater()).getLearningRateSchedule()).isEqualTo(schedule);
+        }
+    }
 }

@@ -144,4 +144,28 @@ class PredictorTest {
         assertThat(Byte.toUnsignedInt(pixels[24 * 28 + 14])).isZero();
         assertThat(Byte.toUnsignedInt(pixels[14 * 28 + 14])).isGreaterThan(200);
     }
+
+    @Test
+    void flipAveragingIsTheMeanOfTheImageAndItsMirror() {
+        LabelledImages few = test.subset(new int[] {0, 1, 2, 3});
+        Predictions plain = predictor.predictions(few);
+        Predictions averaged = predictor.withFlipAveraging(true).predictions(few);
+        List<byte[]> mirrored = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            byte[] image = new byte[784];
+            for (int p = 0; p < 784; p++) {
+                image[p] = (byte) few.pixel(i, (p / 28) * 28 + 27 - p % 28);
+            }
+            mirrored.add(image);
+        }
+        List<Prediction> ofMirrors = predictor.predict(mirrored, 10);
+        for (int i = 0; i < 4; i++) {
+            for (ClassProbability c : ofMirrors.get(i).top()) {
+                double expected = (plain.probability(i, c.classIndex()) + c.probability()) / 2;
+                assertThat((double) averaged.probability(i, c.classIndex())).as("image %d class %d", i, c.classIndex())
+                        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5));
+            }
+        }
+        assertThat(predictor.withFlipAveraging(false)).isSameAs(predictor);
+    }
 }

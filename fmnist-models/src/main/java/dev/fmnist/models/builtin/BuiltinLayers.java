@@ -1,11 +1,16 @@
 package dev.fmnist.models.builtin;
 
 import dev.fmnist.api.Hyperparameters;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.nd4j.linalg.activations.Activation;
 
-/** Layer settings the built-in plugins share: dropout as Keras defines it, and the dropout layer DL4J needs. */
+/** Layer settings the built-in plugins share: dropout as Keras defines it, the dropout layer DL4J needs, a VGG block. */
 final class BuiltinLayers {
 
     private BuiltinLayers() {}
@@ -30,6 +35,16 @@ final class BuiltinLayers {
             builder.dropOut(keep);
         }
         return builder.build();
+    }
+
+    /** A VGG block: two batch-normalized 3x3 ReLU convolutions, 2x2 max pooling, then the {@code dropout} layer. */
+    static void vggBlock(NeuralNetConfiguration.ListBuilder layers, int filters, Hyperparameters hyperparameters) {
+        for (int i = 0; i < 2; i++) {
+            layers.layer(new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(Activation.RELU).build())
+                    .layer(new BatchNormalization.Builder().build());
+        }
+        layers.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(dropoutLayer(hyperparameters, "dropout"));
     }
 
     /** A layer's width or filter count. */

@@ -12,10 +12,8 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
@@ -59,8 +57,8 @@ public final class VggPlugin implements ModelPlugin {
                 .l2(h.nonNegative("l2"))
                 .convolutionMode(ConvolutionMode.Same)
                 .list();
-        block(layers, filters, h);
-        block(layers, filters * 2, h);
+        BuiltinLayers.vggBlock(layers, filters, h);
+        BuiltinLayers.vggBlock(layers, filters * 2, h);
         return layers
                 .layer(new DenseLayer.Builder().nOut(BuiltinLayers.width(h, "width")).activation(Activation.RELU).build())
                 .layer(new BatchNormalization.Builder().build())
@@ -69,15 +67,5 @@ public final class VggPlugin implements ModelPlugin {
                 .setInputType(InputType.convolutional(spec.inputShape().height(), spec.inputShape().width(),
                         spec.inputShape().channels()))
                 .build();
-    }
-
-    /** Conv, BN, conv, BN, 2x2 max pooling, dropout. */
-    private static void block(ListBuilder layers, int filters, Hyperparameters h) {
-        for (int i = 0; i < 2; i++) {
-            layers.layer(new ConvolutionLayer.Builder(3, 3).nOut(filters).activation(Activation.RELU).build())
-                    .layer(new BatchNormalization.Builder().build());
-        }
-        layers.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-                .layer(BuiltinLayers.dropoutLayer(h, "dropout"));
     }
 }

@@ -65,10 +65,12 @@ public final class RunSetup {
         long seed = dataConfig.seed();
         // --epochs and --augment override a plugin's own defaults for them; train.* apply to the others.
         Map<String, String> overrides = new LinkedHashMap<>(request.overrides());
-        request.epochs().ifPresent(n -> overrides.put(ModelBuilder.EPOCHS, Integer.toString(n)));
-        request.augment().ifPresent(spec -> overrides.put(ModelBuilder.AUGMENT, spec));
-        overrides.keySet().removeIf(key -> (key.equals(ModelBuilder.EPOCHS) || key.equals(ModelBuilder.AUGMENT))
-                && !ModelBuilder.declares(plugin, key) && !request.overrides().containsKey(key));
+        if (ModelBuilder.declares(plugin, ModelBuilder.EPOCHS)) {
+            request.epochs().ifPresent(n -> overrides.put(ModelBuilder.EPOCHS, Integer.toString(n)));
+        }
+        if (ModelBuilder.declares(plugin, ModelBuilder.AUGMENT)) {
+            request.augment().ifPresent(spec -> overrides.put(ModelBuilder.AUGMENT, spec));
+        }
         BuiltModel built = ModelBuilder.build(plugin, seed, source.classNames().size(), source.imageShape(),
                 overrides);
         Hyperparameters resolved = built.hyperparameters();

@@ -32,7 +32,7 @@ public final class Tensors {
     }
 
     /** 0, 1, ..., count - 1. */
-    public static int[] identity(int count) {
+    private static int[] identity(int count) {
         int[] indices = new int[count];
         for (int i = 0; i < count; i++) {
             indices[i] = i;

@@ -1,5 +1,6 @@
 package dev.fmnist.cli;
 
+import dev.fmnist.api.ApiVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,6 +31,7 @@ public final class VersionProvider implements IVersionProvider {
         Properties versions = versions();
         return new String[] {
             "fmnist " + versions.getProperty("version", "unknown"),
+            "plugin SPI (fmnist-api) " + ApiVersion.current(),
             "Deeplearning4j/ND4J " + versions.getProperty("dl4j", "unknown"),
             "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
         };

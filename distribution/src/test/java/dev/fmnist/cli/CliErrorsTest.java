@@ -56,9 +56,10 @@ class CliErrorsTest {
     }
 
     @Test
-    void versionNamesThePlatformAndDl4j() {
+    void versionNamesThePlatformItsSpiAndDl4j() {
         CliRunner.Result result = CliRunner.run("--version");
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("fmnist 0.").contains("Deeplearning4j/ND4J 1.0.0-M2.1");
+        assertThat(result.out()).contains("fmnist 0.").contains("plugin SPI (fmnist-api) 0.2.")
+                .contains("Deeplearning4j/ND4J 1.0.0-M2.1");
     }
 }

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The example plugin of examples/model-plugin, built by Maven on its own (as .ci/run does), dropped into a
- * plugins folder, listed and trained for a few batches through the real CLI.
+ * The example plugins of examples/model-plugin, built by Maven on its own (as .ci/run does), dropped into a
+ * plugins folder, listed and trained for a few batches through the real CLI: LeNet-5, a layer stack, and
+ * mini-resnet, a graph, which is also resumed, evaluated and asked for predictions.
  */
 @Tag("dataset")
 class ExamplePluginTest {
@@ -53,7 +54,8 @@ class ExamplePluginTest {
 
         CliRunner.Result models = CliRunner.run("models", "--conf", "plugins.dir=" + plugins);
         assertThat(models.exitCode()).as(models.err()).isZero();
-        assertThat(models.out()).containsPattern("lenet5 +IMAGE +[0-9,]+ +" + jar.get().getFileName());
+        assertThat(models.out()).containsPattern("lenet5 +IMAGE +[0-9,]+ +" + jar.get().getFileName())
+                .containsPattern("mini-resnet +IMAGE +[0-9,]+ +" + jar.get().getFileName());
 
         Path run = dir.resolve("run");
         CliRunner.Result train = CliRunner.run("train", "--model", "lenet5", "--epochs", "1", "--limit", "640",
@@ -67,8 +69,47 @@ class ExamplePluginTest {
         // The plugin's network, from its own class loader, runs on the oneDNN helpers like the built-ins
         // (the CLI runs above switched them on from the configuration, as every command does).
         var network = ModelBuilder.build(new ModelRegistry(Optional.of(plugins)).get("lenet5"), 42, 10,
-                dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of()).network();
+                dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of()).network().model();
         assertThat(LayerHelpers.activeIn(network)).anyMatch(h -> h.endsWith("MKLDNNConvHelper"))
                 .anyMatch(h -> h.endsWith("MKLDNNSubsamplingHelper"));
+    }
+
+    @Test
+    void theExampleGraphPluginTrainsResumesEvaluatesAndPredicts() throws IOException {
+        Optional<Path> jar = exampleJar();
+        Assumptions.assumeTrue(jar.isPresent() || System.getenv("CI") == null, "checked by the test above");
+        Assumptions.assumeTrue(jar.isPresent(), "build examples/model-plugin first");
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Files.copy(jar.get(), plugins.resolve(jar.get().getFileName()));
+        String pluginsDir = "plugins.dir=" + plugins;
+
+        Path run = dir.resolve("graph-run");
+        CliRunner.Result first = CliRunner.run("train", "--model", "mini-resnet", "--epochs", "1", "--limit", "1280",
+                "--conf", pluginsDir, "--out", run.toString());
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        CliRunner.Result resumed = CliRunner.run("train", "--resume", run.toString(), "--epochs", "2",
+                "--conf", pluginsDir);
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        RunSummary summary = Json.read(run.resolve("summary.json"), RunSummary.class);
+        assertThat(summary.modelId()).isEqualTo("mini-resnet");
+        assertThat(summary.epochsRun()).isEqualTo(2);
+        assertThat(summary.testAccuracy()).as("forty batches beat chance (34.5% when written)").isGreaterThan(0.25);
+
+        CliRunner.Result evaluate = CliRunner.run("evaluate", run.toString(), "--conf", pluginsDir);
+        assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
+        assertThat(Files.readString(run.resolve("eval").resolve("report.html"))).contains("ElementWiseVertex")
+                .contains("block1-conv2");
+
+        Path image = dir.resolve("item.png");
+        java.awt.image.BufferedImage item = new java.awt.image.BufferedImage(28, 28,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        var g = item.createGraphics();
+        g.setColor(java.awt.Color.LIGHT_GRAY);
+        g.fillRect(8, 2, 12, 24);
+        g.dispose();
+        javax.imageio.ImageIO.write(item, "png", image.toFile());
+        CliRunner.Result predict = CliRunner.run("predict", run.toString(), image.toString(), "--conf", pluginsDir);
+        assertThat(predict.exitCode()).as(predict.err()).isZero();
+        assertThat(predict.out()).contains("item.png");
     }
 }

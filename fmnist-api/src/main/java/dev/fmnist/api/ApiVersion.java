@@ -3,11 +3,14 @@ package dev.fmnist.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The version of this SPI. A plugin JAR states the version it was built against in its manifest
- * ({@value #MANIFEST_ATTRIBUTE}); the platform loads it when the major and minor numbers match.
+ * The version of this SPI, apart from the platform's. A plugin JAR states the version it was built against
+ * in its manifest ({@value #MANIFEST_ATTRIBUTE}); the platform loads it when the major numbers match and the
+ * plugin's minor is not newer than the platform's: minors only add (0.2 added graph networks), so a plugin
+ * built for 0.1 runs on 0.2, and a plugin built for 0.2 is refused by a 0.1 platform that lacks what it uses.
  */
 public final class ApiVersion {
 
@@ -18,19 +21,43 @@ public final class ApiVersion {
 
     private ApiVersion() {}
 
-    /** This SPI's version, such as {@code 0.1.0}. */
+    /** This SPI's version, such as {@code 0.2.0}. */
     public static String current() {
         return CURRENT;
     }
 
-    /** Whether a plugin built against {@code version} runs on this SPI: same major and minor number. */
+    /** Whether a plugin built against {@code version} runs on this SPI. */
     public static boolean compatible(String version) {
-        return majorMinor(version).equals(majorMinor(CURRENT));
+        return incompatibility(version).isEmpty();
     }
 
-    private static String majorMinor(String version) {
+    /** Why a plugin built against {@code version} cannot run on this SPI, as a sentence; empty when it can. */
+    public static Optional<String> incompatibility(String version) {
+        int[] plugin = majorMinor(version);
+        int[] platform = majorMinor(CURRENT);
+        if (plugin == null) {
+            return Optional.of("states fmnist-api version '" + version + "', which is not a version number such as "
+                    + CURRENT);
+        }
+        if (plugin[0] != platform[0]) {
+            return Optional.of("was built against fmnist-api " + version.trim() + " but this platform provides "
+                    + CURRENT + " (the major versions must match)");
+        }
+        if (plugin[1] > platform[1]) {
+            return Optional.of("was built against fmnist-api " + version.trim() + ", newer than this platform's "
+                    + CURRENT + ": it may use what this platform lacks; upgrade the platform or rebuild the plugin "
+                    + "against " + platform[0] + "." + platform[1]);
+        }
+        return Optional.empty();
+    }
+
+    private static int[] majorMinor(String version) {
         String[] parts = version.trim().split("[.-]");
-        return parts.length >= 2 ? parts[0] + "." + parts[1] : version.trim();
+        try {
+            return parts.length >= 2 ? new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])} : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static String read() {

@@ -6,10 +6,10 @@ import dev.fmnist.data.prep.Normalization;
 import dev.fmnist.models.BuiltModel;
 import dev.fmnist.models.ModelBuilder;
 import dev.fmnist.models.plugins.RegisteredPlugin;
+import dev.fmnist.runtime.model.Network;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -23,7 +23,7 @@ public final class PlainTrainingLoop {
     /** Images/s of one pass over at most {@code count} images of {@code train} with a fresh network. */
     public static double imagesPerSecond(RegisteredPlugin plugin, long seed, LabelledImages train, int count) {
         BuiltModel built = ModelBuilder.build(plugin, seed, train.classNames().size(), train.shape(), Map.of());
-        MultiLayerNetwork network = built.network();
+        Network network = built.network();
         ImageBatchIterator iterator = ImageBatchIterator.shuffled(train, plugin.plugin().inputLayout(),
                 Normalization.scale(), ModelBuilder.batchSize(built.hyperparameters()), seed);
         List<DataSet> batches = new ArrayList<>();

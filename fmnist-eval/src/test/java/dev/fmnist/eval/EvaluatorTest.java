@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fmnist.data.RealDataset;
 import dev.fmnist.eval.report.LayerSummary;
+import dev.fmnist.runtime.TestModels;
 import dev.fmnist.runtime.model.ModelFileException;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.runtime.run.Json;
@@ -65,6 +66,22 @@ class EvaluatorTest {
         Matcher images = Pattern.compile("src=\"data:image/png;base64,[A-Za-z0-9+/=]{1000,}\"").matcher(html);
         assertThat(images.results().count()).as("embedded pictures").isEqualTo(5);
         assertThat(html).as("nothing fetched from the network").doesNotContainPattern("(src|href)=\"https?:");
+    }
+
+    @Test
+    void aGraphNetworkIsEvaluatedWithEachVertexAndWhatItIsConnectedTo() throws IOException {
+        EvaluationReport report = evaluator.evaluate(TestModels.residual(), Evaluator.Split.TEST, out);
+
+        assertThat(report.metrics().accuracy()).as("one epoch on 2,000 images").isGreaterThan(0.6);
+        assertThat(report.architecture().layers()).extracting(LayerSummary::name)
+                .containsExactly("stem", "pool", "block-a", "block-b", "skip", "dense", "output");
+        LayerSummary skip = report.architecture().layers().get(4);
+        assertThat(skip.type()).isEqualTo("ElementWiseVertex");
+        assertThat(skip.inputs()).containsExactly("pool", "block-b");
+        assertThat(skip.outputShape()).isEqualTo("(-1, 8, 13, 13)");
+        assertThat(report.architecture().total()).isEqualTo(report.parameters());
+        assertThat(report.architecture().text()).contains("connected to").contains("pool, block-b");
+        assertThat(Files.readString(out.resolve("report.html"))).contains("ElementWiseVertex");
     }
 
     @Test

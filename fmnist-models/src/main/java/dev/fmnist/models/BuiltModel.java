@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.models.plugins.RegisteredPlugin;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import dev.fmnist.runtime.model.Network;
 
 /** An initialized network with the plugin and resolved hyperparameters that made it. */
-public record BuiltModel(RegisteredPlugin plugin, Hyperparameters hyperparameters, MultiLayerNetwork network) {
+public record BuiltModel(RegisteredPlugin plugin, Hyperparameters hyperparameters, Network network) {
 
     public BuiltModel {
         requireNonNull(plugin, "plugin is null");

@@ -6,13 +6,18 @@ import dev.fmnist.api.ModelSpec;
 import dev.fmnist.api.Optimizers;
 import dev.fmnist.data.augment.Augmentation;
 import dev.fmnist.models.plugins.RegisteredPlugin;
+import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.nativecpu.HelperFallback;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -94,14 +99,13 @@ public final class ModelBuilder {
     public static BuiltModel build(RegisteredPlugin plugin, long seed, int numClasses, ImageShape inputShape,
             Map<String, String> overrides) {
         Hyperparameters resolved = resolve(plugin, overrides);
-        MultiLayerConfiguration configuration = configure(plugin, seed, numClasses, inputShape, resolved);
+        Described described = configure(plugin, seed, numClasses, inputShape, resolved);
         try {
-            MultiLayerNetwork network = new MultiLayerNetwork(configuration);
-            network.init();
+            Network network = described.initialize();
             if (resolved.has(Optimizers.LEARNING_RATE) && !defaults(plugin).containsKey(Optimizers.LEARNING_RATE)) {
                 network.setLearningRate(resolved.positive(Optimizers.LEARNING_RATE));
             }
-            HelperFallback.apply(network);
+            HelperFallback.apply(network.model());
             return new BuiltModel(plugin, resolved, network);
         } catch (RuntimeException e) {
             throw new ModelException(plugin.describe() + " described a network DL4J cannot initialize: "
@@ -114,32 +118,57 @@ public final class ModelBuilder {
      * allocated or initialized, so listing many plugins stays fast.
      */
     public static long parameterCount(RegisteredPlugin plugin, int numClasses, ImageShape inputShape) {
-        MultiLayerConfiguration configuration = configure(plugin, 1, numClasses, inputShape, resolve(plugin, Map.of()));
-        long total = 0;
-        for (NeuralNetConfiguration layer : configuration.getConfs()) {
-            total += layer.getLayer().initializer().numParams(layer);
-        }
-        return total;
+        return configure(plugin, 1, numClasses, inputShape, resolve(plugin, Map.of())).parameterCount();
     }
 
-    private static MultiLayerConfiguration configure(RegisteredPlugin plugin, long seed, int numClasses,
+    /** What a plugin described: a layer stack or a graph (the other is null). */
+    private record Described(MultiLayerConfiguration layers, ComputationGraphConfiguration graph) {
+
+        Network initialize() {
+            if (graph != null) {
+                ComputationGraph network = new ComputationGraph(graph);
+                network.init();
+                return new Network.Graph(network);
+            }
+            MultiLayerNetwork network = new MultiLayerNetwork(layers);
+            network.init();
+            return new Network.Layers(network);
+        }
+
+        long parameterCount() {
+            Stream<NeuralNetConfiguration> confs = graph != null
+                    ? graph.getVertices().values().stream().filter(LayerVertex.class::isInstance)
+                            .map(vertex -> ((LayerVertex) vertex).getLayerConf())
+                    : layers.getConfs().stream();
+            return confs.mapToLong(conf -> conf.getLayer().initializer().numParams(conf)).sum();
+        }
+    }
+
+    private static Described configure(RegisteredPlugin plugin, long seed, int numClasses,
             ImageShape inputShape, Hyperparameters resolved) {
         // The plugin sees only the keys it declared, as ModelSpec promises.
         Map<String, String> declared = new TreeMap<>(resolved.values());
         declared.keySet().retainAll(defaults(plugin).keySet());
         ModelSpec spec = new ModelSpec(numClasses, inputShape, seed, Hyperparameters.of(declared));
-        MultiLayerConfiguration configuration;
+        Described described;
         try {
-            configuration = plugin.plugin().build(spec);
+            ComputationGraphConfiguration graph = plugin.plugin().buildGraph(spec);
+            described = new Described(graph == null ? plugin.plugin().build(spec) : null, graph);
         } catch (IllegalArgumentException e) {
             throw new ModelException(plugin.describe() + ": " + e.getMessage(), e);
         } catch (RuntimeException | LinkageError e) {
             throw new ModelException(plugin.describe() + " failed to build its network: " + e, e);
         }
-        if (configuration == null) {
+        if (described.layers() == null && described.graph() == null) {
             throw new ModelException(plugin.describe() + " built no network (build returned null)");
         }
-        return configuration;
+        if (described.graph() != null && (described.graph().getNetworkInputs().size() != 1
+                || described.graph().getNetworkOutputs().size() != 1)) {
+            throw new ModelException(plugin.describe() + " built a graph with " + described.graph().getNetworkInputs()
+                    .size() + " inputs and " + described.graph().getNetworkOutputs().size() + " outputs; the platform "
+                    + "feeds one image input and reads one class output");
+        }
+        return described;
     }
 
     private static Map<String, String> defaults(RegisteredPlugin plugin) {

@@ -8,6 +8,7 @@ import dev.fmnist.data.batch.ImageBatchIterator;
 import dev.fmnist.data.prep.Normalization;
 import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.ModelManifest;
+import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.model.Versions;
 import dev.fmnist.runtime.run.RunDirectory;
 import java.io.IOException;
@@ -19,13 +20,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -59,6 +63,14 @@ public final class TestModels {
         return made("mlp-standardized", InputLayout.FLAT, Normalization.Kind.STANDARDIZE, 3000, 2);
     }
 
+    /**
+     * An IMAGE graph network with a skip connection (conv 8@3x3, pool, a residual block of two 3x3 convolutions
+     * whose input is added to their output, dense 32), pixels scaled, 2,000 images x 1 epoch.
+     */
+    public static Path residual() {
+        return made("residual", InputLayout.IMAGE, Normalization.Kind.SCALE, 2000, 1);
+    }
+
     private static synchronized Path made(String name, InputLayout layout, Normalization.Kind kind, int images,
             int epochs) {
         return MADE.computeIfAbsent(name, key -> train(key, layout, kind, images, epochs));
@@ -68,8 +80,9 @@ public final class TestModels {
         LabelledImages all = RealDataset.get().dataset().trainingImages();
         LabelledImages train = all.subset(IntStream.range(0, images).toArray());
         Normalization normalization = Normalization.fit(kind, train);
-        MultiLayerNetwork network = new MultiLayerNetwork(layout == InputLayout.FLAT ? dense() : convolutional());
-        network.init();
+        Network network = name.equals("residual") ? residualGraph()
+                : new Network.Layers(new MultiLayerNetwork(layout == InputLayout.FLAT ? dense() : convolutional()));
+        network.model().init();
         ImageBatchIterator batches = ImageBatchIterator.shuffled(train, layout, normalization, 64, SEED);
         for (int epoch = 1; epoch <= epochs; epoch++) {
             batches.startEpoch(epoch);
@@ -77,12 +90,12 @@ public final class TestModels {
                 network.fit(batches.next());
             }
         }
-        String modelId = layout == InputLayout.FLAT ? "mlp" : "cnn";
+        String modelId = name.equals("residual") ? "residual" : layout == InputLayout.FLAT ? "mlp" : "cnn";
         ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, Versions.platform(), Versions.dl4j(),
                 modelId, "test", "built in", layout, train.shape(), normalization, train.classNames(), SEED,
                 Map.of(), 64, network.numParams(), Instant.now().toString(),
                 new ModelManifest.TrainingData(RealDataset.get().dataset().description(), images, 0, 0, ""), epochs,
-                null, List.of(), "none");
+                null, List.of(), "none", network.kind());
         try {
             Path run = Files.createTempDirectory("fmnist-test-models").resolve(name);
             ModelFile.save(network, manifest, new RunDirectory(run).create().bestModel(), false);
@@ -111,5 +124,26 @@ public final class TestModels {
                 .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutional(28, 28, 1))
                 .build();
+    }
+
+    /** The untrained graph of {@link #residual()}. */
+    public static Network residualGraph() {
+        ConvolutionLayer.Builder conv = new ConvolutionLayer.Builder(3, 3).convolutionMode(ConvolutionMode.Same);
+        return new Network.Graph(new ComputationGraph(new NeuralNetConfiguration.Builder().seed(SEED)
+                .updater(new Adam(0.002)).weightInit(WeightInit.RELU)
+                .graphBuilder()
+                .addInputs("image")
+                .setInputTypes(InputType.convolutional(28, 28, 1))
+                .addLayer("stem", new ConvolutionLayer.Builder(3, 3).nOut(8).activation(Activation.RELU).build(), "image")
+                .addLayer("pool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
+                        .stride(2, 2).build(), "stem")
+                .addLayer("block-a", conv.nOut(8).activation(Activation.RELU).build(), "pool")
+                .addLayer("block-b", conv.nOut(8).activation(Activation.IDENTITY).build(), "block-a")
+                .addVertex("skip", new ElementWiseVertex(ElementWiseVertex.Op.Add), "pool", "block-b")
+                .addLayer("dense", new DenseLayer.Builder().nOut(32).activation(Activation.RELU).build(), "skip")
+                .addLayer("output", new OutputLayer.Builder(LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX)
+                        .build(), "dense")
+                .setOutputs("output")
+                .build()));
     }
 }

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** A real server on a random loopback port, two real models (one FLAT, one IMAGE) and a broken one. */
+/**
+ * A real server on a random loopback port, real models (FLAT and IMAGE layer stacks, a graph with a skip
+ * connection) and a broken one.
+ */
 @Tag("dataset")
 class PredictionServerTest {
 
@@ -31,6 +34,7 @@ class PredictionServerTest {
     static Predictions offlineMlp;
     static Predictions offlineCnn;
     static Predictions offlineStandardized;
+    static Predictions offlineResidual;
 
     @BeforeAll
     static void start() {
@@ -41,12 +45,14 @@ class PredictionServerTest {
                         defaults.maxImagePixels(), defaults.maxBatchSize(), 1024, defaults.timeoutMillis()),
                 List.of(new ModelSource("fashion", TestModels.mlp()), new ModelSource(null, TestModels.cnn()),
                         new ModelSource("standardized", TestModels.standardizedMlp()),
+                        new ModelSource("residual", TestModels.residual()),
                         new ModelSource("broken", Path.of("/nonexistent/run"))), "test");
         http = new Http(server.port());
         test = RealDataset.get().dataset().testImages();
         offlineMlp = offline(TestModels.mlp());
         offlineCnn = offline(TestModels.cnn());
         offlineStandardized = offline(TestModels.standardizedMlp());
+        offlineResidual = offline(TestModels.residual());
     }
 
     @AfterAll
@@ -127,10 +133,10 @@ class PredictionServerTest {
         assertThat(cnn.json().getJsonArray("inputs").getJsonObject(0).getJsonArray("shape"))
                 .isEqualTo(new JsonArray().add(-1).add(1).add(28).add(28));
 
-        Http.Response unknown = http.get("/v2/models/resnet");
+        Http.Response unknown = http.get("/v2/models/densenet");
         assertThat(unknown.status()).isEqualTo(404);
         assertConforms("metadata_model_error_response", unknown);
-        assertThat(unknown.json().getString("error")).isEqualTo("unknown model 'resnet'; served: fashion, cnn, standardized, broken");
+        assertThat(unknown.json().getString("error")).isEqualTo("unknown model 'densenet'; served: fashion, cnn, standardized, residual, broken");
         assertThat(http.get("/v2/models/fashion/versions/v9").status()).isEqualTo(404);
     }
 
@@ -154,6 +160,27 @@ class PredictionServerTest {
                         .isCloseTo(offlineMlp.probability(i, c), org.assertj.core.data.Offset.offset(1e-4f));
             }
         }
+    }
+
+    /** A graph network (ComputationGraph) answers infer and the image route like a layer stack. */
+    @Test
+    void aGraphNetworkIsServedLikeALayerStack() {
+        Http.Response metadata = http.get("/v2/models/residual");
+        assertThat(metadata.status()).as(metadata.body()).isEqualTo(200);
+        JsonObject body = request("FP32", new JsonArray().add(4).add(1).add(28).add(28), unitPixels(0, 4));
+        Http.Response response = http.postJson("/v2/models/residual/infer", body);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JsonArray probabilities = response.json().getJsonArray("outputs").getJsonObject(0).getJsonArray("data");
+        for (int i = 0; i < 4; i++) {
+            for (int c = 0; c < 10; c++) {
+                assertThat(probabilities.getFloat(i * 10 + c))
+                        .isCloseTo(offlineResidual.probability(i, c), org.assertj.core.data.Offset.offset(1e-4f));
+            }
+        }
+        Http.Response image = http.post("/v2/models/residual/classify", "image/png", png(test, 1));
+        assertThat(image.status()).as(image.body()).isEqualTo(200);
+        assertThat(image.json().getJsonArray("predictions").getJsonObject(0).getJsonArray("top").getJsonObject(0)
+                .getInteger("index")).isEqualTo(offlineResidual.predicted(1));
     }
 
     /** A model trained on standardized pixels: FP32, UINT8 and image inputs are all normalized by its manifest. */

@@ -9,6 +9,7 @@ import dev.fmnist.api.ModelSpec;
 import dev.fmnist.data.prep.Normalization;
 import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.ModelManifest;
+import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.model.SavedModel;
 import dev.fmnist.runtime.model.Versions;
 import dev.fmnist.runtime.plugins.PluginClassLoader;
@@ -17,7 +18,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,16 +52,26 @@ public abstract class ModelPluginContract {
     /** The plugin under test, freshly constructed. */
     protected abstract ModelPlugin plugin();
 
-    private MultiLayerNetwork build(long seed) {
+    private Network build(long seed) {
         return build(plugin(), seed);
     }
 
-    private static MultiLayerNetwork build(ModelPlugin plugin, long seed) {
-        MultiLayerConfiguration configuration = plugin.build(
-                new ModelSpec(CLASSES, SHAPE, seed, Hyperparameters.of(plugin.defaultHyperparameters())));
+    /** As the platform does: the plugin's graph if it describes one, else its layer stack. */
+    private static Network build(ModelPlugin plugin, long seed) {
+        ModelSpec spec = new ModelSpec(CLASSES, SHAPE, seed, Hyperparameters.of(plugin.defaultHyperparameters()));
+        ComputationGraphConfiguration graph = plugin.buildGraph(spec);
+        if (graph != null) {
+            assertThat(graph.getNetworkInputs()).as("graph inputs").hasSize(1);
+            assertThat(graph.getNetworkOutputs()).as("graph outputs").hasSize(1);
+            ComputationGraph network = new ComputationGraph(graph);
+            network.init();
+            return new Network.Graph(network);
+        }
+        MultiLayerConfiguration configuration = plugin.build(spec);
+        assertThat(configuration).as("build(spec) of a plugin whose buildGraph returns null").isNotNull();
         MultiLayerNetwork network = new MultiLayerNetwork(configuration);
         network.init();
-        return network;
+        return new Network.Layers(network);
     }
 
     /** {@code count} synthetic images in the plugin's layout: class c is a bright horizontal bar at rows 2c+3..2c+4. */
@@ -90,9 +103,9 @@ public abstract class ModelPluginContract {
 
     @Test
     void buildsForItsDeclaredInputLayoutWithASoftmaxOverTheClasses() {
-        MultiLayerNetwork network = build(1);
+        Network network = build(1);
         DataSet data = batch(20, 1);
-        INDArray output = network.output(data.getFeatures(), false);
+        INDArray output = network.output(data.getFeatures());
         assertThat(output.shape()).as("output shape for input " + plugin().inputLayout())
                 .containsExactly(20, CLASSES);
         INDArray sums = output.sum(1);
@@ -103,21 +116,21 @@ public abstract class ModelPluginContract {
 
     @Test
     void sameSeedGivesTheSameInitialWeights() {
-        assertThat(build(7).params()).isEqualTo(build(7).params());
-        assertThat(build(7).params()).isNotEqualTo(build(8).params());
+        assertThat(build(7).model().params()).isEqualTo(build(7).model().params());
+        assertThat(build(7).model().params()).isNotEqualTo(build(8).model().params());
     }
 
     @Test
     void trainsAFewBatches() {
-        MultiLayerNetwork network = build(3);
+        Network network = build(3);
         DataSet data = batch(64, 3);
-        double before = network.score(data, false);
-        INDArray initial = network.params().dup();
+        double before = network.score(data);
+        INDArray initial = network.model().params().dup();
         for (int step = 0; step < 15; step++) {
             network.fit(data);
         }
-        double after = network.score(data, false);
-        assertThat(network.params()).as("parameters change").isNotEqualTo(initial);
+        double after = network.score(data);
+        assertThat(network.model().params()).as("parameters change").isNotEqualTo(initial);
         assertThat(after).as("loss after 15 steps on one batch").isFinite().isLessThan(before);
     }
 
@@ -135,7 +148,7 @@ public abstract class ModelPluginContract {
             ModelPlugin isolated = (ModelPlugin) loader.loadClass(plugin().getClass().getName())
                     .getDeclaredConstructor().newInstance();
             assertThat(isolated.getClass().getClassLoader()).as("the plugin class's loader").isSameAs(loader);
-            MultiLayerNetwork network = build(isolated, 5);
+            Network network = build(isolated, 5);
             DataSet data = batch(32, 5);
             network.fit(data);
             Path file = folder.resolve("model.zip");
@@ -143,16 +156,17 @@ public abstract class ModelPluginContract {
 
             SavedModel loaded = ModelFile.load(file, true, manifest -> loader);
             assertThat(loaded.manifest().modelId()).isEqualTo(isolated.id());
-            assertThat(loaded.network().output(data.getFeatures(), false))
-                    .isEqualTo(network.output(data.getFeatures(), false));
+            assertThat(loaded.network().kind()).isEqualTo(network.kind());
+            assertThat(loaded.network().output(data.getFeatures())).isEqualTo(network.output(data.getFeatures()));
         }
     }
 
-    private static ModelManifest manifest(ModelPlugin plugin, MultiLayerNetwork network) {
+    private static ModelManifest manifest(ModelPlugin plugin, Network network) {
         List<String> classes = IntStream.range(0, CLASSES).mapToObj(c -> "class " + c).toList();
         return new ModelManifest(ModelManifest.FORMAT_VERSION, Versions.platform(), Versions.dl4j(), plugin.id(),
                 plugin.version(), "contract test", plugin.inputLayout(), SHAPE, Normalization.scale(), classes, 5,
                 plugin.defaultHyperparameters(), 32, network.numParams(), "2026-01-01T00:00:00Z",
-                new ModelManifest.TrainingData("synthetic bars", 32, 0, 0, ""), 1, null, List.of(), "none");
+                new ModelManifest.TrainingData("synthetic bars", 32, 0, 0, ""), 1, null, List.of(), "none",
+                network.kind());
     }
 }

@@ -2,22 +2,23 @@ package dev.fmnist.training;
 
 import dev.fmnist.api.training.EpochMetrics;
 import dev.fmnist.api.training.TrainingContext;
+import dev.fmnist.runtime.model.Network;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 
 /** The engine's side of {@link TrainingContext}. */
 final class RunContext implements TrainingContext {
 
     private final String modelId;
-    private final MultiLayerNetwork network;
+    private final Network network;
     private final Path runDirectory;
     private final int maxEpochs;
     private final List<EpochMetrics> history;
     private String stopReason;
 
-    RunContext(String modelId, MultiLayerNetwork network, Path runDirectory, int maxEpochs, List<EpochMetrics> history) {
+    RunContext(String modelId, Network network, Path runDirectory, int maxEpochs, List<EpochMetrics> history) {
         this.modelId = modelId;
         this.network = network;
         this.runDirectory = runDirectory;
@@ -31,8 +32,8 @@ final class RunContext implements TrainingContext {
     }
 
     @Override
-    public MultiLayerNetwork network() {
-        return network;
+    public Model model() {
+        return network.model();
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.models.plugins.RegisteredPlugin;
 import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.ModelManifest;
+import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.model.SavedModel;
 import dev.fmnist.runtime.model.Versions;
 import dev.fmnist.runtime.run.Json;
@@ -27,7 +28,6 @@ import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +40,7 @@ public final class RunSetup {
     private static final Logger log = LoggerFactory.getLogger(RunSetup.class);
 
     /** What a run trains with, fresh or resumed. */
-    public record Prepared(RunDirectory dir, RunConfig runConfig, ModelManifest manifest, MultiLayerNetwork network,
+    public record Prepared(RunDirectory dir, RunConfig runConfig, ModelManifest manifest, Network network,
             SplitData split, List<EpochMetrics> history) {}
 
     private final ModelRegistry registry;
@@ -104,7 +104,7 @@ public final class RunSetup {
                 batchSize, built.network().numParams(), now,
                 new ModelManifest.TrainingData(dataSource, split.train().count(), split.validation().count(),
                         dataConfig.validationFraction(), source.fingerprint()),
-                0, null, List.of(), augmentation);
+                0, null, List.of(), augmentation, built.network().kind());
         return new Prepared(dir, run, manifest, built.network(), split, List.of());
     }
 

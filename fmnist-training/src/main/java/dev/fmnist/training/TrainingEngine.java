@@ -13,6 +13,7 @@ import dev.fmnist.data.batch.ImageBatchIterator;
 import dev.fmnist.models.ModelBuilder;
 import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.runtime.Release;
+import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.run.RunConfig;
 import dev.fmnist.runtime.run.RunDirectory;
 import dev.fmnist.runtime.run.RunSummary;
@@ -26,7 +27,6 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +63,7 @@ public final class TrainingEngine {
         RunSetup.Prepared setup = setups.prepare(request);
         RunConfig run = setup.runConfig();
         RunDirectory dir = setup.dir();
-        MultiLayerNetwork network = setup.network();
+        Network network = setup.network();
         RunContext context = new RunContext(run.modelId(), network, dir.path(), run.epochs(), setup.history());
         Monitor monitor = new Monitor(run.monitor(), run.minDelta());
 
@@ -110,7 +110,7 @@ public final class TrainingEngine {
                 EpochTotals totals = trainEpoch(network, trainBatches, probe, epoch, callbacks, context);
                 long trainPhase = System.nanoTime() - epochStarted;
                 // The rate this epoch trained with, read before the epoch counter moves a schedule on.
-                Double rate = network.getLearningRate(0);
+                Double rate = network.learningRate();
                 network.incrementEpochCount();
                 Validation validation = Validation.of(network, setup.manifest(), setup.split().validation());
                 EpochMetrics metrics = new EpochMetrics(epoch, totals.loss(), totals.accuracy(), validation.loss(),
@@ -160,7 +160,7 @@ public final class TrainingEngine {
         }
     }
 
-    private EpochTotals trainEpoch(MultiLayerNetwork network, ImageBatchIterator batches, BatchProbe probe, int epoch,
+    private EpochTotals trainEpoch(Network network, ImageBatchIterator batches, BatchProbe probe, int epoch,
             List<Named> callbacks, RunContext context) {
         batches.startEpoch(epoch);
         int batchCount = batches.batchesPerEpoch();
@@ -172,14 +172,14 @@ public final class TrainingEngine {
         while (batches.hasNext()) {
             DataSet dataSet = batches.next();
             int size = dataSet.numExamples();
-            probe.reset();
+            probe.reset(dataSet.getLabels());
             network.fit(dataSet);
             batch++;
             double loss = probe.measured() ? probe.loss() : network.score();
             if (!Double.isFinite(loss)) {
                 throw new TrainingException(String.format("training %s diverged: the loss became %s in epoch %d, "
                         + "batch %d; lower the learning rate (%s now)", context.modelId(), loss, epoch, batch,
-                        network.getLearningRate(0)));
+                        network.learningRate()));
             }
             // Free the batch's off-heap buffers now rather than when the garbage collector gets to them:
             // with a small heap it rarely runs, and a long run would hold gigabytes of spent batches.

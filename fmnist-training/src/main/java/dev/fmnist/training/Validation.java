@@ -2,9 +2,9 @@ package dev.fmnist.training;
 
 import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.runtime.model.ModelManifest;
+import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.predict.Predictions;
 import dev.fmnist.runtime.predict.Predictor;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Mean cross-entropy and accuracy of a network over an image set, computed by the same {@link Predictor}
@@ -12,7 +12,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  */
 public record Validation(double loss, double accuracy, int images) {
 
-    public static Validation of(MultiLayerNetwork network, ModelManifest manifest, LabelledImages images) {
+    public static Validation of(Network network, ModelManifest manifest, LabelledImages images) {
         Predictions predictions = new Predictor(network, manifest).predictions(images);
         return new Validation(predictions.logLoss(), predictions.accuracy(), predictions.count());
     }

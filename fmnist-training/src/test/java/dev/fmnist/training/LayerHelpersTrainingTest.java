@@ -12,7 +12,6 @@ import dev.fmnist.runtime.run.RunDirectory;
 import dev.fmnist.runtime.run.RunSummary;
 import java.nio.file.Path;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -63,13 +62,13 @@ class LayerHelpersTrainingTest {
         SavedModel on = ModelFile.load(model, false);
         LayerHelpers.enable(false);
         SavedModel off = ModelFile.load(model, false);
-        assertThat(LayerHelpers.activeIn(on.network())).as("4 convolutions, 5 batch norms, 2 poolings").hasSize(11);
-        assertThat(LayerHelpers.activeIn(off.network())).isEmpty();
+        assertThat(LayerHelpers.activeIn(on.network().model())).as("4 convolutions, 5 batch norms, 2 poolings").hasSize(11);
+        assertThat(LayerHelpers.activeIn(off.network().model())).isEmpty();
 
         INDArray images = ImageBatchIterator.sequential(RealDataset.get().split().test(), InputLayout.IMAGE,
                 on.manifest().normalization(), 500).next().getFeatures();
-        INDArray expected = probabilities(off.network(), images);
-        INDArray actual = probabilities(on.network(), images);
+        INDArray expected = off.network().output(images);
+        INDArray actual = on.network().output(images);
         assertThat(actual.argMax(1)).isEqualTo(expected.argMax(1));
         assertThat(actual.sub(expected).amaxNumber().doubleValue()).isLessThan(1e-4);
     }
@@ -80,9 +79,5 @@ class LayerHelpersTrainingTest {
         return Engines.engine(runs).train(TrainingRequest.of("deep-cnn").withLimit(3000).withEpochs(2)
                 .withOverrides(Map.of("filters", "8", "width", "32", "augment", "none"))
                 .withRunDir(runs.resolve(helpers ? "on" : "off")));
-    }
-
-    private static INDArray probabilities(MultiLayerNetwork network, INDArray images) {
-        return network.output(images, false);
     }
 }

@@ -1,6 +1,9 @@
 package dev.fmnist.models.builtin;
 
 import dev.fmnist.api.Hyperparameters;
+import dev.fmnist.api.ModelSpec;
+import dev.fmnist.api.Optimizers;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
@@ -8,9 +11,13 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 
-/** Layer settings the built-in plugins share: dropout as Keras defines it, the dropout layer DL4J needs, a VGG block. */
+/**
+ * What the built-in plugins share: dropout as Keras defines it, the dropout layer DL4J needs, a VGG block,
+ * the base configuration of the convolutional recipes.
+ */
 final class BuiltinLayers {
 
     private BuiltinLayers() {}
@@ -45,6 +52,24 @@ final class BuiltinLayers {
         }
         layers.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
                 .layer(dropoutLayer(hyperparameters, "dropout"));
+    }
+
+    /**
+     * What the convolutional recipes share: the spec's seed, the optimizer of {@link Optimizers}, He
+     * initialization for ReLU, 'same' padding, and decoupled weight decay when the key is set.
+     */
+    static NeuralNetConfiguration.Builder convolutionalBase(ModelSpec spec) {
+        Hyperparameters h = spec.hyperparameters();
+        NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
+                .seed(spec.seed())
+                .updater(Optimizers.of(h))
+                .weightInit(WeightInit.RELU)
+                .convolutionMode(ConvolutionMode.Same);
+        double weightDecay = Optimizers.weightDecay(h);
+        if (weightDecay > 0) {
+            base.weightDecay(weightDecay, true);
+        }
+        return base;
     }
 
     /** A layer's width or filter count. */

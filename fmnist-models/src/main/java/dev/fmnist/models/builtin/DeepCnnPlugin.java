@@ -4,11 +4,8 @@ import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.ModelPlugin;
 import dev.fmnist.api.ModelSpec;
-import dev.fmnist.api.Optimizers;
 import java.util.Map;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -58,16 +55,7 @@ public final class DeepCnnPlugin implements ModelPlugin {
     public MultiLayerConfiguration build(ModelSpec spec) {
         Hyperparameters h = spec.hyperparameters();
         int filters = BuiltinLayers.width(h, "filters");
-        NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
-                .seed(spec.seed())
-                .updater(Optimizers.of(h))
-                .weightInit(WeightInit.RELU)
-                .convolutionMode(ConvolutionMode.Same);
-        double weightDecay = Optimizers.weightDecay(h);
-        if (weightDecay > 0) {
-            base.weightDecay(weightDecay, true);
-        }
-        ListBuilder layers = base.list();
+        ListBuilder layers = BuiltinLayers.convolutionalBase(spec).list();
         BuiltinLayers.vggBlock(layers, filters, h);
         BuiltinLayers.vggBlock(layers, filters * 2, h);
         return layers

@@ -42,9 +42,9 @@ final class PluginJar {
                         + "cannot tell which SPI it was built for; add it (this platform provides "
                         + ApiVersion.current() + ", see docs/PLUGINS.md)");
             }
-            if (!ApiVersion.compatible(built)) {
-                return Optional.of("was built against fmnist-api " + built + " but this platform provides "
-                        + ApiVersion.current() + " (the major and minor versions must match)");
+            Optional<String> incompatibility = ApiVersion.incompatibility(built);
+            if (incompatibility.isPresent()) {
+                return incompatibility;
             }
             return Optional.empty();
         } catch (IOException e) {

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fmnist.models.ModelBuilder;
 import dev.fmnist.models.plugins.ModelRegistry;
+import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.nativecpu.LayerHelpers;
 import java.util.Map;
 import java.util.Optional;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,13 +40,14 @@ class BuiltinHelpersTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"cnn, 2", "deep-cnn, 11", "vgg, 11"})
+    @CsvSource({"cnn, 2", "deep-cnn, 11", "vgg, 11", "resnet, 28"})
     void convolutionPoolingAndBatchNormRunOnOneDnnAndAgreeWithTheBuiltInPath(String model, int helpers) {
-        MultiLayerNetwork withHelpers = build(model, true);
-        MultiLayerNetwork builtIn = build(model, false);
-        assertThat(LayerHelpers.activeIn(withHelpers)).hasSize(helpers)
-                .allMatch(h -> h.matches("layer\\d+: MKLDNN(Conv|Subsampling|BatchNorm)Helper"));
-        assertThat(LayerHelpers.activeIn(builtIn)).isEmpty();
+        Network withHelpers = build(model, true);
+        Network builtIn = build(model, false);
+        // resnet (a graph, named vertices) with 2 blocks per stage: 15 convolutions and 13 batch normalizations.
+        assertThat(LayerHelpers.activeIn(withHelpers.model())).hasSize(helpers)
+                .allMatch(h -> h.matches("[a-z0-9-]+: MKLDNN(Conv|Subsampling|BatchNorm)Helper"));
+        assertThat(LayerHelpers.activeIn(builtIn.model())).isEmpty();
 
         Nd4j.getRandom().setSeed(3);
         INDArray images = Nd4j.rand(DataType.FLOAT, 32, 1, 28, 28);
@@ -52,7 +55,7 @@ class BuiltinHelpersTest {
         for (int i = 0; i < 32; i++) {
             labels.putScalar(i, i % 10, 1);
         }
-        assertClose("inference output", withHelpers.output(images, false), builtIn.output(images, false));
+        assertClose("inference output", withHelpers.output(images), builtIn.output(images));
         assertClose("gradients", gradients(withHelpers, images, labels), gradients(builtIn, images, labels));
     }
 
@@ -61,20 +64,34 @@ class BuiltinHelpersTest {
      * (the deep-cnn's gradients differed by 0.1% with dropout, and agreed to 1e-4 without); this compares the
      * layers' arithmetic.
      */
-    private MultiLayerNetwork build(String model, boolean helpers) {
+    /**
+     * The resnet with 2 blocks per stage. Its float32 gradients are ill-conditioned: both paths differ from a
+     * float64 reference by up to 2-4% of a parameter's largest gradient. With 2 blocks the two paths round
+     * alike and agree to 2e-6; with 3 (the default) they round differently and differ by up to 0.3%, no more
+     * than either differs from float64 (2.7% with helpers, 2.4% without), so that is numerics, not a defect.
+     */
+    private Network build(String model, boolean helpers) {
         LayerHelpers.enable(helpers);
         Map<String, String> noDropout = model.equals("cnn") ? Map.of("dropout", "0")
+                : model.equals("resnet") ? Map.of("dropout", "0", "blocks", "2")
                 : Map.of("dropout", "0", "dense-dropout", "0");
         return ModelBuilder.build(registry.get(model), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, noDropout)
                 .network();
     }
 
-    private static INDArray gradients(MultiLayerNetwork network, INDArray images, INDArray labels) {
+    private static INDArray gradients(Network network, INDArray images, INDArray labels) {
         Nd4j.getRandom().setSeed(5);
-        network.setInput(images);
-        network.setLabels(labels);
-        network.computeGradientAndScore();
-        return network.getGradientsViewArray().dup();
+        if (network.model() instanceof ComputationGraph graph) {
+            graph.setInputs(images);
+            graph.setLabels(labels);
+            graph.computeGradientAndScore();
+            return graph.getGradientsViewArray().dup();
+        }
+        MultiLayerNetwork stack = (MultiLayerNetwork) network.model();
+        stack.setInput(images);
+        stack.setLabels(labels);
+        stack.computeGradientAndScore();
+        return stack.getGradientsViewArray().dup();
     }
 
     private static void assertClose(String what, INDArray actual, INDArray expected) {

@@ -23,7 +23,8 @@ class BuiltinPluginsTest {
 
     @Test
     void theBuiltInModelsAreFoundThroughServiceLoader() {
-        assertThat(registry.plugins()).extracting(RegisteredPlugin::id).containsExactly("mlp", "cnn", "deep-cnn", "vgg");
+        assertThat(registry.plugins()).extracting(RegisteredPlugin::id).containsExactly("mlp", "cnn", "deep-cnn", "vgg",
+                "resnet");
         assertThat(registry.plugins()).allSatisfy(p -> assertThat(p.origin()).isEqualTo("built in"));
         assertThat(registry.problems()).isEmpty();
     }
@@ -39,6 +40,29 @@ class BuiltinPluginsTest {
         assertThat(parameters("deep-cnn")).isEqualTo(320 + 9_248 + 18_496 + 36_928 + 768 + 401_536 + 512 + 1_290);
         // vgg: convs 320, 9,248, 18,496, 36,928 + their BNs 4*(32+32+64+64); dense 7*7*64*256+256 + BN 4*256; output 2,570.
         assertThat(parameters("vgg")).isEqualTo(320 + 9_248 + 18_496 + 36_928 + 768 + 803_072 + 1_024 + 2_570);
+        // resnet: ResNet-20 of the paper's CIFAR experiments, 0.27M parameters.
+        assertThat(parameters("resnet")).isEqualTo(273_370)
+                .isEqualTo(ModelBuilder.parameterCount(registry.get("resnet"), 10, dev.fmnist.api.ImageShape.FASHION_MNIST));
+    }
+
+    @Test
+    void resnetIsAGraphWhoseDepthAndWidthAreHyperparameters() {
+        BuiltModel resnet20 = ModelBuilder.build(registry.get("resnet"), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST,
+                Map.of());
+        assertThat(resnet20.network().kind()).isEqualTo(dev.fmnist.runtime.model.Network.Kind.GRAPH);
+        // 3 stages x 3 blocks x 2 convolutions + the stem = 19 convolutions (+ the output: 20 weighted layers),
+        // and the 1x1 projections of stages 2 and 3.
+        assertThat(java.util.Arrays.stream(resnet20.network().layers()).filter(layer -> layer.conf().getLayer()
+                instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer).count()).isEqualTo(19 + 2);
+        // 2 blocks per stage, convolutions without bias, BN 4 per channel: stem 9*16; stage 1: 2 x (BN 64 + 16*9*16
+        // + BN 64 + 16*9*16); stage 2: (BN 64 + 16*9*32 + BN 128 + 32*9*32 + projection 16*32) + (BN 128 + 32*9*32
+        // + BN 128 + 32*9*32); stage 3 likewise at 64; final BN 256; output 64*10+10.
+        assertThat(ModelBuilder.build(registry.get("resnet"), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST,
+                Map.of("blocks", "2")).network().numParams())
+                .isEqualTo(144 + 2 * 4_736 + (14_528 + 18_688) + (57_728 + 74_240) + 256 + 650);
+        assertThat(ModelBuilder.build(registry.get("resnet"), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST,
+                Map.of("blocks", "2", "width", "32")).network().numParams())
+                .as("twice the width, about four times the weights").isEqualTo(697_514);
     }
 
     @Test
@@ -47,6 +71,7 @@ class BuiltinPluginsTest {
         assertThat(registry.get("cnn").plugin().inputLayout()).isEqualTo(InputLayout.IMAGE);
         assertThat(registry.get("deep-cnn").plugin().inputLayout()).isEqualTo(InputLayout.IMAGE);
         assertThat(registry.get("vgg").plugin().inputLayout()).isEqualTo(InputLayout.IMAGE);
+        assertThat(registry.get("resnet").plugin().inputLayout()).isEqualTo(InputLayout.IMAGE);
     }
 
     @Test
@@ -79,7 +104,7 @@ class BuiltinPluginsTest {
     @Test
     void deepCnnWarmsUpThenAnnealsOverTheRunsEpochs() {
         var conf = ModelBuilder.build(registry.get("deep-cnn"), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST,
-                Map.of("epochs", "20")).network().getLayerWiseConfigurations().getConf(0).getLayer();
+                Map.of("epochs", "20")).network().layers()[0].conf().getLayer();
         var updater = (org.nd4j.linalg.learning.config.Adam) ((org.deeplearning4j.nn.conf.layers.BaseLayer) conf)
                 .getIUpdater();
         assertThat(updater.getLearningRate(0, 0)).as("the warm-up epoch").isCloseTo(0.003, org.assertj.core.data.Offset.offset(1e-12));
@@ -94,8 +119,8 @@ class BuiltinPluginsTest {
 
     @Test
     void unknownModelListsTheAvailableOnes() {
-        assertThatThrownBy(() -> registry.get("resnet"))
+        assertThatThrownBy(() -> registry.get("densenet"))
                 .isInstanceOf(ModelException.class)
-                .hasMessage("unknown model 'resnet'; available: mlp, cnn, deep-cnn, vgg");
+                .hasMessage("unknown model 'densenet'; available: mlp, cnn, deep-cnn, vgg, resnet");
     }
 }

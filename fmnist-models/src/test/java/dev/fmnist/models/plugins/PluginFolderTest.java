@@ -15,6 +15,7 @@ import dev.fmnist.models.ModelException;
 import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.ModelFileException;
 import dev.fmnist.runtime.model.ModelManifest;
+import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.model.SavedModel;
 import dev.fmnist.runtime.plugins.PluginClassLoader;
 import dev.fmnist.runtime.plugins.PluginClasses;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -57,7 +59,8 @@ class PluginFolderTest {
         assertThat(plugin.plugin()).isInstanceOf(dev.fmnist.api.ModelPlugin.class);
         BuiltModel built = ModelBuilder.build(plugin, 1, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of());
         assertThat(built.network().numParams()).isEqualTo(784 * 10 + 10);
-        assertThat(registry.plugins()).extracting(RegisteredPlugin::id).containsExactly("mlp", "cnn", "deep-cnn", "vgg", "softmax");
+        assertThat(registry.plugins()).extracting(RegisteredPlugin::id).containsExactly("mlp", "cnn", "deep-cnn", "vgg", "resnet",
+                "softmax");
         assertThat(registry.problems()).isEmpty();
     }
 
@@ -76,14 +79,15 @@ class PluginFolderTest {
         SavedModel loaded = ModelFile.load(file, false, registry);
         INDArray input = Nd4j.rand(DataType.FLOAT, 3, 784);
         assertThat(loaded.network().output(input)).isEqualTo(built.network().output(input));
-        assertThat(loaded.network().getLayerWiseConfigurations().getConf(0).getLayer().toString()).contains("halfrelu");
+        assertThat(loaded.network().layers()[0].conf().getLayer().toString()).contains("halfrelu");
     }
 
     private static ModelManifest manifest(String id, BuiltModel built) {
         return new ModelManifest(ModelManifest.FORMAT_VERSION, "test", "test", id, "1", "test", InputLayout.FLAT,
                 ImageShape.FASHION_MNIST, Normalization.scale(), dev.fmnist.data.FashionClass.displayNames(), 1,
                 Map.of(), 32, built.network().numParams(), "2026-01-01T00:00:00Z",
-                new ModelManifest.TrainingData("none", 0, 0, 0, ""), 1, null, List.of(), "none");
+                new ModelManifest.TrainingData("none", 0, 0, 0, ""), 1, null, List.of(), "none",
+                built.network().kind());
     }
 
     /** An activation class that exists only in the plugin's JAR. */
@@ -140,7 +144,7 @@ class PluginFolderTest {
         RegisteredPlugin plugin = registry().get("softmax");
         BuiltModel built = ModelBuilder.build(plugin, 1, 10, ImageShape.FASHION_MNIST,
                 Map.of("learning-rate", "0.05", "batch-size", "16"));
-        assertThat(built.network().getLearningRate(0)).as("set by the platform on the built network").isEqualTo(0.05);
+        assertThat(built.network().learningRate()).as("set by the platform on the built network").isEqualTo(0.05);
         assertThat(ModelBuilder.batchSize(built.hyperparameters())).isEqualTo(16);
         assertThatThrownBy(() -> ModelBuilder.build(plugin, 1, 10, ImageShape.FASHION_MNIST,
                 Map.of("learning-rate", "-1")))
@@ -232,11 +236,100 @@ class PluginFolderTest {
     }
 
     @Test
-    void aJarBuiltAgainstAnotherApiVersionIsRefused() {
-        Path jar = jar(plugins.resolve("old.jar"), Map.of("Softmax", modelPlugin("Softmax", "softmax", "", "")),
-                List.of("test.plugins.Softmax"), Map.of(ApiVersion.MANIFEST_ATTRIBUTE, "0.0.3"), Map.of());
-        assertThat(registry().problems()).singleElement().hasToString(jar + ": was built against fmnist-api 0.0.3 but "
-                + "this platform provides " + ApiVersion.current() + " (the major and minor versions must match)");
+    void aJarBuiltAgainstANewerMinorOrAnotherMajorApiIsRefusedAndAnOlderMinorLoads() {
+        Path newer = jar(plugins.resolve("newer.jar"), Map.of("Softmax", modelPlugin("Softmax", "softmax", "", "")),
+                List.of("test.plugins.Softmax"), Map.of(ApiVersion.MANIFEST_ATTRIBUTE, "0.9.0"), Map.of());
+        assertThat(registry().problems()).singleElement().hasToString(newer + ": was built against fmnist-api 0.9.0, "
+                + "newer than this platform's " + ApiVersion.current() + ": it may use what this platform lacks; "
+                + "upgrade the platform or rebuild the plugin against 0.2");
+        assertThat(ApiVersion.incompatibility("1.0.0")).hasValue("was built against fmnist-api 1.0.0 but this "
+                + "platform provides " + ApiVersion.current() + " (the major versions must match)");
+        assertThat(ApiVersion.incompatibility("latest")).hasValueSatisfying(s -> assertThat(s).contains("not a version"));
+
+        jar(newer, Map.of("Softmax", modelPlugin("Softmax", "softmax", "", "")), List.of("test.plugins.Softmax"),
+                Map.of(ApiVersion.MANIFEST_ATTRIBUTE, "0.1.0-SNAPSHOT"), Map.of());
+        assertThat(registry().problems()).as("0.2 only added to 0.1").isEmpty();
+        assertThat(registry().get("softmax").origin()).isEqualTo(newer.toString());
+    }
+
+    /** A plugin of SPI 0.2 describing a graph: a residual block whose input skips over two convolutions. */
+    private static final String RESIDUAL_PLUGIN = """
+            package test.plugins;
+
+            import dev.fmnist.api.*;
+            import java.util.Map;
+            import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+            import org.deeplearning4j.nn.conf.ConvolutionMode;
+            import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+            import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+            import org.deeplearning4j.nn.conf.inputs.InputType;
+            import org.deeplearning4j.nn.conf.layers.*;
+            import org.nd4j.linalg.activations.Activation;
+            import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+            public class Residual implements ModelPlugin {
+                public String id() { return "residual"; }
+                public String description() { return "a residual block from a JAR"; }
+                public InputLayout inputLayout() { return InputLayout.IMAGE; }
+                public Map<String, String> defaultHyperparameters() { return Map.of("width", "4"); }
+                public ComputationGraphConfiguration buildGraph(ModelSpec spec) {
+                    int width = spec.hyperparameters().intInRange("width", 1, 64);
+                    ImageShape shape = spec.inputShape();
+                    return new NeuralNetConfiguration.Builder().seed(spec.seed()).graphBuilder()
+                            .addInputs("image")
+                            .setInputTypes(InputType.convolutional(shape.height(), shape.width(), shape.channels()))
+                            .addLayer("stem", new ConvolutionLayer.Builder(3, 3).nOut(width)
+                                    .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(), "image")
+                            .addLayer("a", new ConvolutionLayer.Builder(3, 3).nOut(width)
+                                    .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(), "stem")
+                            .addLayer("b", new ConvolutionLayer.Builder(3, 3).nOut(width)
+                                    .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).build(), "a")
+                            .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "stem", "b")
+                            .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "add")
+                            .addLayer("output", new OutputLayer.Builder(LossFunction.MCXENT).nOut(spec.numClasses())
+                                    .activation(Activation.SOFTMAX).build(), "pool")
+                            .setOutputs("output")
+                            .build();
+                }
+            }
+            """;
+
+    @Test
+    void aGraphPluginBuildsAComputationGraphCountedWithoutInitializingIt(@TempDir Path models) {
+        jar(plugins.resolve("residual.jar"), Map.of("Residual", RESIDUAL_PLUGIN), List.of("test.plugins.Residual"),
+                CURRENT_API, Map.of());
+        ModelRegistry registry = registry();
+        assertThat(registry.problems()).isEmpty();
+        RegisteredPlugin plugin = registry.get("residual");
+        BuiltModel built = ModelBuilder.build(plugin, 1, 10, ImageShape.FASHION_MNIST, Map.of("width", "6"));
+        assertThat(built.network().kind()).isEqualTo(Network.Kind.GRAPH);
+        assertThat(built.network().model()).isInstanceOf(ComputationGraph.class);
+        assertThat(ModelBuilder.parameterCount(plugin, 10, ImageShape.FASHION_MNIST))
+                .as("stem 1x9x4+4, two 4x9x4+4 convolutions, 4x10+10 output").isEqualTo(
+                        (9 * 4 + 4) + 2 * (4 * 9 * 4 + 4) + (4 * 10 + 10));
+        assertThat(built.network().numParams()).isEqualTo((9 * 6 + 6) + 2 * (6 * 9 * 6 + 6) + (6 * 10 + 10));
+
+        Path file = models.resolve("best.zip");
+        ModelFile.save(built.network(), manifest("residual", built), file, true);
+        SavedModel loaded = ModelFile.load(file, true, registry);
+        INDArray input = Nd4j.rand(DataType.FLOAT, 3, 1, 28, 28);
+        assertThat(loaded.network().kind()).isEqualTo(Network.Kind.GRAPH);
+        assertThat(loaded.network().output(input)).isEqualTo(built.network().output(input));
+    }
+
+    @Test
+    void aGraphWithTwoOutputsIsRefusedWithASentence() {
+        String twoOutputs = RESIDUAL_PLUGIN.replace("class Residual", "class TwoHeads")
+                .replace("\"residual\"", "\"two-heads\"")
+                .replace(".setOutputs(\"output\")", ".addLayer(\"second\", new OutputLayer.Builder(LossFunction.MCXENT)"
+                        + ".nOut(2).activation(Activation.SOFTMAX).build(), \"pool\").setOutputs(\"output\", \"second\")");
+        jar(plugins.resolve("two.jar"), Map.of("TwoHeads", twoOutputs), List.of("test.plugins.TwoHeads"), CURRENT_API,
+                Map.of());
+        assertThatThrownBy(() -> ModelBuilder.build(registry().get("two-heads"), 1, 10, ImageShape.FASHION_MNIST,
+                Map.of()))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("built a graph with 1 inputs and 2 outputs; the platform feeds one image input "
+                        + "and reads one class output");
     }
 
     @Test

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.util.ModelSerializer;
 
 /**
@@ -31,13 +31,17 @@ public final class ModelFile {
     private ModelFile() {}
 
     /** Writes the network (with its optimizer state when {@code withUpdater}, for resuming) and manifest. */
-    public static void save(MultiLayerNetwork network, ModelManifest manifest, Path file, boolean withUpdater) {
+    public static void save(Network network, ModelManifest manifest, Path file, boolean withUpdater) {
+        if (manifest.networkKind() != network.kind()) {
+            throw new IllegalArgumentException("the manifest says the network is a " + manifest.networkKind()
+                    + " network but it is a " + network.kind() + " network");
+        }
         Path temp = null;
         try {
             Path folder = file.toAbsolutePath().getParent();
             Files.createDirectories(folder);
             temp = Json.tempSibling(file);
-            ModelSerializer.writeModel(network, temp.toFile(), withUpdater);
+            ModelSerializer.writeModel(network.model(), temp.toFile(), withUpdater);
             try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + temp.toUri()), Map.of())) {
                 Files.write(zip.getPath(MANIFEST_ENTRY), Json.MAPPER.writeValueAsBytes(manifest));
             }
@@ -100,9 +104,12 @@ public final class ModelFile {
         ClassLoader previous = thread.getContextClassLoader();
         try {
             thread.setContextClassLoader(classes.loaderFor(manifest));
-            MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), withUpdater);
+            Model network = switch (manifest.networkKind()) {
+                case LAYERS -> ModelSerializer.restoreMultiLayerNetwork(file.toFile(), withUpdater);
+                case GRAPH -> ModelSerializer.restoreComputationGraph(file.toFile(), withUpdater);
+            };
             HelperFallback.apply(network);
-            return new SavedModel(network, manifest);
+            return new SavedModel(Network.of(network), manifest);
         } catch (IOException | RuntimeException | LinkageError e) {
             throw new ModelFileException(file + ": DL4J " + manifest.dl4jVersion() + " wrote it (model '"
                     + manifest.modelId() + "' from " + manifest.pluginOrigin() + ") but DL4J " + Versions.dl4j()

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param history         every epoch so far (used to resume from {@code last.zip})
  * @param augmentation    the training images' augmentation spec ({@code none}, or such as
  *                        {@code crop:4,flip}); absent (null) in files written before it was recorded
+ * @param network         how the network is described: a layer stack or a graph; absent (null) in format 1,
+ *                        which knew only layer stacks
  */
 public record ModelManifest(
         int formatVersion,
@@ -38,9 +40,11 @@ public record ModelManifest(
         int epoch,
         EpochMetrics metrics,
         List<EpochMetrics> history,
-        String augmentation) {
+        String augmentation,
+        Network.Kind network) {
 
-    public static final int FORMAT_VERSION = 1;
+    /** Format 2 added {@code network}: a platform of format 1 cannot read a graph and says so. */
+    public static final int FORMAT_VERSION = 2;
 
     /**
      * What the model learned from.
@@ -60,10 +64,15 @@ public record ModelManifest(
         history = history == null ? List.of() : List.copyOf(history);
     }
 
+    /** The network's kind, {@link Network.Kind#LAYERS} for files written before graphs existed. */
+    public Network.Kind networkKind() {
+        return network == null ? Network.Kind.LAYERS : network;
+    }
+
     /** The same manifest at a later epoch. */
     public ModelManifest at(int epoch, EpochMetrics metrics, List<EpochMetrics> history, String trainedAt) {
         return new ModelManifest(formatVersion, platformVersion, dl4jVersion, modelId, pluginVersion, pluginOrigin,
                 inputLayout, imageShape, normalization, classNames, seed, hyperparameters, batchSize, parameters,
-                trainedAt, data, epoch, metrics, history, augmentation);
+                trainedAt, data, epoch, metrics, history, augmentation, network);
     }
 }

@@ -2,10 +2,8 @@ package dev.fmnist.runtime.model;
 
 import static java.util.Objects.requireNonNull;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-
 /** A network read back from a model file, with its manifest. */
-public record SavedModel(MultiLayerNetwork network, ModelManifest manifest) {
+public record SavedModel(Network network, ModelManifest manifest) {
 
     public SavedModel {
         requireNonNull(network, "network is null");

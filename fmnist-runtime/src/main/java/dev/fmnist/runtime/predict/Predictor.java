@@ -7,6 +7,7 @@ import dev.fmnist.data.prep.InputEncoder;
 import dev.fmnist.runtime.Release;
 import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.ModelManifest;
+import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.model.SavedModel;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.runtime.run.RunDirectory;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -28,16 +28,16 @@ public final class Predictor {
     /** Images per forward pass when a whole set is classified. */
     private static final int BATCH = 500;
 
-    private final MultiLayerNetwork network;
+    private final Network network;
     private final ModelManifest manifest;
     private final InputEncoder encoder;
     private final boolean flipAveraging;
 
-    public Predictor(MultiLayerNetwork network, ModelManifest manifest) {
+    public Predictor(Network network, ModelManifest manifest) {
         this(network, manifest, false);
     }
 
-    private Predictor(MultiLayerNetwork network, ModelManifest manifest, boolean flipAveraging) {
+    private Predictor(Network network, ModelManifest manifest, boolean flipAveraging) {
         this.network = requireNonNull(network, "network is null");
         this.manifest = requireNonNull(manifest, "manifest is null");
         this.encoder = new InputEncoder(manifest.normalization(), manifest.inputLayout(), manifest.imageShape());
@@ -71,7 +71,7 @@ public final class Predictor {
         return manifest;
     }
 
-    public MultiLayerNetwork network() {
+    public Network network() {
         return network;
     }
 
@@ -100,7 +100,7 @@ public final class Predictor {
 
     private float[][] forward(float[] rows, int count) {
         INDArray features = encoder.batch(rows, count);
-        INDArray output = network.output(features, false);
+        INDArray output = network.output(features);
         try {
             return output.toFloatMatrix();
         } finally {

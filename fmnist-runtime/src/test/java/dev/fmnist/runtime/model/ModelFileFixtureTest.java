@@ -41,4 +41,19 @@ class ModelFileFixtureTest {
         double accuracy = Predictor.load(file).predictions(test).accuracy();
         assertThat(accuracy).as("3 epochs on 3,000 images scored about 0.78 when written").isGreaterThan(0.72);
     }
+
+    @Test
+    void formatTwoFromRelease010IsAGraphThatLoadsAndClassifiesTheTestImages() throws URISyntaxException {
+        Path file = fixture("model-format-2-fmnist-0.1.0.zip");
+        ModelManifest manifest = ModelFile.manifest(file);
+        assertThat(manifest.formatVersion()).isEqualTo(2);
+        assertThat(manifest.network()).isEqualTo(Network.Kind.GRAPH);
+        assertThat(manifest.modelId()).isEqualTo("fixture-residual");
+        assertThat(manifest.inputLayout()).isEqualTo(InputLayout.IMAGE);
+
+        Predictor predictor = Predictor.load(file);
+        assertThat(predictor.network().kind()).isEqualTo(Network.Kind.GRAPH);
+        LabelledImages test = RealDataset.get().dataset().testImages().subset(IntStream.range(0, 2000).toArray());
+        assertThat(predictor.predictions(test).accuracy()).as("scored 0.81 when written").isGreaterThan(0.75);
+    }
 }

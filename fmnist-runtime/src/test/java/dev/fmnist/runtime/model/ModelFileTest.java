@@ -20,15 +20,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
@@ -45,10 +52,14 @@ class ModelFileTest {
                 ImageShape.FASHION_MNIST, new Normalization(Normalization.Kind.STANDARDIZE, 0.286, 0.353),
                 FashionClass.displayNames(), 42, Map.of("learning-rate", "0.001"), 64, 109_386,
                 "2026-11-24T09:00:00Z", new ModelManifest.TrainingData("test", 54_000, 6_000, 0.1, "abc"), 3, metrics,
-                List.of(metrics), "none");
+                List.of(metrics), "none", formatVersion >= 2 ? Network.Kind.LAYERS : null);
     }
 
-    static MultiLayerNetwork network() {
+    static Network network() {
+        return new Network.Layers(layerStack());
+    }
+
+    static MultiLayerNetwork layerStack() {
         MultiLayerNetwork network = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(42)
                 .updater(new Adam(0.001)).list()
                 .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).build())
@@ -61,12 +72,13 @@ class ModelFileTest {
 
     @Test
     void savesAndLoadsTheNetworkWithItsManifest() throws IOException {
-        MultiLayerNetwork network = network();
+        Network network = network();
         Path file = dir.resolve("best.zip");
-        ModelFile.save(network, manifest(1), file, true);
+        ModelFile.save(network, manifest(2), file, true);
 
         SavedModel loaded = ModelFile.load(file, true);
-        assertThat(loaded.manifest()).isEqualTo(manifest(1));
+        assertThat(loaded.manifest()).isEqualTo(manifest(2));
+        assertThat(loaded.network().kind()).isEqualTo(Network.Kind.LAYERS);
         INDArray input = Nd4j.rand(5, 784);
         assertThat(loaded.network().output(input)).isEqualTo(network.output(input));
         assertThat(ModelFile.manifest(file).normalization().mean()).isEqualTo(0.286);
@@ -88,7 +100,7 @@ class ModelFileTest {
     @Test
     void aPlainDl4jModelHasNoManifest() throws IOException {
         Path plain = dir.resolve("plain.zip");
-        ModelSerializer.writeModel(network(), plain.toFile(), false);
+        ModelSerializer.writeModel(layerStack(), plain.toFile(), false);
         assertThatThrownBy(() -> ModelFile.load(plain, false))
                 .hasMessage(plain + " has no fmnist-manifest.json: it is not an fmnist model (a plain DL4J model file has no manifest)");
     }
@@ -96,13 +108,13 @@ class ModelFileTest {
     @Test
     void aNewerFormatIsRefusedWithBothVersions() throws IOException {
         Path file = dir.resolve("future.zip");
-        ModelFile.save(network(), manifest(1), file, false);
+        ModelFile.save(network(), manifest(2), file, false);
         try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + file.toUri()), Map.of())) {
             Files.write(zip.getPath(ModelFile.MANIFEST_ENTRY), Json.MAPPER.writeValueAsBytes(manifest(7)));
         }
         assertThatThrownBy(() -> ModelFile.load(file, false))
                 .hasMessageContaining("was written in model format 7 by fmnist 0.1.0")
-                .hasMessageContaining("reads format 1 and older");
+                .hasMessageContaining("reads format 2 and older");
     }
 
     @Test
@@ -135,10 +147,69 @@ class ModelFileTest {
                     .setInputType(InputType.feedForward(784)).build());
             network.init();
             Path file = dir.resolve("scheduled.zip");
-            ModelFile.save(network, manifest(1), file, true);
-            var layer = (org.deeplearning4j.nn.conf.layers.BaseLayer) ModelFile.load(file, true).network()
-                    .getLayerWiseConfigurations().getConf(0).getLayer();
+            ModelFile.save(new Network.Layers(network), manifest(2), file, true);
+            var loaded = (MultiLayerNetwork) ModelFile.load(file, true).network().model();
+            var layer = (org.deeplearning4j.nn.conf.layers.BaseLayer) loaded.getLayerWiseConfigurations().getConf(0)
+                    .getLayer();
             assertThat(((Adam) layer.getIUpdater()).getLearningRateSchedule()).isEqualTo(schedule);
         }
+    }
+
+    /** A small residual graph: conv, a block whose input skips over two convolutions, pooling, softmax. */
+    static ComputationGraph graph() {
+        ComputationGraph graph = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(42)
+                .updater(new Adam(0.001)).graphBuilder()
+                .addInputs("image")
+                .setInputTypes(InputType.convolutional(28, 28, 1))
+                .addLayer("stem", new ConvolutionLayer.Builder(3, 3).nOut(4).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build(), "image")
+                .addLayer("conv-a", new ConvolutionLayer.Builder(3, 3).nOut(4).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build(), "stem")
+                .addLayer("conv-b", new ConvolutionLayer.Builder(3, 3).nOut(4).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.IDENTITY).build(), "conv-a")
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "stem", "conv-b")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "add")
+                .addLayer("output", new OutputLayer.Builder(LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX)
+                        .build(), "pool")
+                .setOutputs("output")
+                .build());
+        graph.init();
+        return graph;
+    }
+
+    private static ModelManifest graphManifest() {
+        ModelManifest layers = manifest(2);
+        return new ModelManifest(2, layers.platformVersion(), layers.dl4jVersion(), "residual", "1", "test",
+                InputLayout.IMAGE, layers.imageShape(), layers.normalization(), layers.classNames(), 42, Map.of(), 64,
+                graph().numParams(), layers.trainedAt(), layers.data(), 1, null, List.of(), "none", Network.Kind.GRAPH);
+    }
+
+    @Test
+    void aGraphSavesAndLoadsAsAGraphWithItsOptimizerState() {
+        ComputationGraph graph = graph();
+        INDArray input = Nd4j.rand(DataType.FLOAT, 4, 1, 28, 28);
+        graph.fit(new org.nd4j.linalg.dataset.DataSet(input, Nd4j.eye(10).getRows(0, 1, 2, 3)));
+        Path file = dir.resolve("graph.zip");
+        ModelFile.save(new Network.Graph(graph), graphManifest(), file, true);
+
+        SavedModel loaded = ModelFile.load(file, true);
+        assertThat(loaded.network().kind()).isEqualTo(Network.Kind.GRAPH);
+        assertThat(loaded.manifest().network()).isEqualTo(Network.Kind.GRAPH);
+        assertThat(loaded.network().output(input)).isEqualTo(graph.outputSingle(false, input));
+        assertThat(((ComputationGraph) loaded.network().model()).getUpdater().getStateViewArray())
+                .as("Adam's moments, for --resume").isEqualTo(graph.getUpdater().getStateViewArray());
+    }
+
+    @Test
+    void aManifestThatMisnamesTheNetworkKindIsRefusedOnSave() {
+        assertThatThrownBy(() -> ModelFile.save(new Network.Graph(graph()), manifest(2), dir.resolve("x.zip"), false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the manifest says the network is a layers network but it is a graph network");
+    }
+
+    @Test
+    void theManifestNamesTheKindInJsonAndAFormat1ManifestMeansLayers() throws IOException {
+        assertThat(Json.MAPPER.writeValueAsString(graphManifest())).contains("\"network\" : \"graph\"");
+        assertThat(manifest(1).networkKind()).isEqualTo(Network.Kind.LAYERS);
     }
 }

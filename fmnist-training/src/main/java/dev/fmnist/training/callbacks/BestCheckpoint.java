@@ -5,6 +5,7 @@ import dev.fmnist.api.training.TrainingCallback;
 import dev.fmnist.api.training.TrainingContext;
 import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.ModelManifest;
+import dev.fmnist.runtime.model.Network;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.function.Supplier;
@@ -34,7 +35,7 @@ public final class BestCheckpoint implements TrainingCallback {
         double value = metrics.metric(monitor.metric());
         if (monitor.improves(value, best)) {
             best = value;
-            ModelFile.save(context.network(),
+            ModelFile.save(Network.of(context.model()),
                     manifest.get().at(metrics.epoch(), metrics, context.history(), Instant.now().toString()), file, false);
         }
     }

@@ -5,6 +5,7 @@ import dev.fmnist.api.training.TrainingCallback;
 import dev.fmnist.api.training.TrainingContext;
 import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.ModelManifest;
+import dev.fmnist.runtime.model.Network;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.function.Supplier;
@@ -25,7 +26,7 @@ public final class LastCheckpoint implements TrainingCallback {
 
     @Override
     public void onEpochEnd(TrainingContext context, EpochMetrics metrics) {
-        ModelFile.save(context.network(),
+        ModelFile.save(Network.of(context.model()),
                 manifest.get().at(metrics.epoch(), metrics, context.history(), Instant.now().toString()), file, true);
     }
 }

@@ -7,6 +7,7 @@ import dev.fmnist.api.training.TrainingContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -29,7 +30,7 @@ class EarlyStoppingTest {
         }
 
         @Override public String modelId() { return "scripted"; }
-        @Override public MultiLayerNetwork network() { return network; }
+        @Override public Model model() { return network; }
         @Override public Path runDirectory() { return Path.of("."); }
         @Override public List<EpochMetrics> history() { return List.copyOf(history); }
         @Override public int maxEpochs() { return 100; }

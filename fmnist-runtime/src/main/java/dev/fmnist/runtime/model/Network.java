@@ -1,0 +1,227 @@
+package dev.fmnist.runtime.model;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Locale;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * A network the platform trains, saves and serves: a DL4J layer stack ({@link MultiLayerNetwork}) or a
+ * graph with skip connections and branches ({@link ComputationGraph}, one input and one output). DL4J gives
+ * the two no common interface for inference or training, so everything the platform does with either goes
+ * through here and nowhere else asks which one it has.
+ */
+public sealed interface Network {
+
+    /** How a network is described; recorded in the model manifest so the file is read back as what it is. */
+    enum Kind {
+        @JsonProperty("layers") LAYERS,
+        @JsonProperty("graph") GRAPH;
+
+        /** The manifest's spelling. */
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Wraps an initialized DL4J network of either kind. */
+    static Network of(Model model) {
+        if (model instanceof MultiLayerNetwork network) {
+            return new Layers(network);
+        }
+        if (model instanceof ComputationGraph graph) {
+            return new Graph(graph);
+        }
+        throw new IllegalArgumentException("not a MultiLayerNetwork or ComputationGraph: "
+                + (model == null ? "null" : model.getClass().getName()));
+    }
+
+    /** The DL4J network itself, for what is specific to one kind. */
+    Model model();
+
+    Kind kind();
+
+    /** Class probabilities for a batch of encoded inputs, in inference mode (no dropout, running statistics). */
+    INDArray output(INDArray features);
+
+    /** One optimizer step on a batch. */
+    void fit(DataSet batch);
+
+    /** The loss of the last {@link #fit} batch, with regularization, as DL4J computes it. */
+    double score();
+
+    /** The loss on a batch in inference mode, with regularization, without training. */
+    double score(DataSet batch);
+
+    long numParams();
+
+    /** Every layer, in the network's order (a graph's topological order). */
+    Layer[] layers();
+
+    void setListeners(TrainingListener... listeners);
+
+    /** The learning rate the first layer with an updater trains with now; null when no layer has one. */
+    Double learningRate();
+
+    /** Sets one fixed learning rate for every layer, replacing any schedule. */
+    void setLearningRate(double rate);
+
+    /** Marks the end of an epoch: schedules that count epochs move on. */
+    void incrementEpochCount();
+
+    /** A {@link MultiLayerNetwork}. */
+    record Layers(MultiLayerNetwork network) implements Network {
+
+        public Layers {
+            requireNonNull(network, "network is null");
+        }
+
+        @Override
+        public Model model() {
+            return network;
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.LAYERS;
+        }
+
+        @Override
+        public INDArray output(INDArray features) {
+            return network.output(features, false);
+        }
+
+        @Override
+        public void fit(DataSet batch) {
+            network.fit(batch);
+        }
+
+        @Override
+        public double score() {
+            return network.score();
+        }
+
+        @Override
+        public double score(DataSet batch) {
+            return network.score(batch, false);
+        }
+
+        @Override
+        public long numParams() {
+            return network.numParams();
+        }
+
+        @Override
+        public Layer[] layers() {
+            return network.getLayers();
+        }
+
+        @Override
+        public void setListeners(TrainingListener... listeners) {
+            network.setListeners(listeners);
+        }
+
+        @Override
+        public Double learningRate() {
+            for (int i = 0; i < network.getnLayers(); i++) {
+                Double rate = network.getLearningRate(i);
+                if (rate != null) {
+                    return rate;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void setLearningRate(double rate) {
+            network.setLearningRate(rate);
+        }
+
+        @Override
+        public void incrementEpochCount() {
+            network.incrementEpochCount();
+        }
+    }
+
+    /** A {@link ComputationGraph} with one input and one output. */
+    record Graph(ComputationGraph graph) implements Network {
+
+        public Graph {
+            requireNonNull(graph, "graph is null");
+        }
+
+        @Override
+        public Model model() {
+            return graph;
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.GRAPH;
+        }
+
+        @Override
+        public INDArray output(INDArray features) {
+            return graph.outputSingle(false, features);
+        }
+
+        @Override
+        public void fit(DataSet batch) {
+            graph.fit(batch);
+        }
+
+        @Override
+        public double score() {
+            return graph.score();
+        }
+
+        @Override
+        public double score(DataSet batch) {
+            return graph.score(batch, false);
+        }
+
+        @Override
+        public long numParams() {
+            return graph.numParams();
+        }
+
+        @Override
+        public Layer[] layers() {
+            return graph.getLayers();
+        }
+
+        @Override
+        public void setListeners(TrainingListener... listeners) {
+            graph.setListeners(listeners);
+        }
+
+        @Override
+        public Double learningRate() {
+            for (Layer layer : graph.getLayers()) {
+                Double rate = graph.getLearningRate(layer.conf().getLayer().getLayerName());
+                if (rate != null) {
+                    return rate;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void setLearningRate(double rate) {
+            graph.setLearningRate(rate);
+        }
+
+        @Override
+        public void incrementEpochCount() {
+            graph.incrementEpochCount();
+        }
+    }
+}

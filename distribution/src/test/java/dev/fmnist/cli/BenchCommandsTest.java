@@ -45,4 +45,27 @@ class BenchCommandsTest {
         CliRunner.Result bad = CliRunner.run("bench", "infer", run.toString(), "--batch-sizes", "0");
         assertThat(bad.err().strip()).isEqualTo("fmnist: --seconds must be positive, --repeat at least 1 and each batch size 1..4096");
     }
+
+    @Test
+    void benchPhotosPostsProductPhotosToTheRealServerAndWritesTheSet() throws Exception {
+        Path run = dir.resolve("mlp-short");
+        CliRunner.Result trained = CliRunner.run("train", "--model", "mlp", "--epochs", "1", "--limit", "2000",
+                "--out", run.toString());
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+
+        Path photos = dir.resolve("photos");
+        CliRunner.Result result = CliRunner.run("bench", "photos", run.toString(), "--count", "40", "--out",
+                photos.toString());
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("40 product photos of test items (seed 7)")
+                .containsPattern("raw tensors: +[0-9.]+%")
+                .containsPattern("image endpoint: [0-9.]+% \\([0-9.]+% of the raw accuracy\\)");
+        java.util.List<String> labels = java.nio.file.Files.readAllLines(photos.resolve("labels.csv"));
+        assertThat(labels).hasSize(41).first().isEqualTo("file,label,class,test_index");
+        String first = labels.get(1).split(",")[0];
+        assertThat(javax.imageio.ImageIO.read(photos.resolve(first).toFile()).getWidth()).isBetween(100, 600);
+
+        CliRunner.Result bad = CliRunner.run("bench", "photos", run.toString(), "--count", "0");
+        assertThat(bad.err().strip()).isEqualTo("fmnist: --count: the photo count must be 1..10000, got 0");
+    }
 }

@@ -323,6 +323,14 @@ class PredictionServerTest {
         assertThat(notImage.status()).isEqualTo(415);
         assertThat(notImage.json().getString("error")).contains("is not an image");
         bad.add(notImage);
+        var photos = new dev.fmnist.data.image.ProductPhotos(test, 3);
+        byte[] photo = java.util.stream.IntStream.range(0, 20).mapToObj(photos::photo)
+                .filter(p -> p.format().equals("jpg")).findFirst().orElseThrow().file();
+        Http.Response truncated = http.post("/v2/models/cnn/classify", "image/jpeg",
+                java.util.Arrays.copyOf(photo, photo.length * 2 / 3));
+        assertThat(truncated.status()).as("a JPEG cut short is refused, not classified half grey").isEqualTo(400);
+        assertThat(truncated.json().getString("error")).contains("is truncated or corrupt");
+        bad.add(truncated);
         Http.Response unknownModel = http.postJson("/v2/models/nope/infer", new JsonObject());
         assertThat(unknownModel.status()).isEqualTo(404);
         bad.add(unknownModel);

@@ -1,20 +1,21 @@
 package dev.fmnist.data.image;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Prepares an arbitrary image the way Fashion-MNIST's were: grey, the garment light on a dark background
- * (product photos, dark on light, are inverted), the whole picture fitted into 28x28 keeping its aspect
- * ratio and centred. The result is raw 0-255 pixels, to be normalized as the model's manifest says.
+ * Prepares an image file the way Fashion-MNIST's were made ({@link FashionMnistConversion}): grey, trimmed
+ * to the item, its longest edge 28, sharpened, centred, the garment light on black (product photos, dark on
+ * light, are inverted). A 28x28 picture is already in the dataset's geometry and is only made grey (and
+ * inverted when its background is light). The result is raw 0-255 pixels, to be normalized as the model's
+ * manifest says. A file the decoder can read only in part (a truncated JPEG) is refused, not half used.
  */
 public final class ImagePreprocessor {
 
@@ -46,6 +47,8 @@ public final class ImagePreprocessor {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(input, true, true);
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 long width = reader.getWidth(0);
                 long height = reader.getHeight(0);
                 if (width * height > maxPixels) {
@@ -53,7 +56,13 @@ public final class ImagePreprocessor {
                             "%s is %dx%d = %,d pixels; at most %,d are accepted", name, width, height,
                             width * height, maxPixels));
                 }
-                return reader.read(0);
+                BufferedImage image = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    // ImageIO decodes a truncated JPEG with grey where the data ends, and only warns.
+                    throw new ImageInputException(ImageInputException.Reason.CORRUPT, name
+                            + " is truncated or corrupt: " + String.join("; ", warnings));
+                }
+                return image;
             } finally {
                 reader.dispose();
             }
@@ -69,9 +78,16 @@ public final class ImagePreprocessor {
     /** 28x28 grey pixels, 0-255, row-major, light garment on dark ground. */
     public byte[] toFashionMnist(BufferedImage image) {
         BufferedImage grey = grey(image);
-        boolean invert = borderMean(grey) > 127;
-        BufferedImage scaled = fit(grey, invert);
-        return ((java.awt.image.DataBufferByte) scaled.getRaster().getDataBuffer()).getData().clone();
+        if (grey.getWidth() != SIDE || grey.getHeight() != SIDE) {
+            return FashionMnistConversion.convert(grey);
+        }
+        byte[] pixels = new byte[SIDE * SIDE];
+        int[] samples = FashionMnistConversion.unsigned(grey);
+        boolean invert = FashionMnistConversion.background(samples, SIDE, SIDE) > 127;
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) (invert ? 255 - samples[i] : samples[i]);
+        }
+        return pixels;
     }
 
     /**
@@ -98,59 +114,5 @@ public final class ImagePreprocessor {
             }
         }
         return grey;
-    }
-
-    /** Mean grey of the outermost rows and columns: the background's brightness. */
-    private static double borderMean(BufferedImage grey) {
-        int width = grey.getWidth();
-        int height = grey.getHeight();
-        long sum = 0;
-        long count = 0;
-        for (int x = 0; x < width; x++) {
-            sum += grey.getRaster().getSample(x, 0, 0) + grey.getRaster().getSample(x, height - 1, 0);
-            count += 2;
-        }
-        for (int y = 1; y < height - 1; y++) {
-            sum += grey.getRaster().getSample(0, y, 0) + grey.getRaster().getSample(width - 1, y, 0);
-            count += 2;
-        }
-        return (double) sum / count;
-    }
-
-    /** Scales the longer side to 28 (halving first for large images, so downscaling averages), centred on black. */
-    private static BufferedImage fit(BufferedImage grey, boolean invert) {
-        BufferedImage source = grey;
-        if (invert) {
-            source = new BufferedImage(grey.getWidth(), grey.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
-            byte[] in = ((java.awt.image.DataBufferByte) grey.getRaster().getDataBuffer()).getData();
-            byte[] out = ((java.awt.image.DataBufferByte) source.getRaster().getDataBuffer()).getData();
-            for (int i = 0; i < in.length; i++) {
-                out[i] = (byte) (255 - Byte.toUnsignedInt(in[i]));
-            }
-        }
-        double scale = (double) SIDE / Math.max(source.getWidth(), source.getHeight());
-        int width = Math.max(1, (int) Math.round(source.getWidth() * scale));
-        int height = Math.max(1, (int) Math.round(source.getHeight() * scale));
-        while (source.getWidth() / 2 >= width && source.getHeight() / 2 >= height) {
-            source = draw(source, source.getWidth() / 2, source.getHeight() / 2, source.getWidth() / 2,
-                    source.getHeight() / 2, 0, 0);
-        }
-        return draw(source, SIDE, SIDE, width, height, (SIDE - width) / 2, (SIDE - height) / 2);
-    }
-
-    private static BufferedImage draw(BufferedImage source, int canvasWidth, int canvasHeight, int width, int height,
-            int x, int y) {
-        BufferedImage target = new BufferedImage(canvasWidth, canvasHeight, BufferedImage.TYPE_BYTE_GRAY);
-        Graphics2D g = target.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-            g.setColor(Color.BLACK);
-            g.fillRect(0, 0, canvasWidth, canvasHeight);
-            g.drawImage(source, x, y, width, height, null);
-        } finally {
-            g.dispose();
-        }
-        return target;
     }
 }

@@ -8,9 +8,17 @@ import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.runtime.nativecpu.LayerHelpers;
 import dev.fmnist.runtime.run.Json;
 import dev.fmnist.runtime.run.RunSummary;
+import dev.fmnist.server.ModelSource;
+import dev.fmnist.server.PredictionServer;
+import dev.fmnist.server.ServerConfig;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -75,7 +83,7 @@ class ExamplePluginTest {
     }
 
     @Test
-    void theExampleGraphPluginTrainsResumesEvaluatesAndPredicts() throws IOException {
+    void theExampleGraphPluginTrainsResumesEvaluatesPredictsAndIsServed() throws Exception {
         Optional<Path> jar = exampleJar();
         Assumptions.assumeTrue(jar.isPresent() || System.getenv("CI") == null, "checked by the test above");
         Assumptions.assumeTrue(jar.isPresent(), "build examples/model-plugin first");
@@ -111,5 +119,16 @@ class ExamplePluginTest {
         CliRunner.Result predict = CliRunner.run("predict", run.toString(), image.toString(), "--conf", pluginsDir);
         assertThat(predict.exitCode()).as(predict.err()).isZero();
         assertThat(predict.out()).contains("item.png");
+
+        // Served from the plugin's classes, as `fmnist serve --conf plugins.dir=...` does.
+        try (PredictionServer server = PredictionServer.start(ServerConfig.defaults().withPort(0),
+                List.of(new ModelSource("mini", run)), "test", new ModelRegistry(Optional.of(plugins)))) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/v2/models/mini/classify?top=1"))
+                    .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofFile(image)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(response.body()).contains("\"model_name\":\"mini\"").contains("\"top\":[{\"label\":");
+        }
     }
 }

@@ -84,6 +84,41 @@ class DataCommandsTest {
     }
 
     @Test
+    void exportWritesOneImageOrASetAsAFolderOfLabelledImages() throws IOException {
+        Path one = dir.resolve("boot.png");
+        CliRunner.Result single = CliRunner.run("data", "export", "--index", "0", "--out", one.toString());
+        assertThat(single.exitCode()).as(single.err()).isZero();
+        assertThat(ImageIO.read(one.toFile()).getWidth()).isEqualTo(28);
+
+        Path folder = dir.resolve("catalog");
+        CliRunner.Result set = CliRunner.run("data", "export", "--folder", folder.toString(), "--per-class", "3");
+        assertThat(set.exitCode()).as(set.err()).isZero();
+        assertThat(set.out()).contains("Wrote 30 test images to " + folder + ", one folder per class");
+        try (var classes = java.nio.file.Files.list(folder)) {
+            assertThat(classes.map(p -> p.getFileName().toString()).sorted()).containsExactly("Ankle boot", "Bag",
+                    "Coat", "Dress", "Pullover", "Sandal", "Shirt", "Sneaker", "T-shirt-top", "Trouser");
+        }
+        try (var trousers = java.nio.file.Files.list(folder.resolve("Trouser"))) {
+            assertThat(trousers.map(p -> p.getFileName().toString()).sorted())
+                    .as("the first three trousers of the test set").containsExactly("00002.png", "00003.png", "00005.png");
+        }
+
+        Path photos = dir.resolve("photos");
+        CliRunner.Result photoSet = CliRunner.run("data", "export", "--folder", photos.toString(), "--per-class", "1",
+                "--photos");
+        assertThat(photoSet.exitCode()).as(photoSet.err()).isZero();
+        try (var files = java.nio.file.Files.walk(photos)) {
+            assertThat(files.filter(java.nio.file.Files::isRegularFile).toList()).hasSize(10)
+                    .allSatisfy(p -> assertThat(p.toString()).matches(".*\\.(jpg|png)"));
+        }
+
+        CliRunner.Result both = CliRunner.run("data", "export", "--folder", folder.toString(), "--index", "1");
+        assertThat(both.err().strip()).isEqualTo("fmnist: --folder writes a whole set: leave out --index and --out");
+        CliRunner.Result neither = CliRunner.run("data", "export");
+        assertThat(neither.err().strip()).isEqualTo("fmnist: give --index and --out for one image, or --folder for a whole set");
+    }
+
+    @Test
     void doctorReportsBackendDataAndConfiguration() {
         CliRunner.Result result = CliRunner.run("doctor", "--conf", "seed=5", "--conf", "server.api-key=hunter2");
         assertThat(result.exitCode()).as(result.err()).isZero();

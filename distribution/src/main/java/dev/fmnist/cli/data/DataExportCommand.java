@@ -6,6 +6,8 @@ import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
 import dev.fmnist.data.FashionMnist;
 import dev.fmnist.data.image.DatasetImages;
+import dev.fmnist.data.image.ImageFolderExport;
+import dev.fmnist.data.image.ProductPhotos;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write one dataset image as a 28x28 grey PNG, as stored (light garment on black): "
-                + "a real input for predict, the server and its tests.")
+                + "a real input for predict, the server and its tests; or, with --folder, a whole set as a folder "
+                + "of labelled images, one sub-folder per class.")
 public final class DataExportCommand implements Callable<Integer> {
 
     @Mixin
@@ -31,17 +34,49 @@ public final class DataExportCommand implements Callable<Integer> {
     @Option(names = "--set", defaultValue = "test", description = "train or test (default: ${DEFAULT-VALUE}).")
     DataPreviewCommand.Set set;
 
-    @Option(names = "--index", required = true, paramLabel = "N", description = "The image's position in the set, from 0.")
-    int index;
+    @Option(names = "--index", paramLabel = "N", description = "The image's position in the set, from 0.")
+    Integer index;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "Where to write the PNG.")
+    @Option(names = "--out", paramLabel = "FILE.png", description = "Where to write the PNG.")
     Path out;
+
+    @Option(names = "--folder", paramLabel = "DIR",
+            description = "Write the set as DIR/<class>/<index>.png instead of one image.")
+    Path folder;
+
+    @Option(names = "--per-class", paramLabel = "N", defaultValue = "2147483647",
+            description = "With --folder: at most N images of each class, in set order (default: all).")
+    int perClass;
+
+    @Option(names = "--photos", description = "With --folder: product photos of the images (dark on a light "
+            + "backdrop, margins, noise, JPEG or PNG; seeded by --photo-seed) instead of the stored 28x28 pixels.")
+    boolean photos;
+
+    @Option(names = "--photo-seed", defaultValue = "7", description = "Seed of the photos (default: ${DEFAULT-VALUE}).")
+    long photoSeed;
 
     @Override
     public Integer call() {
         FashionMnist data = Bootstrap.injector(options).getInstance(FashionMnist.class);
         LabelledImages images = set == DataPreviewCommand.Set.train ? data.dataset().trainingImages()
                 : data.dataset().testImages();
+        if (folder != null) {
+            if (index != null || out != null) {
+                throw new UserError("--folder writes a whole set: leave out --index and --out");
+            }
+            if (perClass < 1) {
+                throw new UserError("--per-class must be at least 1, got " + perClass);
+            }
+            int written = ImageFolderExport.write(images, folder, perClass,
+                    photos ? new ProductPhotos(images, photoSeed) : null);
+            spec.commandLine().getOut().printf("Wrote %,d %s images to %s, one folder per class%n", written,
+                    photos ? "photos of " + set : set.toString(), folder);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+        if (index == null || out == null) {
+            throw new UserError("give --index and --out for one image, or --folder for a whole set");
+        }
         if (index < 0 || index >= images.count()) {
             throw new UserError("--index must be from 0 to " + (images.count() - 1) + ", got " + index);
         }

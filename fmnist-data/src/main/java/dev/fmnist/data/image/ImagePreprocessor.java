@@ -19,7 +19,7 @@ import javax.imageio.stream.ImageInputStream;
  */
 public final class ImagePreprocessor {
 
-    public static final int SIDE = 28;
+    public static final int SIDE = FashionMnistConversion.SIDE;
 
     /** The largest image accepted by default: about a 40-megapixel photo. */
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;

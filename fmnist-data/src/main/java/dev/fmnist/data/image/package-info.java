@@ -1,5 +1,6 @@
 /**
  * Turning an image file of any size and colour into a Fashion-MNIST input: decoding with a pixel limit
- * checked before decoding, grey, inverted when the background is light, fitted into 28x28 and centred.
+ * checked before decoding, then the conversion that made the dataset (trim to the item, longest edge 28,
+ * sharpen, centre, light backgrounds inverted); product photos of dataset images; image folders written out.
  */
 package dev.fmnist.data.image;

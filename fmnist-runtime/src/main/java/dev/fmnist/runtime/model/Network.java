@@ -56,17 +56,23 @@ public sealed interface Network {
     void fit(DataSet batch);
 
     /** The loss of the last {@link #fit} batch, with regularization, as DL4J computes it. */
-    double score();
+    default double score() {
+        return model().score();
+    }
 
     /** The loss on a batch in inference mode, with regularization, without training. */
     double score(DataSet batch);
 
-    long numParams();
+    default long numParams() {
+        return model().numParams();
+    }
 
     /** Every layer, in the network's order (a graph's topological order). */
     Layer[] layers();
 
-    void setListeners(TrainingListener... listeners);
+    default void setListeners(TrainingListener... listeners) {
+        model().setListeners(listeners);
+    }
 
     /** The learning rate the first layer with an updater trains with now; null when no layer has one. */
     Double learningRate();
@@ -105,28 +111,13 @@ public sealed interface Network {
         }
 
         @Override
-        public double score() {
-            return network.score();
-        }
-
-        @Override
         public double score(DataSet batch) {
             return network.score(batch, false);
         }
 
         @Override
-        public long numParams() {
-            return network.numParams();
-        }
-
-        @Override
         public Layer[] layers() {
             return network.getLayers();
-        }
-
-        @Override
-        public void setListeners(TrainingListener... listeners) {
-            network.setListeners(listeners);
         }
 
         @Override
@@ -179,28 +170,13 @@ public sealed interface Network {
         }
 
         @Override
-        public double score() {
-            return graph.score();
-        }
-
-        @Override
         public double score(DataSet batch) {
             return graph.score(batch, false);
         }
 
         @Override
-        public long numParams() {
-            return graph.numParams();
-        }
-
-        @Override
         public Layer[] layers() {
             return graph.getLayers();
-        }
-
-        @Override
-        public void setListeners(TrainingListener... listeners) {
-            graph.setListeners(listeners);
         }
 
         @Override

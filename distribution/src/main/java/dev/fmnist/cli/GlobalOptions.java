@@ -17,6 +17,11 @@ public final class GlobalOptions {
             description = "Set a configuration key for this command (repeatable), e.g. --conf seed=7.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Option(names = {"--data", "--source"}, paramLabel = "SOURCE",
+            description = "The images: fashion-mnist, or folder:DIR, a folder with one sub-folder of images per class "
+                    + "(same as --conf data.source=SOURCE).")
+    String data;
+
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "The folder holding the Fashion-MNIST IDX files (same as --conf data.dir=DIR).")
     Path dataDir;
@@ -29,6 +34,9 @@ public final class GlobalOptions {
     /** The command-line layer of the configuration. */
     public Map<String, String> flags() {
         Map<String, String> flags = new LinkedHashMap<>(overrides);
+        if (data != null) {
+            flags.put("data.source", data);
+        }
         if (dataDir != null) {
             flags.put("data.dir", dataDir.toString());
         }

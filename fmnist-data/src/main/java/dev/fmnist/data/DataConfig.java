@@ -19,6 +19,9 @@ import java.util.Optional;
  * @param validationFraction share of each class of the training images held out for validation
  * @param normalization      how pixels become model inputs
  * @param seed               seeds the split and the per-epoch shuffles
+ * @param source             which images: Fashion-MNIST or a folder of labelled images
+ * @param testFraction       share of each class of an image folder held out as test images (Fashion-MNIST
+ *                           has its own test set)
  */
 public record DataConfig(
         Optional<Path> dataDir,
@@ -29,7 +32,9 @@ public record DataConfig(
         boolean download,
         double validationFraction,
         Normalization.Kind normalization,
-        long seed) {
+        long seed,
+        SourceChoice source,
+        double testFraction) {
 
     public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
     public static final URI OFFICIAL_BASE_URL = URI.create("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/");
@@ -40,8 +45,12 @@ public record DataConfig(
         requireNonNull(cacheDir, "cacheDir is null");
         requireNonNull(baseUrl, "baseUrl is null");
         requireNonNull(normalization, "normalization is null");
+        requireNonNull(source, "source is null");
         if (!(validationFraction > 0 && validationFraction < 1)) {
             throw new IllegalArgumentException("validationFraction must be in (0,1), got " + validationFraction);
+        }
+        if (!(testFraction > 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("testFraction must be in (0,1), got " + testFraction);
         }
     }
 
@@ -49,11 +58,16 @@ public record DataConfig(
     public static DataConfig defaults() {
         return new DataConfig(Optional.empty(), "default", DEBIAN_DIR,
                 Path.of(System.getProperty("user.home"), ".cache", "fmnist"), OFFICIAL_BASE_URL, true, 0.1,
-                Normalization.Kind.SCALE, 42);
+                Normalization.Kind.SCALE, 42, SourceChoice.FASHION_MNIST, 0.2);
     }
 
-    public DataConfig withDataDir(Path dir, String source) {
-        return new DataConfig(Optional.of(dir), source, systemDir, cacheDir, baseUrl, download, validationFraction,
-                normalization, seed);
+    public DataConfig withDataDir(Path dir, String origin) {
+        return new DataConfig(Optional.of(dir), origin, systemDir, cacheDir, baseUrl, download, validationFraction,
+                normalization, seed, source, testFraction);
+    }
+
+    public DataConfig withSource(SourceChoice choice) {
+        return new DataConfig(dataDir, dataDirSource, systemDir, cacheDir, baseUrl, download, validationFraction,
+                normalization, seed, choice, testFraction);
     }
 }

@@ -61,6 +61,11 @@ public final class Evaluator {
         Path modelFile = run.model();
         Predictor predictor = Predictor.load(modelFile, classes).withFlipAveraging(flipAveraging);
         ModelManifest manifest = predictor.manifest();
+        if (!manifest.classNames().equals(data.classNames())) {
+            throw new EvaluationException(runDir + " was trained on the classes " + manifest.classNames() + " ("
+                    + manifest.data().source() + "), but the data to evaluate it on, " + data.description()
+                    + ", has " + data.classNames() + ": give the data it was trained on with --data");
+        }
         LabelledImages images = images(manifest, split);
         Predictions predictions = predictor.predictions(images);
         EvaluationMetrics metrics = MetricsCalculator.compute(split.name().toLowerCase(), predictions, 5);

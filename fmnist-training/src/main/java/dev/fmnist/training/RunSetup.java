@@ -121,6 +121,12 @@ public final class RunSetup {
         }
         // The network through its plugin's class loader: it may use the plugin's own classes.
         SavedModel last = ModelFile.load(dir.lastModel(), true, registry);
+        String trainedOn = last.manifest().data().trainImagesSha256();
+        if (!trainedOn.isEmpty() && !trainedOn.equals(source.fingerprint())) {
+            throw new TrainingException("cannot resume " + dir.path() + ": it was trained on "
+                    + last.manifest().data().source() + ", but the configured data is " + source.description()
+                    + "; resume with the --data it was trained on");
+        }
         int epochs = request.epochs().orElse(saved.epochs());
         RunConfig run = new RunConfig(saved.modelId(), saved.hyperparameters(), saved.batchSize(), saved.seed(), epochs,
                 request.patience().orElse(saved.patience()), saved.monitor(), saved.minDelta(), saved.restoreBest(),

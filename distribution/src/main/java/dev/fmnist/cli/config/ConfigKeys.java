@@ -11,6 +11,12 @@ public final class ConfigKeys {
 
     public static final ConfigKey SEED = new ConfigKey("seed", "42",
             "Seeds the data split, the per-epoch shuffles and weight initialization", false);
+    public static final ConfigKey DATA_SOURCE = new ConfigKey("data.source", "fashion-mnist",
+            "The images to work on: fashion-mnist, or folder:DIR for a folder with one sub-folder of images per class",
+            false);
+    public static final ConfigKey DATA_TEST_FRACTION = new ConfigKey("data.test-fraction", "0.2",
+            "Share of each class of an image folder held out as test images (Fashion-MNIST has its own test set)",
+            false);
     public static final ConfigKey DATA_DIR = new ConfigKey("data.dir", null,
             "A folder holding the four Fashion-MNIST IDX files (.gz or plain); when set, it must hold them", false);
     public static final ConfigKey DATA_SYSTEM_DIR = new ConfigKey("data.system-dir", "/usr/share/datasets/fashion-mnist",
@@ -71,8 +77,8 @@ public final class ConfigKeys {
     public static final ConfigKey SERVER_API_KEY = new ConfigKey("server.api-key", null,
             "When set, every route but health and the page needs Authorization: Bearer KEY", true);
 
-    public static final List<ConfigKey> ALL = List.of(SEED, DATA_DIR, DATA_SYSTEM_DIR, DATA_CACHE_DIR, DATA_DOWNLOAD,
-            DATA_BASE_URL, DATA_VALIDATION_FRACTION, DATA_NORMALIZATION, PLUGINS_DIR, RUNS_DIR, TRAIN_EPOCHS,
+    public static final List<ConfigKey> ALL = List.of(SEED, DATA_SOURCE, DATA_TEST_FRACTION, DATA_DIR,
+            DATA_SYSTEM_DIR, DATA_CACHE_DIR, DATA_DOWNLOAD, DATA_BASE_URL, DATA_VALIDATION_FRACTION, DATA_NORMALIZATION, PLUGINS_DIR, RUNS_DIR, TRAIN_EPOCHS,
             TRAIN_PATIENCE, TRAIN_MONITOR, TRAIN_MIN_DELTA, TRAIN_RESTORE_BEST, TRAIN_AUGMENT, NATIVE_HELPERS, SERVER_HOST, SERVER_PORT,
             SERVER_MAX_BODY_BYTES, SERVER_MAX_IMAGE_PIXELS, SERVER_MAX_BATCH_SIZE, SERVER_BATCH_WAIT_MS, SERVER_BATCHING, SERVER_FLIP_TTA,
             SERVER_QUEUE_CAPACITY, SERVER_TIMEOUT_MS, SERVER_API_KEY);

@@ -5,6 +5,8 @@ import static dev.fmnist.cli.config.ConfigKeys.DATA_CACHE_DIR;
 import static dev.fmnist.cli.config.ConfigKeys.DATA_DIR;
 import static dev.fmnist.cli.config.ConfigKeys.DATA_DOWNLOAD;
 import static dev.fmnist.cli.config.ConfigKeys.DATA_NORMALIZATION;
+import static dev.fmnist.cli.config.ConfigKeys.DATA_SOURCE;
+import static dev.fmnist.cli.config.ConfigKeys.DATA_TEST_FRACTION;
 import static dev.fmnist.cli.config.ConfigKeys.DATA_SYSTEM_DIR;
 import static dev.fmnist.cli.config.ConfigKeys.DATA_VALIDATION_FRACTION;
 import static dev.fmnist.cli.config.ConfigKeys.NATIVE_HELPERS;
@@ -30,6 +32,7 @@ import static dev.fmnist.cli.config.ConfigKeys.TRAIN_PATIENCE;
 import static dev.fmnist.cli.config.ConfigKeys.TRAIN_RESTORE_BEST;
 
 import dev.fmnist.data.DataConfig;
+import dev.fmnist.data.SourceChoice;
 import dev.fmnist.data.augment.Augmentation;
 import dev.fmnist.data.prep.Normalization;
 import dev.fmnist.server.ServerConfig;
@@ -56,6 +59,13 @@ public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, 
         boolean download = reader.bool(DATA_DOWNLOAD);
         double validationFraction = reader.doubleBetween(DATA_VALIDATION_FRACTION, 0, 1);
         Normalization.Kind normalization = reader.choice(DATA_NORMALIZATION, Normalization.Kind.class);
+        SourceChoice source = SourceChoice.FASHION_MNIST;
+        try {
+            source = SourceChoice.parse(reader.string(DATA_SOURCE));
+        } catch (IllegalArgumentException e) {
+            reader.problem(DATA_SOURCE, e.getMessage());
+        }
+        double testFraction = reader.doubleBetween(DATA_TEST_FRACTION, 0, 1);
         Path pluginsDir = reader.path(PLUGINS_DIR);
         Path runsDir = reader.path(RUNS_DIR);
         int epochs = reader.intAtLeast(TRAIN_EPOCHS, 1);
@@ -77,7 +87,7 @@ public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, 
                 reader.bool(SERVER_BATCHING), reader.optionalString(SERVER_API_KEY), reader.bool(SERVER_FLIP_TTA));
         reader.check();
         DataConfig data = new DataConfig(dataDir, config.source(DATA_DIR), systemDir, cacheDir, baseUrl, download,
-                validationFraction, normalization, seed);
+                validationFraction, normalization, seed, source, testFraction);
         TrainingConfig training = new TrainingConfig(runsDir, epochs, patience, monitor, minDelta, restoreBest,
                 augmentation);
         return new Settings(config, data, pluginsDir, training, server, nativeHelpers);

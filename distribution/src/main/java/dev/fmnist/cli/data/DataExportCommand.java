@@ -1,10 +1,10 @@
 package dev.fmnist.cli.data;
 
+import dev.fmnist.api.data.DataSource;
 import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
-import dev.fmnist.data.FashionMnist;
 import dev.fmnist.data.image.DatasetImages;
 import dev.fmnist.data.image.ImageFolderExport;
 import dev.fmnist.data.image.ProductPhotos;
@@ -57,9 +57,8 @@ public final class DataExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        FashionMnist data = Bootstrap.injector(options).getInstance(FashionMnist.class);
-        LabelledImages images = set == DataPreviewCommand.Set.train ? data.dataset().trainingImages()
-                : data.dataset().testImages();
+        DataSource data = Bootstrap.injector(options).getInstance(DataSource.class);
+        LabelledImages images = set == DataPreviewCommand.Set.train ? data.trainingImages() : data.testImages();
         if (folder != null) {
             if (index != null || out != null) {
                 throw new UserError("--folder writes a whole set: leave out --index and --out");

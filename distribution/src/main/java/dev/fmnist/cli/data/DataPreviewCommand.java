@@ -1,11 +1,14 @@
 package dev.fmnist.cli.data;
 
+import com.google.inject.Injector;
+import dev.fmnist.api.data.DataSource;
 import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
-import dev.fmnist.data.FashionMnist;
+import dev.fmnist.data.DataConfig;
 import dev.fmnist.data.augment.Augmentation;
+import dev.fmnist.data.folder.ImageFolderSource;
 import dev.fmnist.eval.charts.SampleGrid;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -62,13 +65,14 @@ public final class DataPreviewCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--augment " + augment + ": " + e.getMessage());
         }
-        FashionMnist data = Bootstrap.injector(options).getInstance(FashionMnist.class);
-        long seed = data.config().seed();
-        LabelledImages images = set == Set.train ? data.dataset().trainingImages() : data.dataset().testImages();
+        Injector injector = Bootstrap.injector(options);
+        DataSource data = injector.getInstance(DataSource.class);
+        long seed = injector.getInstance(DataConfig.class).seed();
+        LabelledImages images = set == Set.train ? data.trainingImages() : data.testImages();
         if (!augmentation.isNone()) {
             images = augmentation.applyAll(images, seed, 1);
         }
-        BufferedImage grid = SampleGrid.render(images, perClass, scale, seed, "Fashion-MNIST " + set + " set: "
+        BufferedImage grid = SampleGrid.render(images, perClass, scale, seed, title(data) + " " + set + " set: "
                 + perClass + " samples per class (seed " + seed + ")"
                 + (augmentation.isNone() ? "" : ", augmented: " + augmentation));
         try {
@@ -84,5 +88,10 @@ public final class DataPreviewCommand implements Callable<Integer> {
                 grid.getWidth(), grid.getHeight(), images.classNames().size(), perClass);
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    private static String title(DataSource data) {
+        return data instanceof ImageFolderSource folder ? "Image folder " + folder.root().getFileName()
+                : "Fashion-MNIST";
     }
 }

@@ -134,6 +134,11 @@ public final class ImageFolderSource implements DataSource {
         }
     }
 
+    /** The folder whose sub-folders are the classes. */
+    public Path root() {
+        return root;
+    }
+
     /** Files that were left out, with the reason, in class and name order. */
     public List<Skipped> skipped() {
         return skipped;

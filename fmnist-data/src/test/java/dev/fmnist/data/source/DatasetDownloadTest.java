@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import dev.fmnist.data.DataConfig;
 import dev.fmnist.data.DataException;
+import dev.fmnist.data.SourceChoice;
 import dev.fmnist.data.prep.Normalization;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -83,7 +84,8 @@ class DatasetDownloadTest {
 
     private DatasetLocator locator(boolean download) {
         DataConfig config = new DataConfig(Optional.empty(), "default", dir.resolve("no-debian"), dir.resolve("cache"),
-                baseUrl(), download, 0.5, Normalization.Kind.SCALE, 1);
+                baseUrl(), download, 0.5, Normalization.Kind.SCALE, 1,
+                SourceChoice.FASHION_MNIST, 0.2);
         return new DatasetLocator(config, FILES, new DatasetDownloader());
     }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fmnist.data.DataConfig;
 import dev.fmnist.data.DataException;
+import dev.fmnist.data.SourceChoice;
 import dev.fmnist.data.prep.Normalization;
 import java.net.URI;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ class DatasetLocatorTest {
 
     private DataConfig config(Optional<Path> dataDir, Path systemDir) {
         return new DataConfig(dataDir, "env FMNIST_DATA_DIR", systemDir, dir.resolve("cache"),
-                URI.create("http://127.0.0.1:9/"), false, 0.1, Normalization.Kind.SCALE, 1);
+                URI.create("http://127.0.0.1:9/"), false, 0.1, Normalization.Kind.SCALE, 1,
+                SourceChoice.FASHION_MNIST, 0.2);
     }
 
     private static void writeDataset(Path folder) {

@@ -7,6 +7,7 @@ import dev.fmnist.data.DataException;
 import dev.fmnist.eval.EvaluationException;
 import dev.fmnist.models.ModelException;
 import dev.fmnist.runtime.model.ModelFileException;
+import dev.fmnist.runtime.search.IndexException;
 import dev.fmnist.training.TrainingException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -41,7 +42,9 @@ public final class ErrorReporter implements IExecutionExceptionHandler {
             return CONFIG_ERROR;
         }
         if (cause instanceof DataException || cause instanceof ModelException || cause instanceof TrainingException
-                || cause instanceof ModelFileException || cause instanceof EvaluationException || cause instanceof UserError || cause instanceof UncheckedIOException) {
+                || cause instanceof ModelFileException || cause instanceof EvaluationException
+                || cause instanceof IndexException || cause instanceof UserError
+                || cause instanceof UncheckedIOException) {
             err.println("fmnist: " + cause.getMessage());
             err.flush();
             log.debug("command failed", cause);

@@ -7,15 +7,20 @@ import dev.fmnist.cli.eval.CompareCommand;
 import dev.fmnist.cli.eval.EvaluateCommand;
 import dev.fmnist.cli.eval.PredictCommand;
 import dev.fmnist.cli.models.ModelsCommand;
+import dev.fmnist.cli.search.IndexCommand;
+import dev.fmnist.cli.search.SimilarCommand;
 import dev.fmnist.cli.serve.ServeCommand;
+import dev.fmnist.cli.train.FinetuneCommand;
 import dev.fmnist.cli.train.TrainCommand;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code fmnist} command. */
 @Command(name = "fmnist", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train, compare and serve Fashion-MNIST classifiers.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, CompareCommand.class, PredictCommand.class, ServeCommand.class, ModelsCommand.class, DataCommand.class, BenchCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, FinetuneCommand.class, EvaluateCommand.class, CompareCommand.class,
+            PredictCommand.class, IndexCommand.class, SimilarCommand.class, ServeCommand.class, ModelsCommand.class,
+            DataCommand.class, BenchCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class FmnistCli implements Runnable {
 
     @CommandLine.Spec

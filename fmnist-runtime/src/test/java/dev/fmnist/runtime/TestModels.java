@@ -95,7 +95,7 @@ public final class TestModels {
                 modelId, "test", "built in", layout, train.shape(), normalization, train.classNames(), SEED,
                 Map.of(), 64, network.numParams(), Instant.now().toString(),
                 new ModelManifest.TrainingData(RealDataset.get().dataset().description(), images, 0, 0, ""), epochs,
-                null, List.of(), "none", network.kind());
+                null, List.of(), "none", network.kind(), null);
         try {
             Path run = Files.createTempDirectory("fmnist-test-models").resolve(name);
             ModelFile.save(network, manifest, new RunDirectory(run).create().bestModel(), false);

@@ -167,6 +167,6 @@ public abstract class ModelPluginContract {
                 plugin.version(), "contract test", plugin.inputLayout(), SHAPE, Normalization.scale(), classes, 5,
                 plugin.defaultHyperparameters(), 32, network.numParams(), "2026-01-01T00:00:00Z",
                 new ModelManifest.TrainingData("synthetic bars", 32, 0, 0, ""), 1, null, List.of(), "none",
-                network.kind());
+                network.kind(), null);
     }
 }

@@ -21,8 +21,10 @@ import dev.fmnist.runtime.run.RunConfig;
 import dev.fmnist.runtime.run.RunDirectory;
 import dev.fmnist.runtime.run.RunSummary;
 import dev.fmnist.training.callbacks.Monitor;
+import dev.fmnist.training.transfer.Transfer;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
@@ -57,7 +59,10 @@ public final class RunSetup {
     }
 
     public Prepared prepare(TrainingRequest request) {
-        return request.resume().isPresent() ? resume(request) : fresh(request);
+        if (request.resume().isPresent()) {
+            return resume(request);
+        }
+        return request.fineTune().isPresent() ? fineTune(request) : fresh(request);
     }
 
     private Prepared fresh(TrainingRequest request) {
@@ -104,8 +109,60 @@ public final class RunSetup {
                 batchSize, built.network().numParams(), now,
                 new ModelManifest.TrainingData(dataSource, split.train().count(), split.validation().count(),
                         dataConfig.validationFraction(), source.fingerprint()),
-                0, null, List.of(), augmentation, built.network().kind());
+                0, null, List.of(), augmentation, built.network().kind(), null);
         return new Prepared(dir, run, manifest, built.network(), split, List.of());
+    }
+
+    /**
+     * A run that starts from a trained model: its plugin, input layout, normalization (its features were learned on
+     * inputs scaled that way) and hyperparameters, a new output layer for the configured data's classes.
+     */
+    private Prepared fineTune(TrainingRequest request) {
+        FineTuning tuning = request.fineTune().orElseThrow();
+        Path parentFile = RunDirectory.modelOf(tuning.parent());
+        SavedModel parent = ModelFile.load(parentFile, false, registry);
+        ModelManifest from = parent.manifest();
+        if (!from.imageShape().equals(source.imageShape())) {
+            throw new TrainingException(parentFile + " takes " + from.imageShape() + " images but "
+                    + source.description() + " has " + source.imageShape());
+        }
+        long seed = dataConfig.seed();
+        Transfer.Adapted adapted = Transfer.adapt(parent.network(), source.classNames().size(),
+                tuning.frozenLayers(), tuning.learningRate(), seed);
+        Map<String, String> hyperparameters = new LinkedHashMap<>(from.hyperparameters());
+        hyperparameters.putAll(request.overrides());
+        int batchSize = ModelBuilder.batchSize(Hyperparameters.of(hyperparameters));
+        SplitData split = limit(SplitData.of(source, seed, dataConfig.validationFraction()), request);
+        RunDirectory dir = new RunDirectory(request.runDir().orElseGet(() -> RunDirectory.newPath(config.runsDir(),
+                from.modelId() + "-finetuned", LocalDateTime.now())));
+        if (Files.exists(dir.lastModel())) {
+            throw new TrainingException("run folder " + dir.path() + " already holds a run; continue it with --resume "
+                    + dir.path() + " or choose another --out");
+        }
+        String augmentation = augmentation(request.augment().orElse(from.augmentation()));
+        int epochs = request.epochs().orElse(config.epochs());
+        dir.create();
+        String now = Instant.now().toString();
+        String dataSource = source.description();
+        RunConfig run = new RunConfig(from.modelId(), hyperparameters, batchSize, seed, epochs,
+                request.patience().orElse(config.patience()), config.monitor(), config.minDelta(),
+                config.restoreBest(), split.train().count(), split.validation().count(),
+                dataConfig.validationFraction(), from.normalization(), dataSource, Versions.platform(), now,
+                augmentation);
+        Json.write(dir.config(), run);
+        Network network = adapted.network();
+        ModelManifest.Parent origin = new ModelManifest.Parent(parentFile.toString(), from.modelId(),
+                from.classNames(), from.data().source(), from.epoch(), adapted.frozenLayers(), tuning.learningRate());
+        ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, Versions.platform(), Versions.dl4j(),
+                from.modelId(), from.pluginVersion(), from.pluginOrigin(), from.inputLayout(), source.imageShape(),
+                from.normalization(), source.classNames(), seed, hyperparameters, batchSize, network.numParams(), now,
+                new ModelManifest.TrainingData(dataSource, split.train().count(), split.validation().count(),
+                        dataConfig.validationFraction(), source.fingerprint()),
+                0, null, List.of(), augmentation, network.kind(), origin);
+        log.info("Fine-tuning {} ({}, epoch {}, classes {}) to {} classes of {}; {} layers frozen, Adam {}",
+                parentFile, from.modelId(), from.epoch(), from.classNames().size(), source.classNames().size(),
+                dataSource, adapted.frozenLayers(), tuning.learningRate());
+        return new Prepared(dir, run, manifest, network, split, List.of());
     }
 
     private Prepared resume(TrainingRequest request) {

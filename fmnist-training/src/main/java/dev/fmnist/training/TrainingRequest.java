@@ -19,9 +19,11 @@ import java.util.OptionalInt;
  * @param resume    a run folder whose {@code last.zip} to continue from
  * @param progress  draw a progress bar on the terminal
  * @param augment   the augmentation spec ({@code --augment}); empty for the configured one; ignored when resuming
+ * @param fineTune  start from a trained model instead of a plugin's fresh network ({@code fmnist finetune})
  */
 public record TrainingRequest(String modelId, Map<String, String> overrides, OptionalInt epochs, OptionalInt patience,
-        OptionalInt limit, Optional<Path> runDir, Optional<Path> resume, boolean progress, Optional<String> augment) {
+        OptionalInt limit, Optional<Path> runDir, Optional<Path> resume, boolean progress, Optional<String> augment,
+        Optional<FineTuning> fineTune) {
 
     public TrainingRequest {
         requireNonNull(modelId, "modelId is null");
@@ -32,11 +34,12 @@ public record TrainingRequest(String modelId, Map<String, String> overrides, Opt
         requireNonNull(runDir, "runDir is null");
         requireNonNull(resume, "resume is null");
         requireNonNull(augment, "augment is null");
+        requireNonNull(fineTune, "fineTune is null");
     }
 
     public TrainingRequest(String modelId, Map<String, String> overrides, OptionalInt epochs, OptionalInt patience,
             OptionalInt limit, Optional<Path> runDir, Optional<Path> resume, boolean progress) {
-        this(modelId, overrides, epochs, patience, limit, runDir, resume, progress, Optional.empty());
+        this(modelId, overrides, epochs, patience, limit, runDir, resume, progress, Optional.empty(), Optional.empty());
     }
 
     /** A fresh run of {@code modelId} with every default. */
@@ -46,30 +49,43 @@ public record TrainingRequest(String modelId, Map<String, String> overrides, Opt
     }
 
     public TrainingRequest withEpochs(int value) {
-        return new TrainingRequest(modelId, overrides, OptionalInt.of(value), patience, limit, runDir, resume, progress, augment);
+        return new TrainingRequest(modelId, overrides, OptionalInt.of(value), patience, limit, runDir, resume,
+                progress, augment, fineTune);
     }
 
     public TrainingRequest withLimit(int value) {
-        return new TrainingRequest(modelId, overrides, epochs, patience, OptionalInt.of(value), runDir, resume, progress, augment);
+        return new TrainingRequest(modelId, overrides, epochs, patience, OptionalInt.of(value), runDir, resume,
+                progress, augment, fineTune);
     }
 
     public TrainingRequest withPatience(int value) {
-        return new TrainingRequest(modelId, overrides, epochs, OptionalInt.of(value), limit, runDir, resume, progress, augment);
+        return new TrainingRequest(modelId, overrides, epochs, OptionalInt.of(value), limit, runDir, resume, progress,
+                augment, fineTune);
     }
 
     public TrainingRequest withRunDir(Path value) {
-        return new TrainingRequest(modelId, overrides, epochs, patience, limit, Optional.of(value), resume, progress, augment);
+        return new TrainingRequest(modelId, overrides, epochs, patience, limit, Optional.of(value), resume, progress,
+                augment, fineTune);
     }
 
     public TrainingRequest withOverrides(Map<String, String> value) {
-        return new TrainingRequest(modelId, value, epochs, patience, limit, runDir, resume, progress, augment);
+        return new TrainingRequest(modelId, value, epochs, patience, limit, runDir, resume, progress, augment,
+                fineTune);
     }
 
     public TrainingRequest withAugmentation(String spec) {
-        return new TrainingRequest(modelId, overrides, epochs, patience, limit, runDir, resume, progress, Optional.of(spec));
+        return new TrainingRequest(modelId, overrides, epochs, patience, limit, runDir, resume, progress,
+                Optional.of(spec), fineTune);
+    }
+
+    /** A fine-tuning run: the model of {@code value.parent()} adapted to the configured data. */
+    public TrainingRequest fineTuning(FineTuning value) {
+        return new TrainingRequest(modelId, overrides, epochs, patience, limit, runDir, resume, progress, augment,
+                Optional.of(value));
     }
 
     public TrainingRequest resuming(Path value) {
-        return new TrainingRequest(modelId, overrides, epochs, patience, limit, runDir, Optional.of(value), progress, augment);
+        return new TrainingRequest(modelId, overrides, epochs, patience, limit, runDir, Optional.of(value), progress,
+                augment, fineTune);
     }
 }

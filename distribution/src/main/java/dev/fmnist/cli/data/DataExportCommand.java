@@ -12,7 +12,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,12 +53,33 @@ public final class DataExportCommand implements Callable<Integer> {
             description = "With --folder: at most N images of each class, in set order (default: all).")
     int perClass;
 
+    @Option(names = "--classes", paramLabel = "NAME", split = ",",
+            description = "With --folder: only these classes, by name or folder name (default: all).")
+    List<String> classes;
+
     @Option(names = "--photos", description = "With --folder: product photos of the images (dark on a light "
             + "backdrop, margins, noise, JPEG or PNG; seeded by --photo-seed) instead of the stored 28x28 pixels.")
     boolean photos;
 
     @Option(names = "--photo-seed", defaultValue = "7", description = "Seed of the photos (default: ${DEFAULT-VALUE}).")
     long photoSeed;
+
+    private Set<Integer> labels(List<String> names) {
+        if (classes == null) {
+            return IntStream.range(0, names.size()).boxed().collect(Collectors.toSet());
+        }
+        Set<Integer> labels = new TreeSet<>();
+        for (String wanted : classes) {
+            int label = IntStream.range(0, names.size())
+                    .filter(i -> names.get(i).equalsIgnoreCase(wanted.strip())
+                            || ImageFolderExport.folderName(names.get(i)).equalsIgnoreCase(wanted.strip()))
+                    .findFirst()
+                    .orElseThrow(() -> new UserError("--classes: no class '" + wanted + "'; the classes are "
+                            + String.join(", ", names)));
+            labels.add(label);
+        }
+        return labels;
+    }
 
     @Override
     public Integer call() {
@@ -66,8 +92,9 @@ public final class DataExportCommand implements Callable<Integer> {
             if (perClass < 1) {
                 throw new UserError("--per-class must be at least 1, got " + perClass);
             }
+            Set<Integer> labels = labels(images.classNames());
             int written = ImageFolderExport.write(images, folder, perClass,
-                    photos ? new ProductPhotos(images, photoSeed) : null);
+                    photos ? new ProductPhotos(images, photoSeed) : null, labels::contains);
             spec.commandLine().getOut().printf("Wrote %,d %s images to %s, one folder per class%n", written,
                     photos ? "photos of " + set : set.toString(), folder);
             spec.commandLine().getOut().flush();

@@ -70,7 +70,11 @@ public final class DataInfoCommand implements Callable<Integer> {
         int readable = folder.trainingImages().count() + folder.testImages().count();
         out.printf("Image folder %s%n  %,d readable images in %d classes (the sub-folders' names), %,d skipped%n",
                 folder.root(), readable, folder.classNames().size(), folder.skipped().size());
-        out.printf("  test images: %.0f%% of each class, the same for every seed%n", config.testFraction() * 100);
+        if (folder.presplit()) {
+            out.printf("  test images: those in %s%n", folder.root().resolve(ImageFolderSource.TEST));
+        } else {
+            out.printf("  test images: %.0f%% of each class, the same for every seed%n", config.testFraction() * 100);
+        }
         out.printf("  fingerprint (SHA-256 of the training images): %s%n", folder.fingerprint());
         List<ImageFolderSource.Skipped> skipped = folder.skipped();
         if (!skipped.isEmpty()) {

@@ -139,6 +139,12 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainingRequest request(String model) {
+        return request(model, hyperparameters, batchSize, learningRate, epochs, patience, limit, noProgress, augment);
+    }
+
+    /** A request from the flags that train and finetune share. */
+    static TrainingRequest request(String model, Map<String, String> hyperparameters, Integer batchSize,
+            String learningRate, Integer epochs, Integer patience, Integer limit, boolean noProgress, String augment) {
         Map<String, String> overrides = new LinkedHashMap<>(hyperparameters);
         if (batchSize != null) {
             overrides.put("batch-size", Integer.toString(batchSize));
@@ -154,10 +160,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
         boolean progress = !noProgress && System.console() != null;
         return new TrainingRequest(model, overrides, optional(epochs), optional(patience), optional(limit),
-                Optional.empty(), Optional.empty(), progress, Optional.ofNullable(augment));
+                Optional.empty(), Optional.empty(), progress, Optional.ofNullable(augment), Optional.empty());
     }
 
-    private RunSummary run(TrainingEngine engine, TrainingRequest request, Path runDir, PrintWriter out) {
+    /** Trains with the run's log file attached and prints the outcome. */
+    static RunSummary run(TrainingEngine engine, TrainingRequest request, Path runDir, PrintWriter out) {
         try {
             Files.createDirectories(runDir);
         } catch (java.io.IOException e) {

@@ -22,10 +22,15 @@ import java.util.stream.Stream;
  * A team's catalog as a data source: a folder with one sub-folder per class ({@code catalog/Hats/*.jpg}), the
  * class names the sub-folders' names in sorted order, every image of any size and format ImageIO reads made
  * 28x28 by the same conversion as every other image input. Each class is split into training and test images
- * by a seeded shuffle, so the split is stratified and the same for the same seed. A file that is not a
- * readable image is skipped and reported by name ({@link #skipped()}), never a failure of the whole source.
+ * by a seeded shuffle, so the split is stratified and the same for the same seed; a folder that comes split, with
+ * {@code train/} and {@code test/} sub-folders each holding the class folders, is taken as it is. A file that is
+ * not a readable image is skipped and reported by name ({@link #skipped()}), never a failure of the whole source.
  */
 public final class ImageFolderSource implements DataSource {
+
+    /** The sub-folders of a folder that comes split: {@code DIR/train/<class>/} and {@code DIR/test/<class>/}. */
+    public static final String TRAIN = "train";
+    public static final String TEST = "test";
 
     /** A file left out, and why. */
     public record Skipped(Path file, String reason) {}
@@ -36,6 +41,9 @@ public final class ImageFolderSource implements DataSource {
     private final LabelledImages test;
     private final List<Skipped> skipped;
     private final String fingerprint;
+    private final boolean presplit;
+    private final List<String> trainIds;
+    private final List<String> testIds;
 
     /**
      * Reads every image now.
@@ -48,38 +56,81 @@ public final class ImageFolderSource implements DataSource {
             throw new DataException("the test fraction must be between 0 and 1, got " + testFraction);
         }
         this.root = root;
-        this.classNames = classFolders(root).stream().map(p -> p.getFileName().toString()).toList();
-        List<byte[]> trainPixels = new ArrayList<>();
-        List<Integer> trainLabels = new ArrayList<>();
-        List<byte[]> testPixels = new ArrayList<>();
-        List<Integer> testLabels = new ArrayList<>();
+        Path trainRoot = root.resolve(TRAIN);
+        Path testRoot = root.resolve(TEST);
+        boolean presplit = Files.isDirectory(trainRoot) && Files.isDirectory(testRoot);
+        this.classNames = classFolders(presplit ? trainRoot : root).stream()
+                .map(p -> p.getFileName().toString()).toList();
         List<Skipped> left = new ArrayList<>();
+        Images train = new Images();
+        Images test = new Images();
+        if (presplit) {
+            for (Path folder : classFolders(testRoot)) {
+                if (!classNames.contains(folder.getFileName().toString())) {
+                    throw new DataException(folder + " is a class that " + trainRoot + " does not have: the test "
+                            + "images' classes must be among the training images' " + classNames);
+                }
+            }
+        }
         Random random = new Random(seed);
         for (int label = 0; label < classNames.size(); label++) {
-            List<byte[]> images = new ArrayList<>();
-            for (Path file : files(root.resolve(classNames.get(label)))) {
-                try {
-                    images.add(preprocessor.pixels(Files.readAllBytes(file), file.getFileName().toString()));
-                } catch (ImageInputException | IOException e) {
-                    left.add(new Skipped(file, e.getMessage()));
-                }
+            String name = classNames.get(label);
+            List<Image> images = read(presplit ? trainRoot.resolve(name) : root.resolve(name), preprocessor, left);
+            if (presplit) {
+                train.addAll(images, label);
+                Path testFolder = testRoot.resolve(name);
+                test.addAll(Files.isDirectory(testFolder) ? read(testFolder, preprocessor, left) : List.<Image>of(),
+                        label);
+                continue;
             }
             Collections.shuffle(images, random);
             int testCount = images.size() < 2 ? 0 : Math.max(1, (int) Math.round(images.size() * testFraction));
-            for (int i = 0; i < images.size(); i++) {
-                (i < testCount ? testPixels : trainPixels).add(images.get(i));
-                (i < testCount ? testLabels : trainLabels).add(label);
+            test.addAll(images.subList(0, testCount), label);
+            train.addAll(images.subList(testCount, images.size()), label);
+        }
+        if (train.pixels.isEmpty()) {
+            throw new DataException((presplit ? trainRoot : root) + " holds no readable image in its class folders"
+                    + (left.isEmpty() ? "" : " (" + left.size() + " files skipped, the first: " + left.get(0).file()
+                    + ": " + left.get(0).reason() + ")"));
+        }
+        this.presplit = presplit;
+        this.train = labelled(train);
+        this.test = labelled(test);
+        this.trainIds = List.copyOf(train.ids);
+        this.testIds = List.copyOf(test.ids);
+        this.skipped = List.copyOf(left);
+        this.fingerprint = sha256(this.train);
+    }
+
+    /** One readable file: its pixels and its path in the folder. */
+    private record Image(byte[] pixels, String id) {}
+
+    /** Pixels, labels and ids gathered class by class. */
+    private static final class Images {
+        final List<byte[]> pixels = new ArrayList<>();
+        final List<Integer> labels = new ArrayList<>();
+        final List<String> ids = new ArrayList<>();
+
+        void addAll(List<Image> images, int label) {
+            for (Image image : images) {
+                pixels.add(image.pixels());
+                labels.add(label);
+                ids.add(image.id());
             }
         }
-        if (trainPixels.isEmpty()) {
-            throw new DataException(root + " holds no readable image in its class folders" + (left.isEmpty() ? ""
-                    : " (" + left.size() + " files skipped, the first: " + left.get(0).file() + ": "
-                    + left.get(0).reason() + ")"));
+    }
+
+    private List<Image> read(Path folder, ImagePreprocessor preprocessor, List<Skipped> left) {
+        List<Image> images = new ArrayList<>();
+        for (Path file : files(folder)) {
+            try {
+                images.add(new Image(preprocessor.pixels(Files.readAllBytes(file), file.getFileName().toString()),
+                        root.relativize(file).toString()));
+            } catch (ImageInputException | IOException e) {
+                left.add(new Skipped(file, e.getMessage()));
+            }
         }
-        this.train = labelled(trainPixels, trainLabels);
-        this.test = labelled(testPixels, testLabels);
-        this.skipped = List.copyOf(left);
-        this.fingerprint = sha256(train);
+        return images;
     }
 
     private static List<Path> classFolders(Path root) {
@@ -108,7 +159,9 @@ public final class ImageFolderSource implements DataSource {
         }
     }
 
-    private LabelledImages labelled(List<byte[]> pixels, List<Integer> labels) {
+    private LabelledImages labelled(Images images) {
+        List<byte[]> pixels = images.pixels;
+        List<Integer> labels = images.labels;
         int size = ImageShape.FASHION_MNIST.pixels();
         byte[] all = new byte[pixels.size() * size];
         byte[] labelBytes = new byte[labels.size()];
@@ -139,6 +192,21 @@ public final class ImageFolderSource implements DataSource {
         return root;
     }
 
+    /** Whether the folder came split into {@code train/} and {@code test/}, rather than split here. */
+    public boolean presplit() {
+        return presplit;
+    }
+
+    /** Each training image's file, relative to the folder ({@code Bag/00003.png}), in image order. */
+    public List<String> trainingIds() {
+        return trainIds;
+    }
+
+    /** Each test image's file, relative to the folder, in image order. */
+    public List<String> testIds() {
+        return testIds;
+    }
+
     /** Files that were left out, with the reason, in class and name order. */
     public List<Skipped> skipped() {
         return skipped;
@@ -147,7 +215,8 @@ public final class ImageFolderSource implements DataSource {
     @Override
     public String description() {
         return "image folder " + root + " (" + (train.count() + test.count()) + " images, " + classNames.size()
-                + " classes" + (skipped.isEmpty() ? "" : ", " + skipped.size() + " skipped") + ")";
+                + " classes" + (skipped.isEmpty() ? "" : ", " + skipped.size() + " skipped")
+                + (presplit ? ", split into train/ and test/" : "") + ")";
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.IntPredicate;
 
 /**
  * Writes labelled images as a folder of labelled images, one sub-folder per class ({@code Trouser/00002.png}),
@@ -28,15 +29,23 @@ public final class ImageFolderExport {
      * with {@code photos}, as product photos ({@link ProductPhotos}, seeded); returns the number written.
      */
     public static int write(LabelledImages images, Path folder, int perClass, ProductPhotos photos) {
+        return write(images, folder, perClass, photos, label -> true);
+    }
+
+    /** As {@link #write(LabelledImages, Path, int, ProductPhotos)}, only the classes whose label passes. */
+    public static int write(LabelledImages images, Path folder, int perClass, ProductPhotos photos,
+            IntPredicate classes) {
         int[] written = new int[images.classNames().size()];
         int total = 0;
         try {
-            for (String name : images.classNames()) {
-                Files.createDirectories(folder.resolve(folderName(name)));
+            for (int label = 0; label < images.classNames().size(); label++) {
+                if (classes.test(label)) {
+                    Files.createDirectories(folder.resolve(folderName(images.classNames().get(label))));
+                }
             }
             for (int i = 0; i < images.count(); i++) {
                 int label = images.label(i);
-                if (written[label] >= perClass) {
+                if (written[label] >= perClass || !classes.test(label)) {
                     continue;
                 }
                 Path classFolder = folder.resolve(folderName(images.classNames().get(label)));

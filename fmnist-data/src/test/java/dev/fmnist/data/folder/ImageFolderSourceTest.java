@@ -72,6 +72,31 @@ class ImageFolderSourceTest {
     }
 
     @Test
+    void aFolderThatComesSplitIsTakenAsItIs() throws IOException {
+        Path catalog = dir.resolve("split");
+        ImageFolderExport.write(test, catalog.resolve("train"), 6, null);
+        ImageFolderExport.write(test, catalog.resolve("test"), 3, null);
+        try (var bags = Files.list(catalog.resolve("test/Bag"))) {
+            Files.delete(bags.sorted().findFirst().orElseThrow());
+        }
+
+        ImageFolderSource source = new ImageFolderSource(catalog, 42, 0.2, preprocessor);
+        assertThat(source.presplit()).isTrue();
+        assertThat(source.classNames()).hasSize(10).contains("Bag", "Trouser");
+        assertThat(source.trainingImages().classCounts()).containsOnly(6);
+        assertThat(source.testImages().count()).isEqualTo(29);
+        assertThat(source.testImages().classCounts()[source.classNames().indexOf("Bag")]).isEqualTo(2);
+        assertThat(source.description()).isEqualTo("image folder " + catalog
+                + " (89 images, 10 classes, split into train/ and test/)");
+
+        Files.createDirectories(catalog.resolve("test/Hats"));
+        assertThatThrownBy(() -> new ImageFolderSource(catalog, 42, 0.2, preprocessor))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining(catalog.resolve("test/Hats") + " is a class that " + catalog.resolve("train")
+                        + " does not have");
+    }
+
+    @Test
     void aCorruptFileIsSkippedAndReportedByNamePhotosAreConverted() throws IOException {
         Path catalog = dir.resolve("photos");
         ImageFolderExport.write(test, catalog, 3, new ProductPhotos(test, 5));

@@ -87,7 +87,7 @@ class PluginFolderTest {
                 ImageShape.FASHION_MNIST, Normalization.scale(), dev.fmnist.data.FashionClass.displayNames(), 1,
                 Map.of(), 32, built.network().numParams(), "2026-01-01T00:00:00Z",
                 new ModelManifest.TrainingData("none", 0, 0, 0, ""), 1, null, List.of(), "none",
-                built.network().kind());
+                built.network().kind(), null);
     }
 
     /** An activation class that exists only in the plugin's JAR. */

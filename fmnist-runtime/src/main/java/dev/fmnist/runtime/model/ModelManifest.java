@@ -19,6 +19,7 @@ import java.util.Map;
  *                        {@code crop:4,flip}); absent (null) in files written before it was recorded
  * @param network         how the network is described: a layer stack or a graph; absent (null) in format 1,
  *                        which knew only layer stacks
+ * @param parent          the model this one was fine-tuned from; null for a model trained from scratch
  */
 public record ModelManifest(
         int formatVersion,
@@ -41,7 +42,8 @@ public record ModelManifest(
         EpochMetrics metrics,
         List<EpochMetrics> history,
         String augmentation,
-        Network.Kind network) {
+        Network.Kind network,
+        Parent parent) {
 
     /** Format 2 added {@code network}: a platform of format 1 cannot read a graph and says so. */
     public static final int FORMAT_VERSION = 2;
@@ -58,6 +60,25 @@ public record ModelManifest(
     public record TrainingData(String source, int trainImages, int validationImages, double validationFraction,
             String trainImagesSha256) {}
 
+    /**
+     * The model a fine-tuned one started from.
+     *
+     * @param modelFile     the parent's model file, as given
+     * @param modelId       its plugin
+     * @param classNames    the classes it was trained on
+     * @param data          what it was trained on
+     * @param epoch         the epoch of its weights
+     * @param frozenLayers  how many of its layers were kept frozen
+     * @param learningRate  the fine-tuning learning rate
+     */
+    public record Parent(String modelFile, String modelId, List<String> classNames, String data, int epoch,
+            int frozenLayers, double learningRate) {
+
+        public Parent {
+            classNames = List.copyOf(classNames);
+        }
+    }
+
     public ModelManifest {
         classNames = List.copyOf(classNames);
         hyperparameters = Map.copyOf(hyperparameters);
@@ -73,6 +94,6 @@ public record ModelManifest(
     public ModelManifest at(int epoch, EpochMetrics metrics, List<EpochMetrics> history, String trainedAt) {
         return new ModelManifest(formatVersion, platformVersion, dl4jVersion, modelId, pluginVersion, pluginOrigin,
                 inputLayout, imageShape, normalization, classNames, seed, hyperparameters, batchSize, parameters,
-                trainedAt, data, epoch, metrics, history, augmentation, network);
+                trainedAt, data, epoch, metrics, history, augmentation, network, parent);
     }
 }

@@ -3,6 +3,7 @@ package dev.fmnist.runtime.model;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 import java.util.Locale;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
@@ -52,6 +53,12 @@ public sealed interface Network {
     /** Class probabilities for a batch of encoded inputs, in inference mode (no dropout, running statistics). */
     INDArray output(INDArray features);
 
+    /**
+     * What the classifier sees: the activations of the layer (a graph: the vertex) that feeds the output layer,
+     * one row per input, in inference mode. Images a model finds alike are close in this space.
+     */
+    INDArray embedding(INDArray features);
+
     /** One optimizer step on a batch. */
     void fit(DataSet batch);
 
@@ -83,6 +90,11 @@ public sealed interface Network {
     /** Marks the end of an epoch: schedules that count epochs move on. */
     void incrementEpochCount();
 
+    /** Activations as one row per example, whatever their shape. */
+    private static INDArray flat(INDArray activations) {
+        return activations.rank() == 2 ? activations : activations.reshape('c', activations.size(0), -1);
+    }
+
     /** A {@link MultiLayerNetwork}. */
     record Layers(MultiLayerNetwork network) implements Network {
 
@@ -103,6 +115,17 @@ public sealed interface Network {
         @Override
         public INDArray output(INDArray features) {
             return network.output(features, false);
+        }
+
+        @Override
+        public INDArray embedding(INDArray features) {
+            int beforeOutput = network.getnLayers() - 2;
+            if (beforeOutput < 0) {
+                throw new IllegalStateException("the network has no layer before its output layer");
+            }
+            // The list starts with the input: layer i's activations are at i + 1.
+            List<INDArray> activations = network.feedForwardToLayer(beforeOutput, features, false);
+            return flat(activations.get(beforeOutput + 1));
         }
 
         @Override
@@ -162,6 +185,13 @@ public sealed interface Network {
         @Override
         public INDArray output(INDArray features) {
             return graph.outputSingle(false, features);
+        }
+
+        @Override
+        public INDArray embedding(INDArray features) {
+            String output = graph.getConfiguration().getNetworkOutputs().get(0);
+            String beforeOutput = graph.getConfiguration().getVertexInputs().get(output).get(0);
+            return flat(graph.feedForward(new INDArray[] {features}, false).get(beforeOutput));
         }
 
         @Override

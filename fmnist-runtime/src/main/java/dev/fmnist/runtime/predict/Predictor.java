@@ -139,6 +139,47 @@ public final class Predictor {
         return predictions;
     }
 
+    /**
+     * The L2-normalized embedding ({@link Network#embedding}) of each of {@code count} rows made by
+     * {@link #encoder()}, laid end to end: one row of {@code dimensions} per image. Dot products of two rows are
+     * cosine similarities.
+     */
+    public float[][] embeddings(float[] rows, int count) {
+        INDArray features = encoder.batch(rows, count);
+        INDArray embedding = network.embedding(features);
+        INDArray norms = embedding.norm2(1).addi(1e-12);
+        INDArray unit = embedding.divColumnVector(norms);
+        try {
+            return unit.toFloatMatrix();
+        } finally {
+            Release.all(features, embedding, norms, unit);
+        }
+    }
+
+    /** The embeddings of images of raw 8-bit pixels, as {@link #embeddings(float[], int)}. */
+    public float[][] embed(List<byte[]> images) {
+        int size = encoder.pixels();
+        float[] rows = new float[images.size() * size];
+        for (int i = 0; i < images.size(); i++) {
+            encoder.encodeBytes(images.get(i), 0, rows, i);
+        }
+        return embeddings(rows, images.size());
+    }
+
+    /** The embeddings of every image of a set, in order, in batches. */
+    public float[][] embeddings(LabelledImages images) {
+        float[][] all = new float[images.count()][];
+        for (int from = 0; from < images.count(); from += BATCH) {
+            int count = Math.min(BATCH, images.count() - from);
+            float[] rows = new float[count * encoder.pixels()];
+            for (int i = 0; i < count; i++) {
+                encoder.encode(images, from + i, rows, i);
+            }
+            System.arraycopy(embeddings(rows, count), 0, all, from, count);
+        }
+        return all;
+    }
+
     /** The probabilities of every image of a labelled set, in order, with its labels. */
     public Predictions predictions(LabelledImages images) {
         int classes = classNames().size();

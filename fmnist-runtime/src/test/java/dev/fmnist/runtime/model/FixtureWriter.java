@@ -38,7 +38,7 @@ public final class FixtureWriter {
                 "fixture-residual", "1", "built in", InputLayout.IMAGE, train.shape(), normalization, train.classNames(), 42,
                 Map.of("learning-rate", "0.001"), 64, network.numParams(), Instant.now().toString(),
                 new ModelManifest.TrainingData("Fashion-MNIST, first 3,000 training images", 3000, 0, 0, ""), 3, null,
-                List.of(), "none", network.kind());
+                List.of(), "none", network.kind(), null);
         ModelFile.save(network, manifest, Path.of(args[0]), false);
     }
 }

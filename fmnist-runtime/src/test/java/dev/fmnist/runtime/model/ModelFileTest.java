@@ -52,7 +52,7 @@ class ModelFileTest {
                 ImageShape.FASHION_MNIST, new Normalization(Normalization.Kind.STANDARDIZE, 0.286, 0.353),
                 FashionClass.displayNames(), 42, Map.of("learning-rate", "0.001"), 64, 109_386,
                 "2026-11-24T09:00:00Z", new ModelManifest.TrainingData("test", 54_000, 6_000, 0.1, "abc"), 3, metrics,
-                List.of(metrics), "none", formatVersion >= 2 ? Network.Kind.LAYERS : null);
+                List.of(metrics), "none", formatVersion >= 2 ? Network.Kind.LAYERS : null, null);
     }
 
     static Network network() {
@@ -181,7 +181,8 @@ class ModelFileTest {
         ModelManifest layers = manifest(2);
         return new ModelManifest(2, layers.platformVersion(), layers.dl4jVersion(), "residual", "1", "test",
                 InputLayout.IMAGE, layers.imageShape(), layers.normalization(), layers.classNames(), 42, Map.of(), 64,
-                graph().numParams(), layers.trainedAt(), layers.data(), 1, null, List.of(), "none", Network.Kind.GRAPH);
+                graph().numParams(), layers.trainedAt(), layers.data(), 1, null, List.of(), "none", Network.Kind.GRAPH,
+                null);
     }
 
     @Test

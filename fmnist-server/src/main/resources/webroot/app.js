@@ -1,4 +1,5 @@
-// The demo page: sends an image (a file, or the canvas as PNG) to the image endpoint and shows the top 3.
+// The demo page: sends an image (a file, or the canvas as PNG) to the image endpoint and shows the top 3;
+// when the model has a catalog index beside it, also the most similar catalog items as a strip of thumbnails.
 'use strict';
 const modelSelect = document.getElementById('model');
 const keyInput = document.getElementById('key');
@@ -6,6 +7,9 @@ const classes = document.getElementById('classes');
 const statusLine = document.getElementById('status');
 const canvas = document.getElementById('canvas');
 const context = canvas.getContext('2d');
+const similarSection = document.getElementById('similar-section');
+const similarList = document.getElementById('similar');
+const catalogs = new Map();  // model name -> items in its similar-item index
 
 function headers(type) {
   const result = { 'Content-Type': type };
@@ -22,7 +26,9 @@ async function loadModels() {
   }
   const body = await response.json();
   modelSelect.innerHTML = '';
+  catalogs.clear();
   for (const model of body.models) {
+    if (model.similar_items) catalogs.set(model.name, model.similar_items);
     const option = document.createElement('option');
     option.value = model.name;
     option.textContent = model.name + (model.ready ? '' : ' (not ready)');
@@ -61,11 +67,43 @@ async function classify(blob) {
     }
     statusLine.textContent = '';
     show(body.predictions[0]);
+    if (catalogs.has(modelSelect.value)) await similar(blob);
   } catch (error) {
     statusLine.textContent = 'The server cannot be reached: ' + error;
   } finally {
     inFlight = false;
   }
+}
+
+// Thumbnails are fetched with the API key, then shown from blob URLs: an <img src> cannot send the header.
+async function thumbnail(path) {
+  const response = await fetch(path.replace(/^\//, ''), { headers: headers('image/png') });
+  return URL.createObjectURL(await response.blob());
+}
+
+async function similar(blob) {
+  const response = await fetch('v2/models/' + encodeURIComponent(modelSelect.value) + '/similar?k=8', {
+    method: 'POST', headers: headers(blob.type || 'application/octet-stream'), body: blob });
+  const body = await response.json();
+  if (!response.ok) {
+    statusLine.textContent = body.error || ('HTTP ' + response.status);
+    return;
+  }
+  similarList.innerHTML = '';
+  for (const n of body.results[0].neighbours) {
+    const item = document.createElement('li');
+    item.dataset.id = n.id;
+    item.dataset.label = n.label;
+    const image = document.createElement('img');
+    image.alt = n.label;
+    image.title = n.id;
+    image.src = await thumbnail(n.image);
+    const caption = document.createElement('span');
+    caption.textContent = n.label + ' ' + n.similarity.toFixed(2);
+    item.append(image, caption);
+    similarList.appendChild(item);
+  }
+  similarSection.hidden = false;
 }
 
 function useFile(file) {
@@ -89,6 +127,7 @@ function clearCanvas() {
   context.fillStyle = '#fff';
   context.fillRect(0, 0, canvas.width, canvas.height);
   classes.innerHTML = '';
+  similarList.innerHTML = '';
 }
 clearCanvas();
 context.lineWidth = 22;

@@ -72,6 +72,18 @@ class SimilarCommandsTest {
     }
 
     @Test
+    void theBenchmarkMeasuresQualityAndLatencyOfBothSearches() {
+        Path json = dir.resolve("similar.json");
+        CliRunner.Result result = run("bench", "similar", run.toString(), "--data", "folder:" + catalog, "--queries",
+                "50", "--threads", "4", "--ef-construction", "50", "--json", json.toString());
+        assertThat(result.out()).contains("480 catalog items").contains("50 queries")
+                .containsPattern("precision@10: exact 0\\.\\d{4}, HNSW 0\\.\\d{4}; HNSW recall@10 against exact: "
+                        + "[01]\\.\\d{4}")
+                .containsPattern("hnsw +4 +[0-9.]+ +[0-9.]+ +[0-9,]+");
+        assertThat(json).exists();
+    }
+
+    @Test
     void badQueriesAndAnotherModelAreRefusedWithASentence() throws IOException {
         Path notImage = Files.writeString(dir.resolve("notes.png"), "hello");
         CliRunner.Result bad = CliRunner.run("similar", index.toString(), notImage.toString());

@@ -2,6 +2,10 @@ package dev.fmnist.server;
 
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.runtime.predict.Predictor;
+import dev.fmnist.runtime.run.RunDirectory;
+import dev.fmnist.runtime.search.CatalogIndex;
+import dev.fmnist.runtime.search.CatalogIndexer;
+import dev.fmnist.runtime.search.IndexException;
 import dev.fmnist.server.batch.BatchingExecutor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
@@ -40,15 +44,28 @@ public final class ModelRepository implements AutoCloseable {
         try {
             Predictor predictor = Predictor.load(dir, classes).withFlipAveraging(config.flipAveraging());
             String name = source.name() != null ? source.name() : predictor.manifest().modelId();
+            Optional<CatalogIndex> index = source.index().map(folder -> index(folder, dir));
             BatchingExecutor executor = new BatchingExecutor(name, predictor, config.maxBatchSize(),
                     config.batchWaitMillis(), config.queueCapacity(), config.batching(), registry);
-            log.info("Serving model '{}' version {} ({}) from {}", name, version, predictor.manifest().modelId(), dir);
-            return ServedModel.ready(name, version, dir, predictor, executor);
+            log.info("Serving model '{}' version {} ({}) from {}{}", name, version, predictor.manifest().modelId(), dir,
+                    index.map(i -> ", with " + i.size() + " catalog items from " + source.index().get()).orElse(""));
+            return ServedModel.ready(name, version, dir, predictor, executor, index);
         } catch (RuntimeException e) {
             String reason = Files.exists(dir) ? e.getMessage() : "no run folder or model file at " + dir;
             log.error("Model '{}' failed to load: {}", fallbackName, reason);
             return ServedModel.failed(fallbackName, version, dir, reason);
         }
+    }
+
+    /** The index, checked to be of this model: another model's embeddings cannot be compared with its own. */
+    private static CatalogIndex index(Path folder, Path runDir) {
+        CatalogIndex index = CatalogIndex.load(folder);
+        Path modelFile = RunDirectory.modelOf(runDir);
+        if (!CatalogIndexer.sha256(modelFile).equals(index.manifest().modelSha256())) {
+            throw new IndexException("the index " + folder + " was built with " + index.manifest().modelFile()
+                    + ", not with " + modelFile + "; rebuild it with 'fmnist index " + runDir + "'");
+        }
+        return index;
     }
 
     public Optional<ServedModel> get(String name) {

@@ -96,4 +96,36 @@ class DemoPageBrowserTest {
             }
         }
     }
+
+    @Test
+    void aModelWithACatalogIndexShowsTheSimilarItemsAsAStrip() throws Exception {
+        LabelledImages test = RealDataset.get().dataset().testImages();
+        LabelledImages catalog = test.subset(java.util.stream.IntStream.range(0, 500).toArray());
+        Path model = new dev.fmnist.runtime.run.RunDirectory(TestModels.cnn()).model();
+        Path index = dir.resolve("index");
+        dev.fmnist.runtime.search.CatalogIndexer.index(Predictor.load(model), model, catalog,
+                java.util.stream.IntStream.range(0, 500).mapToObj(i -> "test/" + i).toList(), "test", null).save(index);
+        Path image = Files.write(dir.resolve("item.png"), PredictionServerTest.png(test, 7));
+
+        try (PredictionServer server = PredictionServer.start(ServerConfig.defaults().withPort(0),
+                List.of(new ModelSource("cnn", TestModels.cnn()).withIndex(index)), "test")) {
+            WebDriver driver = browser(dir.resolve("profile"));
+            try {
+                driver.get("http://127.0.0.1:" + server.port() + "/");
+                WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+                wait.until(d -> !d.findElements(By.cssSelector("#model option")).isEmpty());
+                driver.findElement(By.id("file")).sendKeys(image.toString());
+                wait.until(d -> d.findElements(By.cssSelector("#similar li")).size() == 8);
+                assertThat(driver.findElement(By.id("similar-section")).isDisplayed()).isTrue();
+                List<WebElement> strip = driver.findElements(By.cssSelector("#similar li"));
+                assertThat(strip.get(0).getAttribute("data-id")).as("the item itself is the nearest").isEqualTo("test/7");
+                assertThat(strip.get(0).getText()).isEqualTo(test.classNames().get(test.label(7)) + " 1.00");
+                WebElement thumbnail = strip.get(0).findElement(By.tagName("img"));
+                wait.until(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d)
+                        .executeScript("return arguments[0].complete && arguments[0].naturalWidth === 28", thumbnail)));
+            } finally {
+                driver.quit();
+            }
+        }
+    }
 }

@@ -37,6 +37,23 @@ final class Http {
         return send(builder(path).GET().build());
     }
 
+    /** The body as bytes, for images; the status first. */
+    byte[] getBytes(String path, int expectedStatus) {
+        try {
+            HttpResponse<byte[]> response = client.send(builder(path).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != expectedStatus) {
+                throw new AssertionError(path + ": HTTP " + response.statusCode() + ", expected " + expectedStatus);
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     Response post(String path, String contentType, byte[] body) {
         return send(builder(path).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());

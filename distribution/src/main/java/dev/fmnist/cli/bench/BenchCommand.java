@@ -5,5 +5,5 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the platform's throughput on this machine (figures for docs/BENCHMARKS.md).",
         subcommands = {DataBenchCommand.class, TrainBenchCommand.class, InferBenchCommand.class, ServeBenchCommand.class,
-                PhotosBenchCommand.class})
+                PhotosBenchCommand.class, SimilarBenchCommand.class})
 public final class BenchCommand {}

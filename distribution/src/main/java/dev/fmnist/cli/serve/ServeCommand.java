@@ -31,6 +31,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME=RUN_DIR", description = "A run folder served under NAME (repeatable).")
     List<String> models = new ArrayList<>();
 
+    @Option(names = "--index", paramLabel = "[NAME=]INDEX", description = "A similar-item index ('fmnist index') "
+            + "served beside the model NAME (or the only model) at /v2/models/NAME/similar (repeatable).")
+    List<String> indexes = new ArrayList<>();
+
     @Option(names = "--port", paramLabel = "N", description = "Port (default: server.port); 0 picks a free one.")
     Integer port;
 
@@ -57,6 +61,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (sources.isEmpty()) {
             throw new UserError("name at least one run folder to serve: fmnist serve RUN_DIR, or --model NAME=RUN_DIR");
         }
+        for (String index : indexes) {
+            attach(sources, index);
+        }
         if (port != null) {
             options.set("server.port", port.toString());
         }
@@ -82,5 +89,28 @@ public final class ServeCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
+    }
+
+    /** Puts {@code [NAME=]INDEX} beside its model: the one named NAME, or the only one. */
+    private static void attach(List<ModelSource> sources, String argument) {
+        int equals = argument.indexOf('=');
+        Path folder = Path.of(argument.substring(equals + 1));
+        if (equals < 0) {
+            if (sources.size() != 1) {
+                throw new UserError("--index " + argument + ": " + sources.size() + " models are served; say which "
+                        + "one with --index NAME=INDEX");
+            }
+            sources.set(0, sources.get(0).withIndex(folder));
+            return;
+        }
+        String name = argument.substring(0, equals).trim();
+        for (int i = 0; i < sources.size(); i++) {
+            if (name.equals(sources.get(i).name())) {
+                sources.set(i, sources.get(i).withIndex(folder));
+                return;
+            }
+        }
+        throw new UserError("--index " + argument + ": no model is served as '" + name + "'; name it with --model "
+                + name + "=RUN_DIR");
     }
 }

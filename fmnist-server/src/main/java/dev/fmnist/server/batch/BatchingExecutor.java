@@ -27,7 +27,8 @@ public final class BatchingExecutor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BatchingExecutor.class);
 
-    private record Job(float[] rows, int count, CompletableFuture<float[][]> result) {}
+    /** Rows to run; {@code embed}: the embeddings for similar-item search rather than class probabilities. */
+    private record Job(float[] rows, int count, boolean embed, CompletableFuture<float[][]> result) {}
 
     private final String model;
     private final Predictor predictor;
@@ -70,11 +71,25 @@ public final class BatchingExecutor implements AutoCloseable {
      * @throws QueueFullException at once when the queue is full
      */
     public CompletableFuture<float[][]> submit(float[] rows, int count) {
+        return submit(rows, count, false);
+    }
+
+    /**
+     * Queues rows for their L2-normalized embeddings ({@link Predictor#embeddings}): on the same thread as every
+     * other forward pass of the model, as DL4J networks are not safe for concurrent use.
+     *
+     * @throws QueueFullException at once when the queue is full
+     */
+    public CompletableFuture<float[][]> submitEmbedding(float[] rows, int count) {
+        return submit(rows, count, true);
+    }
+
+    private CompletableFuture<float[][]> submit(float[] rows, int count, boolean embed) {
         if (count > maxBatch) {
             throw new IllegalArgumentException(count + " images exceed the batch limit of " + maxBatch);
         }
         CompletableFuture<float[][]> result = new CompletableFuture<>();
-        if (!running || !queue.offer(new Job(rows, count, result))) {
+        if (!running || !queue.offer(new Job(rows, count, embed, result))) {
             throw new QueueFullException("model '" + model + "' has " + queue.size() + " requests waiting; try again shortly");
         }
         return result;
@@ -113,7 +128,7 @@ public final class BatchingExecutor implements AutoCloseable {
             if (next == null) {
                 break;
             }
-            if (images + next.count() > maxBatch) {
+            if (images + next.count() > maxBatch || next.embed() != first.embed()) {
                 carried = next;
                 break;
             }
@@ -133,7 +148,8 @@ public final class BatchingExecutor implements AutoCloseable {
                 offset += job.rows().length;
             }
             long started = System.nanoTime();
-            float[][] probabilities = predictor.probabilities(rows, images);
+            float[][] probabilities = batch.get(0).embed() ? predictor.embeddings(rows, images)
+                    : predictor.probabilities(rows, images);
             forwardPasses.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             batchSizes.record(images);
             int row = 0;

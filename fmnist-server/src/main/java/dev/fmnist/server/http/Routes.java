@@ -1,9 +1,13 @@
 package dev.fmnist.server.http;
 
+import dev.fmnist.api.ImageShape;
+import dev.fmnist.data.image.DatasetImages;
 import dev.fmnist.data.image.ImageInputException;
 import dev.fmnist.data.image.ImagePreprocessor;
 import dev.fmnist.runtime.predict.Prediction;
 import dev.fmnist.runtime.predict.Predictor;
+import dev.fmnist.runtime.search.CatalogIndex;
+import dev.fmnist.runtime.search.Neighbour;
 import dev.fmnist.server.ModelRepository;
 import dev.fmnist.server.ServedModel;
 import dev.fmnist.server.ServerConfig;
@@ -72,7 +76,9 @@ public final class Routes {
             router.get(base + "/ready").handler(this::modelReady);
             router.post(base + "/infer").handler(this::infer);
             router.post(base + "/classify").handler(this::classify);
+            router.post(base + "/similar").handler(this::similar);
         }
+        router.get("/v2/models/:name/items/:item/image").handler(this::itemImage);
         router.get("/api/models").handler(this::listModels);
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
         router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
@@ -116,7 +122,7 @@ public final class Routes {
 
     private void serverMetadata(RoutingContext ctx) {
         ctx.json(new JsonObject().put("name", "fmnist").put("version", platformVersion)
-                .put("extensions", new JsonArray().add("classification").add("image_classify")));
+                .put("extensions", new JsonArray().add("classification").add("image_classify").add("similar")));
     }
 
     private void listModels(RoutingContext ctx) {
@@ -125,6 +131,7 @@ public final class Routes {
             JsonObject entry = new JsonObject().put("name", model.name()).put("version", model.version())
                     .put("ready", model.isReady());
             model.failure().ifPresent(reason -> entry.put("error", reason));
+            model.index().ifPresent(index -> entry.put("similar_items", index.size()));
             list.add(entry);
         }
         ctx.json(new JsonObject().put("models", list));
@@ -179,7 +186,7 @@ public final class Routes {
         ServedModel model = model(ctx, true);
         Predictor predictor = model.predictor().orElseThrow();
         BatchingExecutor executor = model.executor().orElseThrow();
-        int top = topParameter(ctx);
+        int top = intParameter(ctx, "top", 3, 1, 10);
         List<FileUpload> uploads = ctx.fileUploads();
         String type = contentType(ctx);
         if (uploads.isEmpty() && !IMAGE_TYPES.contains(type)) {
@@ -199,6 +206,78 @@ public final class Routes {
                 })
                 .onSuccess(ctx::json)
                 .onFailure(ctx::fail);
+    }
+
+    /**
+     * The catalog items most like each posted image: its embedding by the model (on the model's own thread), then
+     * the index's search, with a link to each item's thumbnail.
+     */
+    private void similar(RoutingContext ctx) {
+        ServedModel model = model(ctx, true);
+        CatalogIndex index = model.index().orElseThrow(() -> new ApiError(404, "model '" + model.name()
+                + "' has no similar-item index; serve one beside it with --index " + model.name() + "=INDEX"));
+        Predictor predictor = model.predictor().orElseThrow();
+        BatchingExecutor executor = model.executor().orElseThrow();
+        int k = intParameter(ctx, "k", 10, 1, 100);
+        List<FileUpload> uploads = ctx.fileUploads();
+        String type = contentType(ctx);
+        if (uploads.isEmpty() && !IMAGE_TYPES.contains(type)) {
+            throw new ApiError(415, "send an image (image/png, image/jpeg, image/gif or image/bmp) or "
+                    + "multipart/form-data with image files, not '" + type + "'");
+        }
+        Buffer body = ctx.body().buffer();
+        vertx.executeBlocking(() -> images(uploads, body, predictor), false)
+                .compose(images -> {
+                    if (images.names().size() > executor.maxBatch()) {
+                        throw new ApiError(400, images.names().size() + " images; at most " + executor.maxBatch()
+                                + " per request");
+                    }
+                    CompletableFuture<float[][]> embeddings = executor.submitEmbedding(images.rows(),
+                            images.names().size()).orTimeout(config.timeoutMillis(), TimeUnit.MILLISECONDS);
+                    return Future.fromCompletionStage(embeddings, vertx.getOrCreateContext())
+                            .compose(rows -> vertx.executeBlocking(() -> similarResponse(model, index,
+                                    images.names(), rows, k), false));
+                })
+                .onSuccess(ctx::json)
+                .onFailure(ctx::fail);
+    }
+
+    private static JsonObject similarResponse(ServedModel model, CatalogIndex index, List<String> names,
+            float[][] embeddings, int k) {
+        JsonArray results = new JsonArray();
+        for (int i = 0; i < names.size(); i++) {
+            JsonArray neighbours = new JsonArray();
+            for (Neighbour n : index.nearest(embeddings[i], k)) {
+                neighbours.add(new JsonObject().put("item", n.item()).put("id", n.id()).put("label", n.label())
+                        .put("similarity", n.similarity())
+                        .put("image", "/v2/models/" + model.name() + "/items/" + n.item() + "/image"));
+            }
+            results.add(new JsonObject().put("name", names.get(i)).put("neighbours", neighbours));
+        }
+        return new JsonObject().put("model_name", model.name()).put("model_version", model.version())
+                .put("index", new JsonObject().put("items", index.size()).put("data", index.manifest().data())
+                        .put("search", index.hasApproximate() ? "hnsw" : "exact"))
+                .put("results", results);
+    }
+
+    /** A catalog item's stored 28x28 pixels as a PNG: the thumbnails of similar-item results. */
+    private void itemImage(RoutingContext ctx) {
+        ServedModel model = model(ctx, true);
+        CatalogIndex index = model.index().orElseThrow(() -> new ApiError(404, "model '" + model.name()
+                + "' has no similar-item index"));
+        int item;
+        try {
+            item = Integer.parseInt(ctx.pathParam("item"));
+        } catch (NumberFormatException e) {
+            item = -1;
+        }
+        if (item < 0 || item >= index.size()) {
+            throw new ApiError(404, "no item '" + ctx.pathParam("item") + "'; the index has items 0 to "
+                    + (index.size() - 1));
+        }
+        byte[] png = DatasetImages.png(index.pixels(item), ImageShape.FASHION_MNIST);
+        ctx.response().putHeader("Content-Type", "image/png").putHeader("Cache-Control", "max-age=3600")
+                .end(Buffer.buffer(png));
     }
 
     private record Images(List<String> names, float[] rows) {}
@@ -246,20 +325,21 @@ public final class Routes {
         return Future.fromCompletionStage(result, vertx.getOrCreateContext());
     }
 
-    private static int topParameter(RoutingContext ctx) {
-        String value = ctx.queryParams().get("top");
+    private static int intParameter(RoutingContext ctx, String name, int fallback, int min, int max) {
+        String value = ctx.queryParams().get(name);
         if (value == null) {
-            return 3;
+            return fallback;
         }
         try {
-            int top = Integer.parseInt(value);
-            if (top >= 1 && top <= 10) {
-                return top;
+            int parsed = Integer.parseInt(value);
+            if (parsed >= min && parsed <= max) {
+                return parsed;
             }
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new ApiError(400, "'top' must be a whole number from 1 to 10, got '" + value + "'");
+        throw new ApiError(400, "'" + name + "' must be a whole number from " + min + " to " + max + ", got '"
+                + value + "'");
     }
 
     private static String contentType(RoutingContext ctx) {

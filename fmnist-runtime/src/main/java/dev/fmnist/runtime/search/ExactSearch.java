@@ -7,8 +7,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Every item compared with the query: one matrix-vector product in ND4J (cosine similarity, as the rows are
- * L2-normalized) and a bounded heap for the top k. Exact, and fast enough for catalogs up to some hundred
- * thousand items: 60,000 items of 64 dimensions take about a millisecond.
+ * L2-normalized) and a bounded heap for the top k. Exact, and fast enough for small catalogs: 60,000 items of
+ * 128 dimensions take about 5 ms a query on the 2-core machine (docs/BENCHMARKS.md), an HNSW graph 0.3 ms.
  */
 public final class ExactSearch implements Search {
 

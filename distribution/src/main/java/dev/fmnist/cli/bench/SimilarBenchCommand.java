@@ -7,6 +7,7 @@ import dev.fmnist.bench.SimilarityBenchmark;
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
+import dev.fmnist.cli.search.HnswOptions;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.runtime.run.Json;
@@ -42,16 +43,8 @@ public final class SimilarBenchCommand implements Callable<Integer> {
             description = "Threads querying at once in the second latency run (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--m", defaultValue = "16", description = "HNSW links per node (default: ${DEFAULT-VALUE}).")
-    int m;
-
-    @Option(names = "--ef-construction", defaultValue = "200",
-            description = "HNSW candidates while building (default: ${DEFAULT-VALUE}).")
-    int efConstruction;
-
-    @Option(names = "--ef", defaultValue = "50",
-            description = "HNSW candidates while searching (default: ${DEFAULT-VALUE}).")
-    int ef;
+    @Mixin
+    HnswOptions hnswOptions;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
     Path json;
@@ -67,6 +60,7 @@ public final class SimilarBenchCommand implements Callable<Integer> {
         if (k < 1 || threads < 1 || queries < 1) {
             throw new UserError("-k, --threads and --queries must be at least 1");
         }
+        CatalogIndex.Hnsw settings = hnswOptions.settings();
         Injector injector = Bootstrap.injector(options);
         DataSource data = injector.getInstance(DataSource.class);
         Predictor predictor = Predictor.load(run, injector.getInstance(PluginClasses.class));
@@ -85,16 +79,15 @@ public final class SimilarBenchCommand implements Callable<Integer> {
         }
         float[][] queryRows = predictor.embeddings(test);
         SimilarityBenchmark.Result result = SimilarityBenchmark.run(flat, SimilarityBenchmark.labels(catalog),
-                queryRows, SimilarityBenchmark.labels(test), dimensions, k, new CatalogIndex.Hnsw(m, efConstruction,
-                        ef), threads);
+                queryRows, SimilarityBenchmark.labels(test), dimensions, k, settings, threads);
 
         out.printf(Locale.ROOT, "%s: %,d catalog items (%s, embedded in %.1f s, %,.0f images/s), %,d queries, "
                 + "%d dimensions, k=%d%n", predictor.manifest().modelId(), result.items(), data.description(),
                 embedSeconds, result.items() / embedSeconds, result.queries(), dimensions, k);
         out.printf(Locale.ROOT, "precision@%d: exact %.4f, HNSW %.4f; HNSW recall@%d against exact: %.4f%n", k,
                 result.exactPrecision(), result.hnswPrecision(), k, result.hnswRecall());
-        out.printf(Locale.ROOT, "HNSW (m=%d, ef_construction=%d, ef=%d) built in %.1f s%n", m, efConstruction, ef,
-                result.hnswBuildSeconds());
+        out.printf(Locale.ROOT, "HNSW (m=%d, ef_construction=%d, ef=%d) built in %.1f s%n", settings.m(),
+                settings.efConstruction(), settings.ef(), result.hnswBuildSeconds());
         out.printf("%-6s %8s %10s %10s %12s%n", "search", "threads", "p50 ms", "p99 ms", "queries/s");
         print(out, "exact", result.exact1());
         print(out, "exact", result.exactMany());

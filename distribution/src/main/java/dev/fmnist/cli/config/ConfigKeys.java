@@ -46,8 +46,8 @@ public final class ConfigKeys {
     public static final ConfigKey TRAIN_MIN_DELTA = new ConfigKey("train.min-delta", "0.0001",
             "Smallest change of the monitored metric that counts as an improvement", false);
     public static final ConfigKey TRAIN_AUGMENT = new ConfigKey("train.augment", "none",
-            "Augmentation of training images: none, or a list of crop[:PADDING], flip, erase[:P[:AMIN-AMAX[:RATIO]]]",
-            false);
+            "Augmentation of training images: none, or a list of crop[:PADDING], flip, erase[:P[:AMIN-AMAX[:RATIO]]], "
+                    + "photo[:P]", false);
     public static final ConfigKey TRAIN_RESTORE_BEST = new ConfigKey("train.restore-best", "true",
             "The run's model is the best epoch's (best.zip); false: the last epoch's (last.zip)", false);
 

@@ -2,17 +2,13 @@ package dev.fmnist.cli.eval;
 
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
+import dev.fmnist.cli.ImageFiles;
 import dev.fmnist.cli.UserError;
-import dev.fmnist.data.image.ImageInputException;
-import dev.fmnist.data.image.ImagePreprocessor;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.runtime.predict.ClassProbability;
 import dev.fmnist.runtime.predict.Prediction;
 import dev.fmnist.runtime.predict.Predictor;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -53,30 +49,17 @@ public final class PredictCommand implements Callable<Integer> {
         }
         Predictor predictor = Predictor.load(model, Bootstrap.injector(options).getInstance(PluginClasses.class))
                 .withFlipAveraging(flipAveraging);
-        ImagePreprocessor preprocessor = new ImagePreprocessor(ImagePreprocessor.DEFAULT_MAX_PIXELS);
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        int failed = 0;
+        ImageFiles files = new ImageFiles(spec.commandLine().getErr());
         for (Path image : images) {
-            try {
-                byte[] pixels = preprocessor.pixels(Files.readAllBytes(image), image.toString());
+            files.pixels(image).ifPresent(pixels -> {
                 Prediction prediction = predictor.predict(List.of(pixels), top).get(0);
                 out.printf("%s: %s%n", image, prediction.top().stream()
                         .map((ClassProbability c) -> String.format("%s %.1f%%", c.label(), c.probability() * 100))
                         .collect(Collectors.joining(", ")));
-            } catch (ImageInputException e) {
-                failed++;
-                err.printf("fmnist: %s%n", e.getMessage());
-            } catch (NoSuchFileException e) {
-                failed++;
-                err.printf("fmnist: %s: no such file%n", image);
-            } catch (IOException e) {
-                failed++;
-                err.printf("fmnist: %s: cannot be read (%s)%n", image, e.getMessage());
-            }
+            });
         }
         out.flush();
-        err.flush();
-        return failed == 0 ? 0 : 1;
+        return files.exitCode();
     }
 }

@@ -53,16 +53,8 @@ public final class IndexCommand implements Callable<Integer> {
             + " items (default: ${DEFAULT-VALUE}).")
     SearchKind search;
 
-    @Option(names = "--m", defaultValue = "16", description = "HNSW links per node (default: ${DEFAULT-VALUE}).")
-    int m;
-
-    @Option(names = "--ef-construction", defaultValue = "200",
-            description = "HNSW candidates while building (default: ${DEFAULT-VALUE}).")
-    int efConstruction;
-
-    @Option(names = "--ef", defaultValue = "50",
-            description = "HNSW candidates while searching (default: ${DEFAULT-VALUE}).")
-    int ef;
+    @Mixin
+    HnswOptions hnswOptions;
 
     @Mixin
     GlobalOptions options;
@@ -72,9 +64,7 @@ public final class IndexCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (m < 2 || efConstruction < 1 || ef < 1) {
-            throw new UserError("--m must be at least 2, --ef-construction and --ef at least 1");
-        }
+        CatalogIndex.Hnsw settings = hnswOptions.settings();
         Injector injector = Bootstrap.injector(options);
         Path modelFile = RunDirectory.modelOf(model);
         Predictor predictor = Predictor.load(modelFile, injector.getInstance(PluginClasses.class));
@@ -93,13 +83,13 @@ public final class IndexCommand implements Callable<Integer> {
         boolean hnsw = search == SearchKind.hnsw || (search == SearchKind.auto && images.count() > AUTO_HNSW_ITEMS);
         long started = System.nanoTime();
         CatalogIndex index = CatalogIndexer.index(predictor, modelFile, images, ids, data.description() + ", " + set
-                + " images", hnsw ? new CatalogIndex.Hnsw(m, efConstruction, ef) : null);
+                + " images", hnsw ? settings : null);
         double seconds = (System.nanoTime() - started) / 1e9;
         index.save(out);
         PrintWriter printer = spec.commandLine().getOut();
         printer.printf(Locale.ROOT, "Indexed %,d %s images of %s with %s (%d dimensions, %s) in %.1f s: %s%n",
                 index.size(), set, data.description(), predictor.manifest().modelId(), index.manifest().dimensions(),
-                hnsw ? "exact and HNSW m=" + m + " ef=" + ef : "exact search", seconds, out);
+                hnsw ? "exact and HNSW m=" + settings.m() + " ef=" + settings.ef() : "exact search", seconds, out);
         printer.flush();
         return 0;
     }

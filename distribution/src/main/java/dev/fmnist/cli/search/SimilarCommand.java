@@ -2,19 +2,16 @@ package dev.fmnist.cli.search;
 
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
+import dev.fmnist.cli.ImageFiles;
 import dev.fmnist.cli.UserError;
-import dev.fmnist.data.image.ImageInputException;
-import dev.fmnist.data.image.ImagePreprocessor;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.runtime.search.CatalogIndex;
 import dev.fmnist.runtime.search.CatalogIndexer;
 import dev.fmnist.runtime.search.IndexException;
 import dev.fmnist.runtime.search.Neighbour;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,35 +65,21 @@ public final class SimilarCommand implements Callable<Integer> {
         }
         CatalogIndex index = CatalogIndex.load(indexFolder);
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        int failed = 0;
         for (String id : items) {
             int position = index.position(id).orElseThrow(() -> new UserError("the index " + indexFolder
                     + " holds no item '" + id + "'"));
             print(out, "item " + id, search(index, index.embedding(position)));
         }
+        ImageFiles files = new ImageFiles(spec.commandLine().getErr());
         if (!images.isEmpty()) {
             Predictor predictor = predictor(index);
-            ImagePreprocessor preprocessor = new ImagePreprocessor(ImagePreprocessor.DEFAULT_MAX_PIXELS);
             for (Path image : images) {
-                try {
-                    byte[] pixels = preprocessor.pixels(Files.readAllBytes(image), image.toString());
-                    print(out, image.toString(), search(index, predictor.embed(List.of(pixels))[0]));
-                } catch (ImageInputException e) {
-                    failed++;
-                    err.printf("fmnist: %s%n", e.getMessage());
-                } catch (NoSuchFileException e) {
-                    failed++;
-                    err.printf("fmnist: %s: no such file%n", image);
-                } catch (IOException e) {
-                    failed++;
-                    err.printf("fmnist: %s: cannot be read (%s)%n", image, e.getMessage());
-                }
+                files.pixels(image).ifPresent(pixels ->
+                        print(out, image.toString(), search(index, predictor.embed(List.of(pixels))[0])));
             }
         }
         out.flush();
-        err.flush();
-        return failed == 0 ? 0 : 1;
+        return files.exitCode();
     }
 
     private List<Neighbour> search(CatalogIndex index, float[] query) {

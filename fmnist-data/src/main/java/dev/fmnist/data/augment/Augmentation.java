@@ -14,9 +14,11 @@ import java.util.stream.Collectors;
  *       to P pixels;</li>
  *   <li>{@code flip}: horizontal flip with probability 1/2;</li>
  *   <li>{@code erase[:p[:amin-amax[:r]]]}: random erasing with probability p (default 0.5) of an area share
- *       in [amin, amax] (default 0.02-0.4) with aspect ratio in [r, 1/r] (default 0.3).</li>
+ *       in [amin, amax] (default 0.02-0.4) with aspect ratio in [r, 1/r] (default 0.3);</li>
+ *   <li>{@code photo[:p]}: with probability p (default 0.5), what a product photo leaves after the
+ *       conversion: a duller item, sometimes a slight blur, sensor noise ({@link PhotoLook}).</li>
  * </ul>
- * Transforms run in that order whatever the spec's order. {@code none} (or an empty spec) is no augmentation.
+ * Transforms run photo, crop, flip, erase, whatever the spec's order. {@code none} (or an empty spec) is no augmentation.
  */
 public final class Augmentation {
 
@@ -40,6 +42,7 @@ public final class Augmentation {
         RandomCrop crop = null;
         HorizontalFlip flip = null;
         RandomErasing erase = null;
+        PhotoLook photo = null;
         for (String part : spec.split(",")) {
             String[] fields = part.trim().split(":");
             try {
@@ -47,8 +50,9 @@ public final class Augmentation {
                     case "crop" -> crop = new RandomCrop(fields.length > 1 ? Integer.parseInt(fields[1]) : 4);
                     case "flip" -> flip = new HorizontalFlip();
                     case "erase" -> erase = erasing(fields);
+                    case "photo" -> photo = new PhotoLook(fields.length > 1 ? Double.parseDouble(fields[1]) : 0.5);
                     default -> throw new IllegalArgumentException("unknown augmentation '" + fields[0]
-                            + "'; known: crop[:PADDING], flip, erase[:P[:AMIN-AMAX[:RATIO]]]");
+                            + "'; known: crop[:PADDING], flip, erase[:P[:AMIN-AMAX[:RATIO]]], photo[:P]");
                 }
             } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
                 throw new IllegalArgumentException("augmentation '" + part.trim() + "' has a value that is not a "
@@ -56,7 +60,8 @@ public final class Augmentation {
             }
         }
         List<ImageTransform> transforms = new ArrayList<>();
-        for (ImageTransform transform : new ImageTransform[] {crop, flip, erase}) {
+        // The photo look first: it changes the item's pixels, the others where they are.
+        for (ImageTransform transform : new ImageTransform[] {photo, crop, flip, erase}) {
             if (transform != null) {
                 transforms.add(transform);
             }

@@ -49,6 +49,42 @@ class AugmentationTest {
     }
 
     @Test
+    void thePhotoLookDullsAndNoisesTheItemAndLeavesTheBackgroundBlack() {
+        Augmentation photo = Augmentation.parse("photo:1.0");
+        byte[] item = new byte[784];
+        for (int y = 6; y < 22; y++) {
+            for (int x = 8; x < 20; x++) {
+                item[y * 28 + x] = (byte) 220;
+            }
+        }
+        double meanBefore = mean(item);
+        double meanAfter = 0;
+        int changed = 0;
+        for (int i = 0; i < 100; i++) {
+            byte[] image = item.clone();
+            photo.apply(image, SHAPE, Augmentation.random(3, 1, i));
+            assertThat(image[0]).as("a corner of the background").isZero();
+            assertThat(image[3 * 28 + 3]).isZero();
+            meanAfter += mean(image) / 100;
+            changed += Arrays.equals(image, item) ? 0 : 1;
+        }
+        assertThat(changed).isGreaterThan(95);
+        assertThat(meanAfter).as("duller on average").isLessThan(meanBefore * 0.95).isGreaterThan(meanBefore * 0.7);
+        assertThat(Augmentation.parse("photo").toString()).isEqualTo("photo:0.5");
+        assertThat(Augmentation.parse("flip,photo:0.3").toString()).isEqualTo("photo:0.3,flip");
+        assertThatThrownBy(() -> Augmentation.parse("photo:2")).hasMessageContaining("photo probability must be in "
+                + "(0, 1], got 2.0");
+    }
+
+    private static double mean(byte[] image) {
+        double sum = 0;
+        for (byte b : image) {
+            sum += Byte.toUnsignedInt(b);
+        }
+        return sum / image.length;
+    }
+
+    @Test
     void erasingFillsOnlyOneRectangleOfTheStatedArea() {
         Augmentation erase = Augmentation.parse("erase:1.0:0.1-0.2:0.5");
         for (int i = 0; i < 200; i++) {
@@ -105,7 +141,8 @@ class AugmentationTest {
         assertThat(Augmentation.parse(Augmentation.parse("crop:2,erase:0.3").toString()))
                 .hasToString("crop:2,erase:0.3:0.02-0.4:0.3");
         assertThatThrownBy(() -> Augmentation.parse("crop,rotate"))
-                .hasMessage("unknown augmentation 'rotate'; known: crop[:PADDING], flip, erase[:P[:AMIN-AMAX[:RATIO]]]");
+                .hasMessage("unknown augmentation 'rotate'; known: crop[:PADDING], flip, erase[:P[:AMIN-AMAX[:RATIO]]], "
+                        + "photo[:P]");
         assertThatThrownBy(() -> Augmentation.parse("crop:x")).hasMessageContaining("'crop:x' has a value that is not a number");
         assertThatThrownBy(() -> Augmentation.parse("erase:1.5")).hasMessage("erase probability must be in (0, 1], got 1.5");
         assertThatThrownBy(() -> Augmentation.parse("crop:20")).hasMessage("crop padding must be 1..8 pixels, got 20");

@@ -187,25 +187,30 @@ public final class Routes {
         Predictor predictor = model.predictor().orElseThrow();
         BatchingExecutor executor = model.executor().orElseThrow();
         int top = intParameter(ctx, "top", 3, 1, 10);
+        postedImages(ctx, predictor, executor.maxBatch())
+                .compose(images -> run(executor, images.rows(), images.names().size())
+                        .map(probabilities -> imageResponse(model, images.names(), probabilities, top,
+                                predictor.manifest().classNames())))
+                .onSuccess(ctx::json)
+                .onFailure(ctx::fail);
+    }
+
+    /**
+     * The images of an image request (raw bytes of one, or multipart files), decoded and converted on a worker
+     * thread: 415 for a body that is not an image type, 400 for more images than one forward pass takes.
+     */
+    private Future<Images> postedImages(RoutingContext ctx, Predictor predictor, int maxImages) {
         List<FileUpload> uploads = ctx.fileUploads();
         String type = contentType(ctx);
         if (uploads.isEmpty() && !IMAGE_TYPES.contains(type)) {
             throw new ApiError(415, "send an image (image/png, image/jpeg, image/gif or image/bmp) or "
                     + "multipart/form-data with image files, not '" + type + "'");
         }
+        if (uploads.size() > maxImages) {
+            throw new ApiError(400, uploads.size() + " images; at most " + maxImages + " per request");
+        }
         Buffer body = ctx.body().buffer();
-        vertx.executeBlocking(() -> images(uploads, body, predictor), false)
-                .compose(images -> {
-                    if (images.names().size() > executor.maxBatch()) {
-                        throw new ApiError(400, images.names().size() + " images; at most " + executor.maxBatch()
-                                + " per request");
-                    }
-                    return run(executor, images.rows(), images.names().size())
-                            .map(probabilities -> imageResponse(model, images.names(), probabilities, top,
-                                    predictor.manifest().classNames()));
-                })
-                .onSuccess(ctx::json)
-                .onFailure(ctx::fail);
+        return vertx.executeBlocking(() -> images(uploads, body, predictor), false);
     }
 
     /**
@@ -219,25 +224,10 @@ public final class Routes {
         Predictor predictor = model.predictor().orElseThrow();
         BatchingExecutor executor = model.executor().orElseThrow();
         int k = intParameter(ctx, "k", 10, 1, 100);
-        List<FileUpload> uploads = ctx.fileUploads();
-        String type = contentType(ctx);
-        if (uploads.isEmpty() && !IMAGE_TYPES.contains(type)) {
-            throw new ApiError(415, "send an image (image/png, image/jpeg, image/gif or image/bmp) or "
-                    + "multipart/form-data with image files, not '" + type + "'");
-        }
-        Buffer body = ctx.body().buffer();
-        vertx.executeBlocking(() -> images(uploads, body, predictor), false)
-                .compose(images -> {
-                    if (images.names().size() > executor.maxBatch()) {
-                        throw new ApiError(400, images.names().size() + " images; at most " + executor.maxBatch()
-                                + " per request");
-                    }
-                    CompletableFuture<float[][]> embeddings = executor.submitEmbedding(images.rows(),
-                            images.names().size()).orTimeout(config.timeoutMillis(), TimeUnit.MILLISECONDS);
-                    return Future.fromCompletionStage(embeddings, vertx.getOrCreateContext())
-                            .compose(rows -> vertx.executeBlocking(() -> similarResponse(model, index,
-                                    images.names(), rows, k), false));
-                })
+        postedImages(ctx, predictor, executor.maxBatch())
+                .compose(images -> answer(executor.submitEmbedding(images.rows(), images.names().size()))
+                        .compose(rows -> vertx.executeBlocking(() -> similarResponse(model, index, images.names(),
+                                rows, k), false)))
                 .onSuccess(ctx::json)
                 .onFailure(ctx::fail);
     }
@@ -320,9 +310,13 @@ public final class Routes {
     }
 
     private Future<float[][]> run(BatchingExecutor executor, float[] rows, int count) {
-        CompletableFuture<float[][]> result = executor.submit(rows, count)
-                .orTimeout(config.timeoutMillis(), TimeUnit.MILLISECONDS);
-        return Future.fromCompletionStage(result, vertx.getOrCreateContext());
+        return answer(executor.submit(rows, count));
+    }
+
+    /** The model's answer back on this request's context, or a timeout after {@code server.timeout-ms}. */
+    private Future<float[][]> answer(CompletableFuture<float[][]> result) {
+        return Future.fromCompletionStage(result.orTimeout(config.timeoutMillis(), TimeUnit.MILLISECONDS),
+                vertx.getOrCreateContext());
     }
 
     private static int intParameter(RoutingContext ctx, String name, int fallback, int min, int max) {

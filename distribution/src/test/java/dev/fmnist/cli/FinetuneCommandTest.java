@@ -90,6 +90,22 @@ class FinetuneCommandTest {
     }
 
     @Test
+    void aWarmedUpRunIsTrainedFurtherWithEverythingThawedAndItsOutputLayerKept() {
+        Path further = dir.resolve("runs/further");
+        run("finetune", tuned.toString(), "--data", few, "--freeze", "none", "--lr", "0.0003", "--epochs", "2",
+                "--out", further.toString(), "--no-progress");
+        ModelManifest manifest = ModelFile.manifest(further.resolve("last.zip"));
+        assertThat(manifest.parent().modelFile()).isEqualTo(tuned.resolve("best.zip").toString());
+        assertThat(manifest.parent().frozenLayers()).isZero();
+        assertThat(manifest.classNames()).isEqualTo(ModelFile.manifest(tuned.resolve("best.zip")).classNames());
+        CliRunner.Result result = run("evaluate", further.toString(), "--data", few, "--out",
+                dir.resolve("eval-further").toString());
+        EvaluationReport report = Json.read(dir.resolve("eval-further/metrics.json"), EvaluationReport.class);
+        assertThat(report.metrics().accuracy()).as("the warmed-up output layer, kept: " + result.out())
+                .isGreaterThan(0.5);
+    }
+
+    @Test
     void badFreezeCountsAreRefusedWithASentence() {
         CliRunner.Result tooMany = CliRunner.run("finetune", base.toString(), "--data", few, "--freeze", "7",
                 "--out", dir.resolve("x").toString());

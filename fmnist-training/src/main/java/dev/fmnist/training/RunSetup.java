@@ -127,7 +127,9 @@ public final class RunSetup {
                     + source.description() + " has " + source.imageShape());
         }
         long seed = dataConfig.seed();
-        Transfer.Adapted adapted = Transfer.adapt(parent.network(), source.classNames().size(),
+        // The same classes (a catalog fine-tuned before): the output layer is kept, trained further.
+        boolean newOutput = !from.classNames().equals(source.classNames());
+        Transfer.Adapted adapted = Transfer.adapt(parent.network(), source.classNames().size(), newOutput,
                 tuning.frozenLayers(), tuning.learningRate(), seed);
         Map<String, String> hyperparameters = new LinkedHashMap<>(from.hyperparameters());
         hyperparameters.putAll(request.overrides());
@@ -159,9 +161,10 @@ public final class RunSetup {
                 new ModelManifest.TrainingData(dataSource, split.train().count(), split.validation().count(),
                         dataConfig.validationFraction(), source.fingerprint()),
                 0, null, List.of(), augmentation, network.kind(), origin);
-        log.info("Fine-tuning {} ({}, epoch {}, classes {}) to {} classes of {}; {} layers frozen, Adam {}",
+        log.info("Fine-tuning {} ({}, epoch {}, classes {}) to {} classes of {}; {} layers frozen, {}, Adam {}",
                 parentFile, from.modelId(), from.epoch(), from.classNames().size(), source.classNames().size(),
-                dataSource, adapted.frozenLayers(), tuning.learningRate());
+                dataSource, adapted.frozenLayers(), adapted.keptOutput() ? "its output layer kept"
+                        : "a new output layer", tuning.learningRate());
         return new Prepared(dir, run, manifest, network, split, List.of());
     }
 

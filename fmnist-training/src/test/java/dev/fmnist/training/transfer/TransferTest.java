@@ -31,7 +31,7 @@ class TransferTest {
         INDArray stem = parent.graph().getLayer("stem").params().dup();
         INDArray dense = parent.graph().getLayer("dense").params().dup();
 
-        Transfer.Adapted adapted = Transfer.adapt(parent, 3, OptionalInt.empty(), 0.01, 1);
+        Transfer.Adapted adapted = Transfer.adapt(parent, 3, true, OptionalInt.empty(), 0.01, 1);
         assertThat(adapted.frozenLayers()).as("stem, pool, block-a, block-b, dense").isEqualTo(5);
         ComputationGraph graph = ((Network.Graph) adapted.network()).graph();
         INDArray output = graph.getLayer("output").params().dup();
@@ -58,7 +58,7 @@ class TransferTest {
         INDArray first = parent.getLayer(0).params().dup();
         INDArray second = parent.getLayer(1).params().dup();
 
-        Transfer.Adapted adapted = Transfer.adapt(new Network.Layers(parent), 4, OptionalInt.of(1), 0.01, 1);
+        Transfer.Adapted adapted = Transfer.adapt(new Network.Layers(parent), 4, true, OptionalInt.of(1), 0.01, 1);
         MultiLayerNetwork network = ((Network.Layers) adapted.network()).network();
         assertThat(adapted.frozenLayers()).isEqualTo(1);
         assertThat(network.getLayer(0)).isInstanceOf(FrozenLayer.class);
@@ -71,9 +71,30 @@ class TransferTest {
         assertThat(network.getLayer(0).params()).isEqualTo(first);
         assertThat(network.getLayer(1).params()).as("not frozen: it learns").isNotEqualTo(second);
 
-        assertThatThrownBy(() -> Transfer.adapt(new Network.Layers(parent), 4, OptionalInt.of(3), 0.01, 1))
+        assertThatThrownBy(() -> Transfer.adapt(new Network.Layers(parent), 4, true, OptionalInt.of(3), 0.01, 1))
                 .isInstanceOf(TrainingException.class)
                 .hasMessage("--freeze 3 is more layers than the model has before its output layer (2)");
+    }
+
+    @Test
+    void aFineTunedNetworkIsThawedAndKeepsItsOutputLayerForTheSameClasses() {
+        Network.Graph parent = (Network.Graph) TestModels.residualGraph();
+        parent.graph().init();
+        Network warm = Transfer.adapt(parent, 3, true, OptionalInt.empty(), 0.01, 1).network();
+        ComputationGraph warmGraph = ((Network.Graph) warm).graph();
+        DataSet batch = batch(new long[] {16, 1, 28, 28}, 3);
+        warmGraph.fit(batch);
+        INDArray head = warmGraph.getLayer("output").params().dup();
+        INDArray stem = warmGraph.getLayer("stem").params().dup();
+
+        Transfer.Adapted all = Transfer.adapt(warm, 3, false, OptionalInt.of(0), 0.01, 1);
+        ComputationGraph graph = ((Network.Graph) all.network()).graph();
+        assertThat(all.keptOutput()).isTrue();
+        assertThat(graph.getLayer("output").params()).as("the warmed-up head, kept").isEqualTo(head);
+        assertThat(graph.getLayer("stem")).isNotInstanceOf(FrozenLayer.class);
+        assertThat(graph.getLayer("stem").params()).isEqualTo(stem);
+        graph.fit(batch);
+        assertThat(graph.getLayer("stem").params()).as("thawed: it learns").isNotEqualTo(stem);
     }
 
     private static DataSet batch(long[] shape, int classes) {

@@ -37,6 +37,26 @@ final class Http {
         return send(builder(path).GET().build());
     }
 
+    /** A response whose body is bytes: JSON followed by binary data, or an image. */
+    record RawResponse(int status, byte[] body, java.net.http.HttpHeaders headers) {}
+
+    /** A POST with the given headers (name, value, name, value...), answered as bytes. */
+    RawResponse postRaw(String path, byte[] body, String... headers) {
+        HttpRequest.Builder request = builder(path).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try {
+            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new RawResponse(response.statusCode(), response.body(), response.headers());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The body as bytes, for images; the status first. */
     byte[] getBytes(String path, int expectedStatus) {
         try {

@@ -14,6 +14,7 @@ import dev.fmnist.server.ServerConfig;
 import dev.fmnist.server.batch.BatchingExecutor;
 import dev.fmnist.server.batch.QueueFullException;
 import dev.fmnist.server.infer.InferenceProtocol;
+import dev.fmnist.server.infer.InferenceResponse;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -49,6 +50,9 @@ public final class Routes {
     private static final Logger log = LoggerFactory.getLogger(Routes.class);
     private static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg", "image/jpg", "image/gif",
             "image/bmp", "image/x-ms-bmp", "application/octet-stream");
+
+    /** Triton's binary tensor extension: the length of the JSON at the start of a body with binary data. */
+    static final String BINARY_HEADER = "Inference-Header-Content-Length";
 
     private final Vertx vertx;
     private final ServerConfig config;
@@ -174,12 +178,25 @@ public final class Routes {
         if (body == null || body.length() == 0) {
             throw new ApiError(400, "the request has no body; send an inference request JSON object");
         }
-        vertx.executeBlocking(() -> InferenceProtocol.parse(body, predictor, executor.maxBatch()), false)
+        String headerLength = ctx.request().getHeader(BINARY_HEADER);
+        vertx.executeBlocking(() -> InferenceProtocol.parse(body, headerLength, predictor, executor.maxBatch()), false)
                 .compose(input -> run(executor, input.rows(), input.count())
                         .map(probabilities -> InferenceProtocol.response(model, input, probabilities,
                                 predictor.manifest().classNames())))
-                .onSuccess(ctx::json)
+                .onSuccess(response -> send(ctx, response))
                 .onFailure(ctx::fail);
+    }
+
+    /** JSON alone, or JSON then the binary outputs with the JSON's length in the extension's header. */
+    private static void send(RoutingContext ctx, InferenceResponse response) {
+        if (!response.hasBinary()) {
+            ctx.json(response.json());
+            return;
+        }
+        Buffer json = response.json().toBuffer();
+        ctx.response().putHeader("Content-Type", "application/octet-stream")
+                .putHeader(BINARY_HEADER, Integer.toString(json.length()))
+                .end(json.appendBuffer(response.binary()));
     }
 
     private void classify(RoutingContext ctx) {

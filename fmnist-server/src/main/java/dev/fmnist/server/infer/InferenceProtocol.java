@@ -10,15 +10,24 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Open Inference Protocol v2 for the classifier: one input, FP32 pixels scaled to [0,1] or UINT8 raw
  * pixels, of shape [N,784] or [N,1,28,28] (flat or nested data); outputs {@code probabilities} (FP32
  * [N,10]) and {@code label} (BYTES [N]). The {@code classification} output parameter (Triton's extension)
- * turns an output into the top-k classes as "value:index:label" strings.
+ * turns an output into the top-k classes as "value:index:label" strings. Triton's binary tensor extension:
+ * with an {@code Inference-Header-Content-Length} header the body is that many bytes of JSON followed by the
+ * inputs' data ({@code binary_data_size}: little-endian FP32, or one byte per UINT8 pixel), and outputs asked
+ * for with {@code binary_data} (or the request's {@code binary_data_output}) come back the same way (BYTES
+ * elements as a 4-byte little-endian length and the UTF-8 bytes).
  */
 public final class InferenceProtocol {
 
@@ -54,9 +63,34 @@ public final class InferenceProtocol {
      * @throws ApiError 400 naming what is wrong
      */
     public static InferenceInput parse(Buffer body, Predictor predictor, int maxBatch) {
+        return parse(body, null, predictor, maxBatch);
+    }
+
+    /**
+     * As {@link #parse(Buffer, Predictor, int)}, for a body that may carry binary data.
+     *
+     * @param headerLength the {@code Inference-Header-Content-Length} header; null for a JSON-only body
+     */
+    public static InferenceInput parse(Buffer body, String headerLength, Predictor predictor, int maxBatch) {
+        Buffer json = body;
+        Buffer binary = null;
+        if (headerLength != null) {
+            int length;
+            try {
+                length = Integer.parseInt(headerLength.trim());
+            } catch (NumberFormatException e) {
+                throw bad("Inference-Header-Content-Length must be a whole number, got '" + headerLength + "'");
+            }
+            if (length < 0 || length > body.length()) {
+                throw bad("Inference-Header-Content-Length is " + length + " but the body has " + body.length()
+                        + " bytes");
+            }
+            json = body.slice(0, length);
+            binary = body.slice(length, body.length());
+        }
         JsonObject request;
         try {
-            request = body.toJsonObject();
+            request = json.toJsonObject();
         } catch (DecodeException | ClassCastException e) {
             throw bad("the body is not a JSON object: " + e.getMessage());
         }
@@ -85,8 +119,17 @@ public final class InferenceProtocol {
         InputEncoder encoder = predictor.encoder();
         int pixels = encoder.pixels();
         int count = checkShape(shape, name, encoder.shape(), maxBatch);
-        float[] values = flatten(input.getValue("data"), name, (long) count * pixels);
         float[] rows = new float[count * pixels];
+        JsonObject parameters = input.getValue("parameters") instanceof JsonObject p ? p : new JsonObject();
+        if (parameters.containsKey("binary_data_size")) {
+            binaryInput(input, parameters, binary, datatype, name, count, encoder, rows);
+            return new InferenceInput((String) idValue, rows, count, outputs(request));
+        }
+        if (binary != null && binary.length() > 0) {
+            throw bad("the body has " + binary.length() + " bytes of binary data but input '" + name
+                    + "' has no 'binary_data_size' parameter");
+        }
+        float[] values = flatten(input.getValue("data"), name, (long) count * pixels);
         if (datatype.equals("UINT8")) {
             byte[] raw = new byte[values.length];
             for (int i = 0; i < values.length; i++) {
@@ -106,6 +149,42 @@ public final class InferenceProtocol {
             }
         }
         return new InferenceInput((String) idValue, rows, count, outputs(request));
+    }
+
+    /** The input's pixels from the binary part of the body, which it must use up exactly. */
+    private static void binaryInput(JsonObject input, JsonObject parameters, Buffer binary, String datatype,
+            String name, int count, InputEncoder encoder, float[] rows) {
+        int pixels = encoder.pixels();
+        int bytesPerValue = datatype.equals("UINT8") ? 1 : Float.BYTES;
+        long expected = (long) count * pixels * bytesPerValue;
+        if (!(parameters.getValue("binary_data_size") instanceof Number size) || size.longValue() != expected) {
+            throw bad("input '" + name + "': binary_data_size must be " + expected + " bytes for its shape and "
+                    + datatype + ", got " + parameters.getValue("binary_data_size"));
+        }
+        if (input.containsKey("data")) {
+            throw bad("input '" + name + "' has both 'data' and binary data; send one");
+        }
+        if (binary == null || binary.length() != expected) {
+            throw bad("input '" + name + "' needs " + expected + " bytes of binary data after the JSON, the body has "
+                    + (binary == null ? "no Inference-Header-Content-Length header" : binary.length() + " bytes"));
+        }
+        byte[] bytes = binary.getBytes();
+        if (bytesPerValue == 1) {
+            for (int i = 0; i < count; i++) {
+                encoder.encodeBytes(bytes, i * pixels, rows, i);
+            }
+            return;
+        }
+        float[] values = new float[count * pixels];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw bad("input '" + name + "' holds a non-finite value at element " + i);
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            encoder.encodeUnit(values, i * pixels, rows, i);
+        }
     }
 
     private static long[] shape(JsonObject input, String name) {
@@ -178,10 +257,13 @@ public final class InferenceProtocol {
 
     private static RequestedOutputs outputs(JsonObject request) {
         JsonArray outputs = array(request, "outputs", "the request");
+        JsonObject requestParameters = request.getValue("parameters") instanceof JsonObject p ? p : new JsonObject();
+        boolean allBinary = Boolean.TRUE.equals(requestParameters.getValue("binary_data_output"));
         if (outputs == null) {
-            return new RequestedOutputs(Map.of());
+            return new RequestedOutputs(Map.of(), Set.of(), allBinary);
         }
         Map<String, Integer> wanted = new LinkedHashMap<>();
+        Set<String> binary = new HashSet<>();
         for (Object value : outputs) {
             if (!(value instanceof JsonObject output) || !(output.getValue("name") instanceof String name)) {
                 throw bad("each requested output must be an object with a 'name'");
@@ -199,8 +281,11 @@ public final class InferenceProtocol {
                 classification = n.intValue();
             }
             wanted.put(name, classification);
+            if (Boolean.TRUE.equals(parameters.getValue("binary_data"))) {
+                binary.add(name);
+            }
         }
-        return new RequestedOutputs(wanted);
+        return new RequestedOutputs(wanted, binary, allBinary);
     }
 
     private static JsonArray array(JsonObject object, String key, String where) {
@@ -214,10 +299,11 @@ public final class InferenceProtocol {
         return array;
     }
 
-    /** The response object for a request's probabilities. */
-    public static JsonObject response(ServedModel model, InferenceInput input, float[][] probabilities,
+    /** The response to a request's probabilities: JSON, and binary data for the outputs asked for as binary. */
+    public static InferenceResponse response(ServedModel model, InferenceInput input, float[][] probabilities,
             List<String> classNames) {
         JsonArray outputs = new JsonArray();
+        Buffer binary = Buffer.buffer();
         Map<String, Integer> wanted = input.outputs().all()
                 ? Map.of(RequestedOutputs.PROBABILITIES, 0, RequestedOutputs.LABEL, 0)
                 : input.outputs().classification();
@@ -226,8 +312,9 @@ public final class InferenceProtocol {
                 continue;
             }
             int k = Math.min(wanted.get(name), classNames.size());
+            JsonObject output;
             if (k > 0) {
-                outputs.add(classification(name, probabilities, k, classNames));
+                output = classification(name, probabilities, k, classNames);
             } else if (name.equals(RequestedOutputs.PROBABILITIES)) {
                 JsonArray data = new JsonArray();
                 for (float[] row : probabilities) {
@@ -235,22 +322,44 @@ public final class InferenceProtocol {
                         data.add(p);
                     }
                 }
-                outputs.add(new JsonObject().put("name", name).put("datatype", "FP32")
-                        .put("shape", new JsonArray().add(probabilities.length).add(classNames.size())).put("data", data));
+                output = new JsonObject().put("name", name).put("datatype", "FP32")
+                        .put("shape", new JsonArray().add(probabilities.length).add(classNames.size())).put("data", data);
             } else {
                 JsonArray data = new JsonArray();
                 for (float[] row : probabilities) {
                     data.add(Prediction.of(row, 1, classNames).best().label());
                 }
-                outputs.add(new JsonObject().put("name", name).put("datatype", "BYTES")
-                        .put("shape", new JsonArray().add(probabilities.length)).put("data", data));
+                output = new JsonObject().put("name", name).put("datatype", "BYTES")
+                        .put("shape", new JsonArray().add(probabilities.length)).put("data", data);
             }
+            if (input.outputs().binary(name)) {
+                Buffer bytes = binary(output);
+                output.remove("data");
+                output.put("parameters", new JsonObject().put("binary_data_size", bytes.length()));
+                binary.appendBuffer(bytes);
+            }
+            outputs.add(output);
         }
         JsonObject response = new JsonObject().put("model_name", model.name()).put("model_version", model.version());
         if (input.id() != null) {
             response.put("id", input.id());
         }
-        return response.put("outputs", outputs);
+        return new InferenceResponse(response.put("outputs", outputs), binary);
+    }
+
+    /** An output's data as Triton's binary form: little-endian FP32, or length-prefixed UTF-8 BYTES. */
+    private static Buffer binary(JsonObject output) {
+        JsonArray data = output.getJsonArray("data");
+        Buffer bytes = Buffer.buffer();
+        for (Object value : data) {
+            if (value instanceof Number number) {
+                bytes.appendFloatLE(number.floatValue());
+            } else {
+                byte[] text = value.toString().getBytes(StandardCharsets.UTF_8);
+                bytes.appendIntLE(text.length).appendBytes(text);
+            }
+        }
+        return bytes;
     }
 
     /** Triton's classification extension: "value:index:label" for the top k classes of each image. */

@@ -8,7 +8,8 @@ import java.util.Optional;
  * @param maxBodyBytes   request bodies larger than this get 413 before they are read
  * @param maxImagePixels images with more pixels get 413, checked from the header before decoding
  * @param maxBatchSize   the most images one forward pass takes; a request with more gets 400
- * @param batchWaitMillis how long the worker waits for more requests to join a batch
+ * @param batchWaitMillis how long the worker waits for more requests to join a batch; 0 (the default): it takes
+ *                        those already waiting, and requests arriving during a pass form the next batch
  * @param queueCapacity  queued requests per model before new ones get 503
  * @param timeoutMillis  a request not answered by then gets 503
  * @param batching       join concurrent requests into one forward pass
@@ -20,7 +21,7 @@ public record ServerConfig(String host, int port, long maxBodyBytes, long maxIma
         boolean flipAveraging) {
 
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", 8080, 8L * 1024 * 1024, 40_000_000L, 64, 5, 256, 10_000, true,
+        return new ServerConfig("127.0.0.1", 8080, 8L * 1024 * 1024, 40_000_000L, 64, 0, 256, 10_000, true,
                 Optional.empty(), false);
     }
 

@@ -64,8 +64,9 @@ public final class ConfigKeys {
             "Largest image (width x height), checked from its header before decoding; larger ones get 413", false);
     public static final ConfigKey SERVER_MAX_BATCH_SIZE = new ConfigKey("server.max-batch-size", "64",
             "Most images in one forward pass, and in one request", false);
-    public static final ConfigKey SERVER_BATCH_WAIT_MS = new ConfigKey("server.batch-wait-ms", "5",
-            "How long a forward pass waits for more requests to join its batch", false);
+    public static final ConfigKey SERVER_BATCH_WAIT_MS = new ConfigKey("server.batch-wait-ms", "0",
+            "How long a forward pass waits for more requests to join its batch; 0 takes those already waiting",
+            false);
     public static final ConfigKey SERVER_BATCHING = new ConfigKey("server.batching", "true",
             "Join concurrent requests into one forward pass", false);
     public static final ConfigKey SERVER_FLIP_TTA = new ConfigKey("server.flip-tta", "false",

@@ -73,10 +73,7 @@ public final class SimilarBenchCommand implements Callable<Integer> {
         float[][] rows = predictor.embeddings(catalog);
         double embedSeconds = (System.nanoTime() - started) / 1e9;
         int dimensions = rows[0].length;
-        float[] flat = new float[rows.length * dimensions];
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(rows[i], 0, flat, i * dimensions, dimensions);
-        }
+        float[] flat = CatalogIndex.flatten(rows, dimensions);
         float[][] queryRows = predictor.embeddings(test);
         SimilarityBenchmark.Result result = SimilarityBenchmark.run(flat, SimilarityBenchmark.labels(catalog),
                 queryRows, SimilarityBenchmark.labels(test), dimensions, k, settings, threads);

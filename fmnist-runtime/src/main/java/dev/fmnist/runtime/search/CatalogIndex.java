@@ -46,10 +46,7 @@ public final class CatalogIndex {
             int items, int dimensions, int imagePixels, String builtAt, Hnsw hnsw) {}
 
     /** Settings of an HNSW graph: links per node, candidates while building, candidates while searching. */
-    public record Hnsw(int m, int efConstruction, int ef) {
-
-        public static final Hnsw DEFAULT = new Hnsw(16, 200, 50);
-    }
+    public record Hnsw(int m, int efConstruction, int ef) {}
 
     /** One catalog item. */
     public record Item(String id, String label) {}
@@ -85,13 +82,19 @@ public final class CatalogIndex {
                     + pixels.length + " pixel bytes do not match");
         }
         int dimensions = manifest.dimensions();
+        float[] flat = flatten(rows, dimensions);
+        HnswSearch graph = manifest.hnsw() == null ? null : HnswSearch.build(flat, dimensions, manifest.hnsw().m(),
+                manifest.hnsw().efConstruction(), manifest.hnsw().ef());
+        return new CatalogIndex(manifest, items, flat, pixels, graph);
+    }
+
+    /** Rows of {@code dimensions} floats laid end to end, as both searches take them. */
+    public static float[] flatten(float[][] rows, int dimensions) {
         float[] flat = new float[rows.length * dimensions];
         for (int i = 0; i < rows.length; i++) {
             System.arraycopy(rows[i], 0, flat, i * dimensions, dimensions);
         }
-        HnswSearch graph = manifest.hnsw() == null ? null : HnswSearch.build(flat, dimensions, manifest.hnsw().m(),
-                manifest.hnsw().efConstruction(), manifest.hnsw().ef());
-        return new CatalogIndex(manifest, items, flat, pixels, graph);
+        return flat;
     }
 
     public Manifest manifest() {

@@ -282,9 +282,12 @@ public final class Routes {
             throw new ApiError(404, "no item '" + ctx.pathParam("item") + "'; the index has items 0 to "
                     + (index.size() - 1));
         }
-        byte[] png = DatasetImages.png(index.pixels(item), ImageShape.FASHION_MNIST);
-        ctx.response().putHeader("Content-Type", "image/png").putHeader("Cache-Control", "max-age=3600")
-                .end(Buffer.buffer(png));
+        int position = item;
+        // ImageIO's encoder is blocking work: on a worker thread, not the event loop.
+        vertx.executeBlocking(() -> DatasetImages.png(index.pixels(position), ImageShape.FASHION_MNIST), false)
+                .onSuccess(png -> ctx.response().putHeader("Content-Type", "image/png")
+                        .putHeader("Cache-Control", "max-age=3600").end(Buffer.buffer(png)))
+                .onFailure(ctx::fail);
     }
 
     private record Images(List<String> names, float[] rows) {}

@@ -35,6 +35,14 @@ class CliErrorsTest {
     }
 
     @Test
+    void serveNamesAMissingModelsFolder() {
+        Path missing = dir.resolve("runs");
+        CliRunner.Result result = CliRunner.run("serve", "--models-dir", missing.toString(), "--port", "0");
+        assertThat(result.exitCode()).isEqualTo(ErrorReporter.FAILURE);
+        assertThat(result.err().strip()).isEqualTo("fmnist: --models-dir " + missing + ": no such folder");
+    }
+
+    @Test
     void corruptDataFileIsNamed() throws Exception {
         Path folder = dir.resolve("fm");
         java.nio.file.Files.createDirectories(folder);

@@ -8,36 +8,118 @@ import dev.fmnist.runtime.search.CatalogIndexer;
 import dev.fmnist.runtime.search.IndexException;
 import dev.fmnist.server.batch.BatchingExecutor;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The served models by name, each loaded (or failed) once at start-up. */
+/**
+ * The served models by name. All are loaded at start-up; the model repository extension's load and unload
+ * change them while the server runs. A reload keeps the loaded version serving until the new one is ready, and
+ * an unloaded version finishes the requests it has before it stops.
+ */
 public final class ModelRepository implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRepository.class);
 
-    private final Map<String, ServedModel> models = new LinkedHashMap<>();
+    /** What the repository's index lists for one model. */
+    public record Entry(String name, String version, ServedModel.State state, String reason) {}
 
-    public ModelRepository(List<ModelSource> sources, ServerConfig config, MeterRegistry registry,
-            PluginClasses classes) {
-        for (ModelSource source : sources) {
-            ServedModel model = load(source, config, registry, classes);
-            if (models.containsKey(model.name())) {
-                throw new IllegalArgumentException("two models are named '" + model.name() + "'; name them with "
-                        + "--model NAME=RUN_DIR");
-            }
-            models.put(model.name(), model);
+    /** A load or unload the repository cannot do; {@code unknown}: no such model (a 404, not a 400). */
+    public static final class RepositoryException extends RuntimeException {
+        private final boolean unknown;
+
+        RepositoryException(String message, boolean unknown) {
+            super(message);
+            this.unknown = unknown;
+        }
+
+        public boolean unknown() {
+            return unknown;
         }
     }
 
-    private static ServedModel load(ModelSource source, ServerConfig config, MeterRegistry registry,
+    private final ServerConfig config;
+    private final MeterRegistry registry;
+    private final PluginClasses classes;
+    private final Optional<Path> modelsDir;
+    private final Object changes = new Object();
+    /** Replaced whole under {@link #changes}, so request threads read it without a lock. */
+    private volatile Map<String, ServedModel> models = Map.of();
+
+    /**
+     * Loads {@code sources} and every run folder of {@code modelsDir} (served under the folder's name).
+     *
+     * @throws IllegalArgumentException when two models have one name, or {@code modelsDir} is not a folder
+     */
+    public ModelRepository(List<ModelSource> sources, Optional<Path> modelsDir, ServerConfig config,
+            MeterRegistry registry, PluginClasses classes) {
+        this.config = config;
+        this.registry = registry;
+        this.classes = classes;
+        this.modelsDir = modelsDir;
+        List<ModelSource> all = new ArrayList<>(sources);
+        // a run of the folder named by --model or --index already is served as that source says
+        modelsDir.ifPresent(dir -> runsIn(dir).forEach((name, run) -> {
+            if (sources.stream().noneMatch(source -> name.equals(source.name()))) {
+                all.add(run);
+            }
+        }));
+        Map<String, ServedModel> loaded = new LinkedHashMap<>();
+        for (ModelSource source : all) {
+            ServedModel model = load(source, true);
+            if (loaded.containsKey(model.name())) {
+                loaded.values().forEach(m -> m.executor().ifPresent(BatchingExecutor::close));
+                model.executor().ifPresent(BatchingExecutor::close);
+                throw new IllegalArgumentException("two models are named '" + model.name() + "'; name them with "
+                        + "--model NAME=RUN_DIR");
+            }
+            loaded.put(model.name(), model);
+        }
+        models = Collections.unmodifiableMap(loaded);
+    }
+
+    public ModelRepository(List<ModelSource> sources, ServerConfig config, MeterRegistry registry,
             PluginClasses classes) {
+        this(sources, Optional.empty(), config, registry, classes);
+    }
+
+    /** The run folders of a models folder by name: its sub-folders holding a model, in name order. */
+    private static Map<String, ModelSource> runsIn(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("no models folder at " + dir);
+        }
+        Map<String, ModelSource> runs = new TreeMap<>();
+        try (Stream<Path> children = Files.list(dir)) {
+            for (Path child : children.toList()) {
+                String name = child.getFileName().toString();
+                if (Files.isDirectory(child) && new RunDirectory(child).hasModel()) {
+                    if (ModelSource.isValidName(name)) {
+                        runs.put(name, new ModelSource(name, child));
+                    } else {
+                        log.warn("Run folder {} is not served: its name is not a model name ({})", child,
+                                ModelSource.NAME_RULE);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the models folder " + dir + ": " + e.getMessage(), e);
+        }
+        return runs;
+    }
+
+    /** Loads a model with its executor, or records why it could not be. */
+    private ServedModel load(ModelSource source, boolean required) {
         Path dir = source.runDir();
         String version = dir.getFileName() == null ? "1" : dir.getFileName().toString();
         String fallbackName = source.name() != null ? source.name() : version;
@@ -45,15 +127,15 @@ public final class ModelRepository implements AutoCloseable {
             Predictor predictor = Predictor.load(dir, classes).withFlipAveraging(config.flipAveraging());
             String name = source.name() != null ? source.name() : predictor.manifest().modelId();
             Optional<CatalogIndex> index = source.index().map(folder -> index(folder, dir));
-            BatchingExecutor executor = new BatchingExecutor(name, predictor, config.maxBatchSize(),
+            BatchingExecutor executor = new BatchingExecutor(name, version, predictor, config.maxBatchSize(),
                     config.batchWaitMillis(), config.queueCapacity(), config.batching(), registry);
             log.info("Serving model '{}' version {} ({}) from {}{}", name, version, predictor.manifest().modelId(), dir,
                     index.map(i -> ", with " + i.size() + " catalog items from " + source.index().get()).orElse(""));
-            return ServedModel.ready(name, version, dir, predictor, executor, index);
+            return ServedModel.ready(name, version, source.named(name), predictor, executor, index);
         } catch (RuntimeException e) {
             String reason = Files.exists(dir) ? e.getMessage() : "no run folder or model file at " + dir;
             log.error("Model '{}' failed to load: {}", fallbackName, reason);
-            return ServedModel.failed(fallbackName, version, dir, reason);
+            return ServedModel.failed(fallbackName, version, source, reason, required);
         }
     }
 
@@ -68,6 +150,109 @@ public final class ModelRepository implements AutoCloseable {
         return index;
     }
 
+    /**
+     * Loads the model {@code name}, or loads it again (a retrained run, or another run under the same name):
+     * from {@code run} when given (a folder of the models folder, or a path), else from where it was loaded
+     * before, else from the models folder's run of that name. The similar-item index is {@code index} when given
+     * ("none" serves none), else the one it had. A loaded version serves until the new one is ready; if the new
+     * one fails, it goes on serving and this throws with the reason.
+     *
+     * @throws RepositoryException the model is unknown, or it failed to load
+     */
+    public ServedModel load(String name, Optional<String> run, Optional<String> index) {
+        synchronized (changes) {
+            ServedModel current = models.get(name);
+            ModelSource source = sourceFor(name, current, run);
+            if (index.isPresent()) {
+                source = index.get().equals("none") ? source.withoutIndex() : source.withIndex(resolve(index.get()));
+            }
+            if (current == null || !current.isReady()) {
+                put(ServedModel.loading(name, version(source), source));
+            }
+            ServedModel loaded = load(source, current != null && current.required());
+            if (!loaded.isReady()) {
+                if (current == null || !current.isReady()) {
+                    put(loaded);
+                }
+                throw new RepositoryException("model '" + name + "' failed to load from " + source.runDir() + ": "
+                        + loaded.reason() + (current != null && current.isReady() ? "; version " + current.version()
+                        + " goes on serving" : ""), false);
+            }
+            put(loaded);
+            if (current != null) {
+                current.executor().ifPresent(executor -> executor.close(config.timeoutMillis()));
+            }
+            return loaded;
+        }
+    }
+
+    /**
+     * Unloads the model {@code name}: it is unavailable at once for new requests, and the requests it has finish
+     * (up to {@code server.timeout-ms}) before this returns.
+     *
+     * @throws RepositoryException the model is unknown
+     */
+    public void unload(String name) {
+        synchronized (changes) {
+            ServedModel current = models.get(name);
+            if (current == null) {
+                if (modelsDir.isPresent() && runsIn(modelsDir.get()).containsKey(name)) {
+                    return; // in the repository, and not loaded: nothing to do
+                }
+                throw unknown(name);
+            }
+            put(ServedModel.failed(name, current.version(), current.source(), "unloaded", false));
+            current.executor().ifPresent(executor -> executor.close(config.timeoutMillis()));
+            log.info("Unloaded model '{}' version {}", name, current.version());
+        }
+    }
+
+    /** Every model loaded or tried, and every run of the models folder not loaded, in name order. */
+    public List<Entry> index() {
+        Map<String, Entry> entries = new TreeMap<>();
+        modelsDir.ifPresent(dir -> runsIn(dir).forEach((name, source) -> entries.put(name,
+                new Entry(name, version(source), ServedModel.State.UNAVAILABLE, "not loaded"))));
+        models.values().forEach(model -> entries.put(model.name(),
+                new Entry(model.name(), model.version(), model.state(), model.reason())));
+        return List.copyOf(entries.values());
+    }
+
+    private ModelSource sourceFor(String name, ServedModel current, Optional<String> run) {
+        if (run.isPresent()) {
+            return new ModelSource(name, resolve(run.get()), current == null ? Optional.empty()
+                    : current.source().index());
+        }
+        if (current != null) {
+            return current.source();
+        }
+        ModelSource found = modelsDir.map(ModelRepository::runsIn).map(runs -> runs.get(name)).orElse(null);
+        if (found == null) {
+            throw unknown(name);
+        }
+        return found;
+    }
+
+    /** A folder of the models folder by name, or a path (relative ones against the models folder, if any). */
+    private Path resolve(String pathOrName) {
+        return modelsDir.map(dir -> dir.resolve(pathOrName)).orElse(Path.of(pathOrName));
+    }
+
+    private RepositoryException unknown(String name) {
+        return new RepositoryException("no model '" + name + "' in the repository"
+                + modelsDir.map(dir -> " (served models and the run folders of " + dir + ")").orElse(""), true);
+    }
+
+    private static String version(ModelSource source) {
+        Path file = source.runDir().getFileName();
+        return file == null ? "1" : file.toString();
+    }
+
+    private void put(ServedModel model) {
+        Map<String, ServedModel> next = new LinkedHashMap<>(models);
+        next.put(model.name(), model);
+        models = Collections.unmodifiableMap(next);
+    }
+
     public Optional<ServedModel> get(String name) {
         return Optional.ofNullable(models.get(name));
     }
@@ -76,8 +261,11 @@ public final class ModelRepository implements AutoCloseable {
         return List.copyOf(models.values());
     }
 
+    /** Ready when there is a model and every one it needs is: unloaded ones and failed API loads do not count. */
     public boolean allReady() {
-        return !models.isEmpty() && models.values().stream().allMatch(ServedModel::isReady);
+        Map<String, ServedModel> now = models;
+        return now.values().stream().anyMatch(ServedModel::isReady)
+                && now.values().stream().filter(ServedModel::required).allMatch(ServedModel::isReady);
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,23 +45,29 @@ public final class PredictionServer implements AutoCloseable {
         return start(config, sources, platformVersion, PluginClasses.platform());
     }
 
-    /**
-     * Loads the models, each through its plugin's classes, and listens; returns once the port is bound
-     * (port 0 picks a free one).
-     */
+    /** {@link #start(ServerConfig, List, Optional, String, PluginClasses)} without a models folder. */
     public static PredictionServer start(ServerConfig config, List<ModelSource> sources, String platformVersion,
             PluginClasses classes) {
+        return start(config, sources, Optional.empty(), platformVersion, classes);
+    }
+
+    /**
+     * Loads the models, and every run folder of {@code modelsDir} under the folder's name, each through its
+     * plugin's classes, and listens; returns once the port is bound (port 0 picks a free one).
+     */
+    public static PredictionServer start(ServerConfig config, List<ModelSource> sources, Optional<Path> modelsDir,
+            String platformVersion, PluginClasses classes) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        ModelRepository models = new ModelRepository(sources, modelsDir, config, registry, classes);
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
                         .addLabels(Label.HTTP_ROUTE, Label.HTTP_CODE, Label.HTTP_METHOD)))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
-        ModelRepository models = new ModelRepository(sources, config, registry, classes);
         try {
             Path uploads = Files.createTempDirectory("fmnist-uploads");
             uploads.toFile().deleteOnExit();

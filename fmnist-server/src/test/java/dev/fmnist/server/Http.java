@@ -90,6 +90,13 @@ final class Http {
                 .thenApply(r -> new Response(r.statusCode(), r.body(), r.headers()));
     }
 
+    CompletableFuture<Response> postAsync(String path, String contentType, byte[] body) {
+        HttpRequest request = builder(path).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> new Response(r.statusCode(), r.body(), r.headers()));
+    }
+
     private HttpRequest.Builder builder(String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
         if (apiKey != null) {

@@ -360,7 +360,7 @@ class PredictionServerTest {
                     .isEqualTo(test.classNames().get(offlineMlp.predicted(i % 50)));
         }
         String metrics = http.get("/metrics").body();
-        assertThat(metrics).contains("fmnist_batch_size_count{model=\"fashion\"}").contains("fmnist_queue_depth")
+        assertThat(metrics).contains("fmnist_batch_size_count{model=\"fashion\",version=").contains("fmnist_queue_depth")
                 .contains("vertx_http_server_requests_total").contains("jvm_memory_used_bytes");
     }
 }

@@ -9,9 +9,11 @@ import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.server.ModelSource;
 import dev.fmnist.server.PredictionServer;
 import dev.fmnist.server.ServerConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -34,6 +36,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--index", paramLabel = "[NAME=]INDEX", description = "A similar-item index ('fmnist index') "
             + "served beside the model NAME (or the only model) at /v2/models/NAME/similar (repeatable).")
     List<String> indexes = new ArrayList<>();
+
+    @Option(names = "--models-dir", paramLabel = "DIR", description = "Serve every run folder of DIR under the "
+            + "folder's name; the repository API (/v2/repository) loads, reloads and unloads them while serving.")
+    Path modelsDir;
 
     @Option(names = "--port", paramLabel = "N", description = "Port (default: server.port); 0 picks a free one.")
     Integer port;
@@ -58,11 +64,15 @@ public final class ServeCommand implements Callable<Integer> {
                 throw new UserError("--model " + model + ": " + e.getMessage());
             }
         }
-        if (sources.isEmpty()) {
-            throw new UserError("name at least one run folder to serve: fmnist serve RUN_DIR, or --model NAME=RUN_DIR");
+        if (sources.isEmpty() && modelsDir == null) {
+            throw new UserError("name at least one run folder to serve: fmnist serve RUN_DIR, --model NAME=RUN_DIR "
+                    + "or --models-dir DIR");
+        }
+        if (modelsDir != null && !Files.isDirectory(modelsDir)) {
+            throw new UserError("--models-dir " + modelsDir + ": no such folder");
         }
         for (String index : indexes) {
-            attach(sources, index);
+            attach(sources, index, modelsDir);
         }
         if (port != null) {
             options.set("server.port", port.toString());
@@ -74,8 +84,8 @@ public final class ServeCommand implements Callable<Integer> {
         ServerConfig config = injector.getInstance(ServerConfig.class);
         PredictionServer server;
         try {
-            server = PredictionServer.start(config, sources, VersionProvider.platformVersion(),
-                    injector.getInstance(PluginClasses.class));
+            server = PredictionServer.start(config, sources, Optional.ofNullable(modelsDir),
+                    VersionProvider.platformVersion(), injector.getInstance(PluginClasses.class));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UserError(e.getMessage());
         }
@@ -91,8 +101,8 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Puts {@code [NAME=]INDEX} beside its model: the one named NAME, or the only one. */
-    private static void attach(List<ModelSource> sources, String argument) {
+    /** Puts {@code [NAME=]INDEX} beside its model: the one named NAME (or the models folder's run NAME), or the only one. */
+    private static void attach(List<ModelSource> sources, String argument, Path modelsDir) {
         int equals = argument.indexOf('=');
         Path folder = Path.of(argument.substring(equals + 1));
         if (equals < 0) {
@@ -109,6 +119,10 @@ public final class ServeCommand implements Callable<Integer> {
                 sources.set(i, sources.get(i).withIndex(folder));
                 return;
             }
+        }
+        if (modelsDir != null && Files.isDirectory(modelsDir.resolve(name))) {
+            sources.add(new ModelSource(name, modelsDir.resolve(name)).withIndex(folder));
+            return;
         }
         throw new UserError("--index " + argument + ": no model is served as '" + name + "'; name it with --model "
                 + name + "=RUN_DIR");

@@ -3,6 +3,7 @@ package dev.fmnist.server.batch;
 import dev.fmnist.runtime.predict.Predictor;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,23 +41,35 @@ public final class BatchingExecutor implements AutoCloseable {
     private final Thread worker;
     private final DistributionSummary batchSizes;
     private final Timer forwardPasses;
+    private final MeterRegistry registry;
+    private final List<Meter> meters;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean accepting = true;
     private volatile boolean running = true;
-    private Job carried;
+    private volatile boolean busy;
+    private volatile Job carried;
 
-    public BatchingExecutor(String model, Predictor predictor, int maxBatch, long maxWaitMillis, int capacity,
-            boolean batching, MeterRegistry registry) {
+    /**
+     * @param version tags the metrics beside the model's name, so a reloaded model's series start afresh while the
+     *                version it replaces finishes its requests
+     */
+    public BatchingExecutor(String model, String version, Predictor predictor, int maxBatch, long maxWaitMillis,
+            int capacity, boolean batching, MeterRegistry registry) {
         this.model = model;
         this.predictor = predictor;
         this.maxBatch = maxBatch;
         this.maxWaitNanos = batching ? TimeUnit.MILLISECONDS.toNanos(maxWaitMillis) : 0;
         this.batching = batching;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.batchSizes = DistributionSummary.builder("fmnist.batch.size").tag("model", model)
+        this.registry = registry;
+        this.batchSizes = DistributionSummary.builder("fmnist.batch.size").tags("model", model, "version", version)
                 .description("images per forward pass").publishPercentileHistogram().register(registry);
-        this.forwardPasses = Timer.builder("fmnist.forward.pass").tag("model", model)
+        this.forwardPasses = Timer.builder("fmnist.forward.pass").tags("model", model, "version", version)
                 .description("time of one forward pass").publishPercentileHistogram().register(registry);
-        Gauge.builder("fmnist.queue.depth", queue, BlockingQueue::size).tag("model", model)
+        Gauge depth = Gauge.builder("fmnist.queue.depth", queue, BlockingQueue::size)
+                .tags("model", model, "version", version)
                 .description("requests waiting for the model").register(registry);
+        this.meters = List.of(batchSizes, forwardPasses, depth);
         this.worker = new Thread(this::run, "fmnist-model-" + model);
         this.worker.setDaemon(true);
         this.worker.start();
@@ -99,6 +113,29 @@ public final class BatchingExecutor implements AutoCloseable {
         return queue.size();
     }
 
+    /**
+     * Counts a request in before it does any work for this model, so that {@link #close} lets it finish; false
+     * once the model is being unloaded (the caller answers that, and must not call {@link #leave}).
+     */
+    public boolean enter() {
+        inFlight.incrementAndGet();
+        if (!accepting) {
+            inFlight.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Requests counted in and not yet answered. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** The request counted in by {@link #enter} has been answered. */
+    public void leave() {
+        inFlight.decrementAndGet();
+    }
+
     private void run() {
         while (running) {
             List<Job> batch;
@@ -107,7 +144,11 @@ public final class BatchingExecutor implements AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             }
-            execute(batch);
+            try {
+                execute(batch);
+            } finally {
+                busy = false;
+            }
         }
         failAll(new IllegalStateException("the server is shutting down"));
     }
@@ -115,6 +156,7 @@ public final class BatchingExecutor implements AutoCloseable {
     private List<Job> nextBatch() throws InterruptedException {
         List<Job> batch = new ArrayList<>();
         Job first = carried != null ? carried : queue.take();
+        busy = true;
         carried = null;
         batch.add(first);
         int images = first.count();
@@ -124,7 +166,13 @@ public final class BatchingExecutor implements AutoCloseable {
         long deadline = System.nanoTime() + maxWaitNanos;
         while (images < maxBatch) {
             long remaining = deadline - System.nanoTime();
-            Job next = remaining > 0 ? queue.poll(remaining, TimeUnit.NANOSECONDS) : queue.poll();
+            Job next;
+            try {
+                next = remaining > 0 ? queue.poll(remaining, TimeUnit.NANOSECONDS) : queue.poll();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stopping: run what was taken, then the loop ends
+                break;
+            }
             if (next == null) {
                 break;
             }
@@ -175,13 +223,23 @@ public final class BatchingExecutor implements AutoCloseable {
         }
     }
 
-    /** Lets queued requests finish for up to {@code graceMillis}, then stops the worker. */
+    /** {@link #close(long)} with 5 s of grace. */
     @Override
     public void close() {
-        long deadline = System.currentTimeMillis() + 5_000;
-        while (!queue.isEmpty() && System.currentTimeMillis() < deadline) {
+        close(5_000);
+    }
+
+    /**
+     * Unloads the model: new requests are refused ({@link #enter} is false), those counted in, queued or running
+     * finish for up to {@code graceMillis}, then the worker stops and the model's metrics are removed.
+     */
+    public void close(long graceMillis) {
+        accepting = false;
+        long deadline = System.currentTimeMillis() + graceMillis;
+        while ((inFlight.get() > 0 || !queue.isEmpty() || carried != null || busy)
+                && System.currentTimeMillis() < deadline) {
             try {
-                Thread.sleep(10);
+                Thread.sleep(5);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -189,5 +247,6 @@ public final class BatchingExecutor implements AutoCloseable {
         }
         running = false;
         worker.interrupt();
+        meters.forEach(registry::remove);
     }
 }

@@ -9,6 +9,7 @@ import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.runtime.search.CatalogIndex;
 import dev.fmnist.runtime.search.Neighbour;
 import dev.fmnist.server.ModelRepository;
+import dev.fmnist.server.ModelSource;
 import dev.fmnist.server.ServedModel;
 import dev.fmnist.server.ServerConfig;
 import dev.fmnist.server.batch.BatchingExecutor;
@@ -34,6 +35,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +85,9 @@ public final class Routes {
             router.post(base + "/similar").handler(this::similar);
         }
         router.get("/v2/models/:name/items/:item/image").handler(this::itemImage);
+        router.post("/v2/repository/index").handler(this::repositoryIndex);
+        router.post("/v2/repository/models/:name/load").handler(this::loadModel);
+        router.post("/v2/repository/models/:name/unload").handler(this::unloadModel);
         router.get("/api/models").handler(this::listModels);
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
         router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
@@ -116,8 +121,8 @@ public final class Routes {
         JsonObject body = new JsonObject().put("ready", models.allReady());
         if (!models.allReady()) {
             List<String> problems = new ArrayList<>();
-            models.all().stream().filter(m -> !m.isReady())
-                    .forEach(m -> problems.add("model '" + m.name() + "': " + m.failure().orElse("not ready")));
+            models.all().stream().filter(m -> m.required() && !m.isReady())
+                    .forEach(m -> problems.add("model '" + m.name() + "': " + m.reason()));
             body.put("error", problems.isEmpty() ? "no model is configured" : String.join("; ", problems));
         }
         ctx.response().setStatusCode(models.allReady() ? 200 : 503);
@@ -126,22 +131,28 @@ public final class Routes {
 
     private void serverMetadata(RoutingContext ctx) {
         ctx.json(new JsonObject().put("name", "fmnist").put("version", platformVersion)
-                .put("extensions", new JsonArray().add("classification").add("image_classify").add("similar")));
+                .put("extensions", new JsonArray().add("classification").add("image_classify").add("similar")
+                        .add("binary_tensor_data").add("model_repository")));
     }
 
     private void listModels(RoutingContext ctx) {
         JsonArray list = new JsonArray();
         for (ServedModel model : models.all()) {
             JsonObject entry = new JsonObject().put("name", model.name()).put("version", model.version())
-                    .put("ready", model.isReady());
-            model.failure().ifPresent(reason -> entry.put("error", reason));
+                    .put("ready", model.isReady()).put("state", model.state().name());
+            if (!model.isReady()) {
+                entry.put("error", model.reason());
+            }
             model.index().ifPresent(index -> entry.put("similar_items", index.size()));
             list.add(entry);
         }
         ctx.json(new JsonObject().put("models", list));
     }
 
-    /** The named model (and version, when the URL has one): 404 unknown; 503 when it failed to load. */
+    /**
+     * The named model (and version, when the URL has one): 404 unknown; 503 when it is not loaded. A ready model
+     * counts the request in until its response ends, so that an unload lets it finish.
+     */
     private ServedModel model(RoutingContext ctx, boolean mustBeReady) {
         String name = ctx.pathParam("name");
         ServedModel model = models.get(name).orElseThrow(() -> new ApiError(404, "unknown model '" + name
@@ -152,7 +163,14 @@ public final class Routes {
                     + model.version() + "'");
         }
         if (mustBeReady && !model.isReady()) {
-            throw new ApiError(503, "model '" + name + "' is not ready: " + model.failure().orElse("loading"), "30");
+            throw new ApiError(503, "model '" + name + "' is not ready: " + model.reason(), "30");
+        }
+        if (mustBeReady) {
+            BatchingExecutor executor = model.executor().orElseThrow();
+            if (!executor.enter()) {
+                throw new ApiError(503, "model '" + name + "' version " + model.version() + " is being unloaded", "1");
+            }
+            ctx.addEndHandler(ended -> executor.leave());
         }
         return model;
     }
@@ -165,9 +183,82 @@ public final class Routes {
     private void modelReady(RoutingContext ctx) {
         ServedModel model = model(ctx, false);
         JsonObject body = new JsonObject().put("name", model.name()).put("ready", model.isReady());
-        model.failure().ifPresent(reason -> body.put("error", reason));
+        if (!model.isReady()) {
+            body.put("error", model.reason());
+        }
         ctx.response().setStatusCode(model.isReady() ? 200 : 503);
         ctx.json(body);
+    }
+
+    /** The model repository extension's index: every model with its state; {@code {"ready":true}}: the ready ones. */
+    private void repositoryIndex(RoutingContext ctx) {
+        Object ready = jsonBody(ctx).getValue("ready");
+        if (ready != null && !(ready instanceof Boolean)) {
+            throw new ApiError(400, "'ready' must be true or false");
+        }
+        boolean readyOnly = Boolean.TRUE.equals(ready);
+        vertx.executeBlocking(models::index, false)
+                .onSuccess(entries -> {
+                    JsonArray list = new JsonArray();
+                    entries.stream().filter(e -> !readyOnly || e.state() == ServedModel.State.READY)
+                            .forEach(e -> list.add(new JsonObject().put("name", e.name()).put("version", e.version())
+                                    .put("state", e.state().name()).put("reason", e.reason())));
+                    ctx.json(list);
+                })
+                .onFailure(ctx::fail);
+    }
+
+    /**
+     * Loads a model, or loads it again: {@code {"parameters":{"run":RUN,"index":INDEX|"none"}}}, both optional.
+     * Answers once the new version serves (the old one, if any, has handed over).
+     */
+    private void loadModel(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        if (!ModelSource.isValidName(name)) {
+            throw new ApiError(400, "model name '" + name + "' must be " + ModelSource.NAME_RULE);
+        }
+        Object parameters = jsonBody(ctx).getValue("parameters");
+        if (parameters != null && !(parameters instanceof JsonObject)) {
+            throw new ApiError(400, "'parameters' must be a JSON object");
+        }
+        JsonObject given = parameters == null ? new JsonObject() : (JsonObject) parameters;
+        Optional<String> run = stringParameter(given, "run");
+        Optional<String> index = stringParameter(given, "index");
+        vertx.executeBlocking(() -> models.load(name, run, index), false)
+                .onSuccess(model -> ctx.json(new JsonObject().put("name", model.name()).put("version", model.version())
+                        .put("state", model.state().name())))
+                .onFailure(ctx::fail);
+    }
+
+    /** Unloads a model; answers once the requests it had have finished. */
+    private void unloadModel(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        vertx.executeBlocking(() -> {
+            models.unload(name);
+            return name;
+        }, false).onSuccess(unloaded -> ctx.json(new JsonObject().put("name", unloaded).put("state", "UNAVAILABLE")))
+                .onFailure(ctx::fail);
+    }
+
+    private static Optional<String> stringParameter(JsonObject parameters, String key) {
+        Object value = parameters.getValue(key);
+        if (value != null && !(value instanceof String)) {
+            throw new ApiError(400, "parameter '" + key + "' must be a string");
+        }
+        return Optional.ofNullable((String) value).filter(v -> !v.isBlank());
+    }
+
+    /** The body as a JSON object; an empty body is an empty object. */
+    private static JsonObject jsonBody(RoutingContext ctx) {
+        Buffer body = ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            return new JsonObject();
+        }
+        try {
+            return body.toJsonObject();
+        } catch (RuntimeException e) {
+            throw new ApiError(400, "the request body must be a JSON object: " + e.getMessage());
+        }
     }
 
     private void infer(RoutingContext ctx) {
@@ -373,6 +464,9 @@ public final class Routes {
             status = error.status();
             message = error.getMessage();
             retryAfter = error.retryAfterSeconds();
+        } else if (failure instanceof ModelRepository.RepositoryException repository) {
+            status = repository.unknown() ? 404 : 400;
+            message = repository.getMessage();
         } else if (failure instanceof QueueFullException) {
             status = 503;
             message = failure.getMessage();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * A closed-loop load generator: C clients each send their next request when the previous one is answered,
@@ -18,8 +19,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class LoadGenerator {
 
-    /** One request, repeated. */
-    public record Call(String method, String path, String contentType, byte[] body) {}
+    /** One request, repeated; {@code headers}: more headers, name then value. */
+    public record Call(String method, String path, String contentType, byte[] body, List<String> headers) {
+
+        public Call(String method, String path, String contentType, byte[] body) {
+            this(method, path, contentType, body, List.of());
+        }
+    }
 
     /** What one cell measured. */
     public record Cell(double requestsPerSecond, double p50Millis, double p99Millis, int errors) {}
@@ -34,6 +40,14 @@ public final class LoadGenerator {
     }
 
     public Cell measure(Call call, int clients, int seconds) throws InterruptedException {
+        return measure(() -> send(call), clients, seconds);
+    }
+
+    /**
+     * {@code clients} threads each calling {@code request} again as soon as it returns, for {@code seconds}: any
+     * kind of request (a gRPC call too); it answers whether the request succeeded.
+     */
+    public static Cell measure(BooleanSupplier request, int clients, int seconds) throws InterruptedException {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         List<long[]> latencies = new ArrayList<>();
         AtomicInteger errors = new AtomicInteger();
@@ -45,7 +59,7 @@ public final class LoadGenerator {
                 int n = 0;
                 while (System.nanoTime() < end && n < mine.length - 1) {
                     long started = System.nanoTime();
-                    if (!send(call)) {
+                    if (!request.getAsBoolean()) {
                         errors.incrementAndGet();
                     }
                     mine[n++] = System.nanoTime() - started;
@@ -71,6 +85,9 @@ public final class LoadGenerator {
                 .timeout(Duration.ofSeconds(30));
         if (call.body() != null) {
             request.header("Content-Type", call.contentType()).POST(HttpRequest.BodyPublishers.ofByteArray(call.body()));
+        }
+        for (int i = 0; i + 1 < call.headers().size(); i += 2) {
+            request.header(call.headers().get(i), call.headers().get(i + 1));
         }
         try {
             return client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;

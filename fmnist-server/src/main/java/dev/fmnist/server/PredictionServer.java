@@ -1,6 +1,7 @@
 package dev.fmnist.server;
 
 import dev.fmnist.runtime.plugins.PluginClasses;
+import dev.fmnist.server.grpc.GrpcEndpoint;
 import dev.fmnist.server.http.Routes;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -32,11 +33,13 @@ public final class PredictionServer implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpServer server;
+    private final Optional<GrpcEndpoint> grpc;
     private final ModelRepository models;
 
-    private PredictionServer(Vertx vertx, HttpServer server, ModelRepository models) {
+    private PredictionServer(Vertx vertx, HttpServer server, Optional<GrpcEndpoint> grpc, ModelRepository models) {
         this.vertx = vertx;
         this.server = server;
+        this.grpc = grpc;
         this.models = models;
     }
 
@@ -76,13 +79,27 @@ public final class PredictionServer implements AutoCloseable {
                     .requestHandler(new Routes(vertx, config, models, platformVersion).router(registry, uploads))
                     .listen()
                     .await();
-            log.info("Listening on http://{}:{}/ with {} model(s){}", config.host(), server.actualPort(),
-                    models.all().size(), models.allReady() ? "" : " (NOT READY: a model failed to load)");
-            return new PredictionServer(vertx, server, models);
+            Optional<GrpcEndpoint> grpc = Optional.empty();
+            if (config.grpcPort() >= 0) {
+                try {
+                    grpc = Optional.of(GrpcEndpoint.start(config, models, platformVersion, registry));
+                } catch (UncheckedIOException e) {
+                    server.close().await();
+                    throw new GrpcPortException(e.getMessage(), e);
+                }
+            }
+            log.info("Listening on http://{}:{}/{} with {} model(s){}", config.host(), server.actualPort(),
+                    grpc.map(g -> " and gRPC " + config.host() + ":" + g.port()).orElse(""), models.all().size(),
+                    models.allReady() ? "" : " (NOT READY: a model failed to load)");
+            return new PredictionServer(vertx, server, grpc, models);
         } catch (IOException e) {
             models.close();
             vertx.close();
             throw new UncheckedIOException("cannot create a folder for uploads: " + e.getMessage(), e);
+        } catch (GrpcPortException e) {
+            models.close();
+            vertx.close();
+            throw new IllegalStateException(e.getMessage(), e.getCause());
         } catch (RuntimeException e) {
             models.close();
             vertx.close();
@@ -95,19 +112,32 @@ public final class PredictionServer implements AutoCloseable {
         return server.actualPort();
     }
 
+    /** The gRPC service's port, if it was asked for ({@code server.grpc-port}). */
+    public Optional<Integer> grpcPort() {
+        return grpc.map(GrpcEndpoint::port);
+    }
+
     public ModelRepository models() {
         return models;
     }
 
-    /** Stops accepting connections, lets in-flight requests finish (up to 10 s), then stops the models. */
+    /** Stops accepting connections and calls, lets those in flight finish (up to 10 s each), then stops the models. */
     @Override
     public void close() {
         try {
+            grpc.ifPresent(GrpcEndpoint::close);
             server.shutdown(10, TimeUnit.SECONDS).await();
         } finally {
             models.close();
             vertx.close().await();
         }
         log.info("Server stopped");
+    }
+
+    /** The gRPC port could not be bound: said as it is, not as the HTTP port's failure. */
+    private static final class GrpcPortException extends RuntimeException {
+        GrpcPortException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

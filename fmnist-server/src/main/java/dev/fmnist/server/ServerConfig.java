@@ -15,10 +15,19 @@ import java.util.Optional;
  * @param batching       join concurrent requests into one forward pass
  * @param apiKey         when set, every route but health and the page needs {@code Authorization: Bearer KEY}
  * @param flipAveraging  answer with each image's probabilities averaged with its mirror image's
+ * @param grpcPort       the port of the Open Inference Protocol's gRPC service: -1 none (the default), 0 a free one
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, long maxImagePixels, int maxBatchSize,
         long batchWaitMillis, int queueCapacity, long timeoutMillis, boolean batching, Optional<String> apiKey,
-        boolean flipAveraging) {
+        boolean flipAveraging, int grpcPort) {
+
+    /** The settings without a gRPC service. */
+    public ServerConfig(String host, int port, long maxBodyBytes, long maxImagePixels, int maxBatchSize,
+            long batchWaitMillis, int queueCapacity, long timeoutMillis, boolean batching, Optional<String> apiKey,
+            boolean flipAveraging) {
+        this(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity, timeoutMillis,
+                batching, apiKey, flipAveraging, -1);
+    }
 
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", 8080, 8L * 1024 * 1024, 40_000_000L, 64, 0, 256, 10_000, true,
@@ -27,26 +36,31 @@ public record ServerConfig(String host, int port, long maxBodyBytes, long maxIma
 
     public ServerConfig withPort(int value) {
         return new ServerConfig(host, value, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis,
-                queueCapacity, timeoutMillis, batching, apiKey, flipAveraging);
+                queueCapacity, timeoutMillis, batching, apiKey, flipAveraging, grpcPort);
     }
 
     public ServerConfig withApiKey(String value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis,
-                queueCapacity, timeoutMillis, batching, Optional.ofNullable(value), flipAveraging);
+                queueCapacity, timeoutMillis, batching, Optional.ofNullable(value), flipAveraging, grpcPort);
     }
 
     public ServerConfig withLimits(long bodyBytes, long imagePixels, int batchSize, int queue, long timeout) {
         return new ServerConfig(host, port, bodyBytes, imagePixels, batchSize, batchWaitMillis, queue, timeout,
-                batching, apiKey, flipAveraging);
+                batching, apiKey, flipAveraging, grpcPort);
     }
 
     public ServerConfig withFlipAveraging(boolean value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
-                timeoutMillis, batching, apiKey, value);
+                timeoutMillis, batching, apiKey, value, grpcPort);
     }
 
     public ServerConfig withBatching(boolean value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
-                timeoutMillis, value, apiKey, flipAveraging);
+                timeoutMillis, value, apiKey, flipAveraging, grpcPort);
+    }
+
+    public ServerConfig withGrpcPort(int value) {
+        return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
+                timeoutMillis, batching, apiKey, flipAveraging, value);
     }
 }

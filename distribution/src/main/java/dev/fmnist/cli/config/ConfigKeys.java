@@ -58,6 +58,8 @@ public final class ConfigKeys {
     public static final ConfigKey SERVER_HOST = new ConfigKey("server.host", "127.0.0.1",
             "Address the server binds; 0.0.0.0 exposes it to the network", false);
     public static final ConfigKey SERVER_PORT = new ConfigKey("server.port", "8080", "Port of the server", false);
+    public static final ConfigKey SERVER_GRPC_PORT = new ConfigKey("server.grpc-port", "-1",
+            "Port of the Open Inference Protocol's gRPC service; -1: none, 0: a free one", false);
     public static final ConfigKey SERVER_MAX_BODY_BYTES = new ConfigKey("server.max-body-bytes", "8388608",
             "Largest request body; larger ones get 413", false);
     public static final ConfigKey SERVER_MAX_IMAGE_PIXELS = new ConfigKey("server.max-image-pixels", "40000000",
@@ -81,7 +83,7 @@ public final class ConfigKeys {
     public static final List<ConfigKey> ALL = List.of(SEED, DATA_SOURCE, DATA_TEST_FRACTION, DATA_DIR,
             DATA_SYSTEM_DIR, DATA_CACHE_DIR, DATA_DOWNLOAD, DATA_BASE_URL, DATA_VALIDATION_FRACTION, DATA_NORMALIZATION, PLUGINS_DIR, RUNS_DIR, TRAIN_EPOCHS,
             TRAIN_PATIENCE, TRAIN_MONITOR, TRAIN_MIN_DELTA, TRAIN_RESTORE_BEST, TRAIN_AUGMENT, NATIVE_HELPERS, SERVER_HOST, SERVER_PORT,
-            SERVER_MAX_BODY_BYTES, SERVER_MAX_IMAGE_PIXELS, SERVER_MAX_BATCH_SIZE, SERVER_BATCH_WAIT_MS, SERVER_BATCHING, SERVER_FLIP_TTA,
+            SERVER_GRPC_PORT, SERVER_MAX_BODY_BYTES, SERVER_MAX_IMAGE_PIXELS, SERVER_MAX_BATCH_SIZE, SERVER_BATCH_WAIT_MS, SERVER_BATCHING, SERVER_FLIP_TTA,
             SERVER_QUEUE_CAPACITY, SERVER_TIMEOUT_MS, SERVER_API_KEY);
 
     private static final Map<String, ConfigKey> BY_NAME =

@@ -6,8 +6,8 @@ import static dev.fmnist.cli.config.ConfigKeys.DATA_DIR;
 import static dev.fmnist.cli.config.ConfigKeys.DATA_DOWNLOAD;
 import static dev.fmnist.cli.config.ConfigKeys.DATA_NORMALIZATION;
 import static dev.fmnist.cli.config.ConfigKeys.DATA_SOURCE;
-import static dev.fmnist.cli.config.ConfigKeys.DATA_TEST_FRACTION;
 import static dev.fmnist.cli.config.ConfigKeys.DATA_SYSTEM_DIR;
+import static dev.fmnist.cli.config.ConfigKeys.DATA_TEST_FRACTION;
 import static dev.fmnist.cli.config.ConfigKeys.DATA_VALIDATION_FRACTION;
 import static dev.fmnist.cli.config.ConfigKeys.NATIVE_HELPERS;
 import static dev.fmnist.cli.config.ConfigKeys.PLUGINS_DIR;
@@ -17,6 +17,7 @@ import static dev.fmnist.cli.config.ConfigKeys.SERVER_API_KEY;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_BATCHING;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_BATCH_WAIT_MS;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_FLIP_TTA;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_GRPC_PORT;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_HOST;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_MAX_BATCH_SIZE;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_MAX_BODY_BYTES;
@@ -84,7 +85,8 @@ public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, 
                 reader.intAtLeast(SERVER_MAX_BODY_BYTES, 1024), reader.longAtLeast(SERVER_MAX_IMAGE_PIXELS, 784),
                 reader.intAtLeast(SERVER_MAX_BATCH_SIZE, 1), reader.intAtLeast(SERVER_BATCH_WAIT_MS, 0),
                 reader.intAtLeast(SERVER_QUEUE_CAPACITY, 1), reader.intAtLeast(SERVER_TIMEOUT_MS, 1),
-                reader.bool(SERVER_BATCHING), reader.optionalString(SERVER_API_KEY), reader.bool(SERVER_FLIP_TTA));
+                reader.bool(SERVER_BATCHING), reader.optionalString(SERVER_API_KEY), reader.bool(SERVER_FLIP_TTA),
+                reader.intBetween(SERVER_GRPC_PORT, -1, 65535));
         reader.check();
         DataConfig data = new DataConfig(dataDir, config.source(DATA_DIR), systemDir, cacheDir, baseUrl, download,
                 validationFraction, normalization, seed, source, testFraction);

@@ -44,6 +44,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "Port (default: server.port); 0 picks a free one.")
     Integer port;
 
+    @Option(names = "--grpc-port", paramLabel = "N", description = "Also serve the Open Inference Protocol's gRPC "
+            + "service on port N (default: server.grpc-port, -1: none); 0 picks a free one.")
+    Integer grpcPort;
+
     @Option(names = "--host", paramLabel = "HOST", description = "Address to bind (default: server.host, 127.0.0.1).")
     String host;
 
@@ -77,6 +81,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (port != null) {
             options.set("server.port", port.toString());
         }
+        if (grpcPort != null) {
+            options.set("server.grpc-port", grpcPort.toString());
+        }
         if (host != null) {
             options.set("server.host", host);
         }
@@ -94,8 +101,8 @@ public final class ServeCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, "fmnist-shutdown"));
-        spec.commandLine().getOut().printf("Serving on http://%s:%d/ (Ctrl-C or SIGTERM stops it)%n", config.host(),
-                server.port());
+        spec.commandLine().getOut().printf("Serving on http://%s:%d/%s (Ctrl-C or SIGTERM stops it)%n", config.host(),
+                server.port(), server.grpcPort().map(p -> " and gRPC " + config.host() + ":" + p).orElse(""));
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;

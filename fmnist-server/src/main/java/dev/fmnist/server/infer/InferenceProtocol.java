@@ -203,7 +203,13 @@ public final class InferenceProtocol {
         return dims;
     }
 
-    private static int checkShape(long[] shape, String name, dev.fmnist.api.ImageShape image, int maxBatch) {
+    /**
+     * The number of images of an input of this shape: {@code [N,pixels]} or {@code [N,channels,height,width]}, N from
+     * 1 to {@code maxBatch}.
+     *
+     * @throws ApiError 400 naming what is wrong
+     */
+    public static int checkShape(long[] shape, String name, dev.fmnist.api.ImageShape image, int maxBatch) {
         boolean flat = shape.length == 2 && shape[1] == image.pixels();
         boolean picture = shape.length == 4 && shape[1] == image.channels() && shape[2] == image.height()
                 && shape[3] == image.width();
@@ -325,10 +331,7 @@ public final class InferenceProtocol {
                 output = new JsonObject().put("name", name).put("datatype", "FP32")
                         .put("shape", new JsonArray().add(probabilities.length).add(classNames.size())).put("data", data);
             } else {
-                JsonArray data = new JsonArray();
-                for (float[] row : probabilities) {
-                    data.add(Prediction.of(row, 1, classNames).best().label());
-                }
+                JsonArray data = new JsonArray(new java.util.ArrayList<>(labels(probabilities, classNames)));
                 output = new JsonObject().put("name", name).put("datatype", "BYTES")
                         .put("shape", new JsonArray().add(probabilities.length)).put("data", data);
             }
@@ -366,12 +369,26 @@ public final class InferenceProtocol {
     private static JsonObject classification(String name, float[][] probabilities, int k, List<String> classNames) {
         JsonArray data = new JsonArray();
         for (float[] row : probabilities) {
-            for (var c : Prediction.of(row, k, classNames).top()) {
-                data.add(String.format(java.util.Locale.ROOT, "%f:%d:%s", c.probability(), c.classIndex(), c.label()));
-            }
+            topClasses(row, k, classNames).forEach(data::add);
         }
         return new JsonObject().put("name", name).put("datatype", "BYTES")
                 .put("shape", new JsonArray().add(probabilities.length).add(k)).put("data", data);
+    }
+
+    /** One image's top {@code k} classes as the classification extension writes them: "value:index:label". */
+    public static List<String> topClasses(float[] probabilities, int k, List<String> classNames) {
+        return Prediction.of(probabilities, k, classNames).top().stream()
+                .map(c -> String.format(java.util.Locale.ROOT, "%f:%d:%s", c.probability(), c.classIndex(), c.label()))
+                .toList();
+    }
+
+    /** Each image's most likely class name: the {@code label} output. */
+    public static List<String> labels(float[][] probabilities, List<String> classNames) {
+        List<String> labels = new java.util.ArrayList<>(probabilities.length);
+        for (float[] row : probabilities) {
+            labels.add(Prediction.of(row, 1, classNames).best().label());
+        }
+        return labels;
     }
 
     private static ApiError bad(String message) {

@@ -1,0 +1,72 @@
+package dev.fmnist.server.grpc;
+
+import dev.fmnist.server.ModelRepository;
+import dev.fmnist.server.ServerConfig;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The gRPC service listening on {@code server.grpc-port}, with its own threads for checking and answering calls. */
+public final class GrpcEndpoint implements AutoCloseable {
+
+    private final Server server;
+    private final ExecutorService threads;
+
+    private GrpcEndpoint(Server server, ExecutorService threads) {
+        this.server = server;
+        this.threads = threads;
+    }
+
+    /** Listens on {@code config.grpcPort()} (0: a free one) of {@code config.host()}. */
+    public static GrpcEndpoint start(ServerConfig config, ModelRepository models, String platformVersion,
+            MeterRegistry registry) {
+        AtomicInteger count = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                task -> {
+                    Thread thread = new Thread(task, "fmnist-grpc-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
+                .executor(threads)
+                .maxInboundMessageSize((int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE))
+                .addService(ServerInterceptors.intercept(
+                        new GrpcInferenceService(models, config, platformVersion, threads),
+                        new ApiKeyInterceptor(config.apiKey()), new CallMetrics(registry)))
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            threads.shutdownNow();
+            throw new UncheckedIOException("cannot listen for gRPC on " + config.host() + ":" + config.grpcPort()
+                    + ": " + e.getMessage(), e);
+        }
+        return new GrpcEndpoint(server, threads);
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Stops taking calls and lets those in flight finish, up to 10 s. */
+    @Override
+    public void close() {
+        server.shutdown();
+        try {
+            server.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            server.shutdownNow();
+            threads.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.fmnist.tune;
+
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+
+/**
+ * One trial of a study, as the samplers and pruners see it.
+ *
+ * @param number       0-based, in the order trials started
+ * @param params       the sampled values by parameter name: {@link Double}, {@link Long} or {@link String}
+ * @param value        the objective of a complete trial; a pruned trial's last intermediate value
+ * @param intermediate the objective reported after each step (epoch), by step
+ */
+public record Trial(int number, Map<String, Object> params, TrialState state, OptionalDouble value,
+        NavigableMap<Integer, Double> intermediate) {
+
+    public Trial {
+        params = Map.copyOf(params);
+        intermediate = java.util.Collections.unmodifiableNavigableMap(new TreeMap<>(intermediate));
+    }
+
+    public static Trial complete(int number, Map<String, Object> params, double value) {
+        return new Trial(number, params, TrialState.COMPLETE, OptionalDouble.of(value), new TreeMap<>());
+    }
+
+    public Trial withIntermediate(int step, double value) {
+        TreeMap<Integer, Double> next = new TreeMap<>(intermediate);
+        next.put(step, value);
+        return new Trial(number, params, state, this.value, next);
+    }
+
+    public Trial finished(TrialState finalState, OptionalDouble finalValue) {
+        return new Trial(number, params, finalState, finalValue, intermediate);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.fmnist.tune.storage;
+
+import dev.fmnist.tune.Trial;
+import dev.fmnist.tune.TrialState;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Studies and their trials, shared by every worker of a study (threads, processes or machines), as Optuna's RDB
+ * storage shares them: trial numbers are handed out once, a running trial's worker beats a heartbeat, and a trial
+ * whose heartbeat stopped is marked failed by whichever worker notices.
+ */
+public interface StudyStorage extends AutoCloseable {
+
+    /** The study of that name, creating it as {@code wanted} if it does not exist yet. */
+    StudyRecord openStudy(StudyRecord wanted);
+
+    Optional<StudyRecord> study(String name);
+
+    List<StudyRecord> studies();
+
+    /** A new RUNNING trial with the next free number: no two workers ever get the same one. */
+    int startTrial(String study, Map<String, Object> params, String worker);
+
+    /** The objective after {@code step} (an epoch); reporting a step again replaces its value. */
+    void report(String study, int number, int step, double value);
+
+    /** The running trial's worker is alive. */
+    void heartbeat(String study, int number);
+
+    void finish(String study, int number, TrialState state, OptionalDouble value);
+
+    /** Every trial of the study with its intermediate values, by number. */
+    List<Trial> trials(String study);
+
+    /** Marks FAILED every RUNNING trial whose last heartbeat is older than {@code staleMillis}; their numbers. */
+    List<Integer> failStale(String study, long staleMillis);
+
+    @Override
+    void close();
+}

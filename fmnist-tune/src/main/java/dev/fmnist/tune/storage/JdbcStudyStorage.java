@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -133,7 +134,8 @@ public final class JdbcStudyStorage implements StudyStorage {
      * insert break the primary key, and that one tries the next number.
      */
     @Override
-    public synchronized int startTrial(String study, Map<String, Object> params, String worker) {
+    public synchronized OptionalInt startTrial(String study, Map<String, Object> params, String worker,
+            int maxTrials) {
         String json;
         try {
             json = JSON.writeValueAsString(params);
@@ -142,21 +144,25 @@ public final class JdbcStudyStorage implements StudyStorage {
         }
         SQLException last = null;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+            int inserted;
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO trials "
                     + "(study, number, state, params, worker, heartbeat) SELECT ?, COALESCE(MAX(number) + 1, 0), ?, ?, ?, ? "
-                    + "FROM trials WHERE study = ?")) {
+                    + "FROM trials WHERE study = ? HAVING (SELECT COUNT(*) FROM trials WHERE study = ? AND state <> ?) < ?")) {
                 insert.setString(1, study);
                 insert.setString(2, TrialState.RUNNING.name());
                 insert.setString(3, json);
                 insert.setString(4, worker);
                 insert.setLong(5, System.currentTimeMillis());
                 insert.setString(6, study);
-                insert.executeUpdate();
+                insert.setString(7, study);
+                insert.setString(8, TrialState.FAILED.name());
+                insert.setInt(9, maxTrials);
+                inserted = insert.executeUpdate();
             } catch (SQLException e) {
                 last = e; // the number was taken meanwhile
                 continue;
             }
-            return latestOf(study, worker, json);
+            return inserted == 0 ? OptionalInt.empty() : OptionalInt.of(latestOf(study, worker, json));
         }
         throw failure("cannot start a trial of '" + study + "' after " + START_ATTEMPTS + " attempts", last);
     }

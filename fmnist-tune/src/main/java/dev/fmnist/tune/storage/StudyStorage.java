@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
  * Studies and their trials, shared by every worker of a study (threads, processes or machines), as Optuna's RDB
@@ -22,7 +23,15 @@ public interface StudyStorage extends AutoCloseable {
     List<StudyRecord> studies();
 
     /** A new RUNNING trial with the next free number: no two workers ever get the same one. */
-    int startTrial(String study, Map<String, Object> params, String worker);
+    default int startTrial(String study, Map<String, Object> params, String worker) {
+        return startTrial(study, params, worker, Integer.MAX_VALUE).orElseThrow();
+    }
+
+    /**
+     * As {@link #startTrial(String, Map, String)}, unless the study already has {@code maxTrials} trials that did
+     * not fail (running, complete or pruned): then empty, decided in the same statement as the insert.
+     */
+    OptionalInt startTrial(String study, Map<String, Object> params, String worker, int maxTrials);
 
     /** The objective after {@code step} (an epoch); reporting a step again replaces its value. */
     void report(String study, int number, int step, double value);

@@ -1,0 +1,242 @@
+package dev.fmnist.cli.tune;
+
+import com.google.inject.Injector;
+import dev.fmnist.cli.Bootstrap;
+import dev.fmnist.cli.GlobalOptions;
+import dev.fmnist.cli.UserError;
+import dev.fmnist.models.ModelBuilder;
+import dev.fmnist.models.ModelException;
+import dev.fmnist.models.plugins.ModelRegistry;
+import dev.fmnist.training.TrainingConfig;
+import dev.fmnist.training.TrainingEngine;
+import dev.fmnist.tune.Direction;
+import dev.fmnist.tune.Trial;
+import dev.fmnist.tune.prune.MedianPruner;
+import dev.fmnist.tune.prune.Pruner;
+import dev.fmnist.tune.prune.SuccessiveHalvingPruner;
+import dev.fmnist.tune.sampler.RandomSampler;
+import dev.fmnist.tune.sampler.Sampler;
+import dev.fmnist.tune.sampler.TpeSampler;
+import dev.fmnist.tune.space.Distribution;
+import dev.fmnist.tune.space.SearchSpace;
+import dev.fmnist.tune.storage.JdbcStudyStorage;
+import dev.fmnist.tune.storage.StorageException;
+import dev.fmnist.tune.storage.StudyRecord;
+import dev.fmnist.tune.study.Study;
+import dev.fmnist.tune.study.TrialOutcome;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "tune", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Search a model's hyperparameters: a study of trials, each a normal run folder, chosen by TPE "
+                + "and stopped early by a pruner; stored in SQLite (or PostgreSQL) so it resumes and can be shared.")
+public final class TuneCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "ID", description = "The model plugin to tune.")
+    String model;
+
+    @Option(names = "--space", required = true, paramLabel = "FILE", description = "The search space (YAML): "
+            + "name: {type: float|int|categorical, low, high, log, choices}; names are the model's hyperparameters "
+            + "or the platform's (batch-size, learning-rate, label-smoothing, augment).")
+    Path space;
+
+    @Option(names = "--trials", required = true, paramLabel = "N", description = "Finished trials the study should "
+            + "have (complete or pruned; failed ones are retried); a study run again goes on to this count.")
+    int trials;
+
+    @Option(names = "--study", paramLabel = "NAME", description = "The study's name (default: <model>-tune).")
+    String study;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "The study folder with the trials' run folders "
+            + "(default: runs/tune/<study>).")
+    Path out;
+
+    @Option(names = "--storage", paramLabel = "URL", description = "A JDBC URL to keep the study in, e.g. "
+            + "jdbc:postgresql://host/db?user=u&password=p to share it between machines (default: an SQLite file, "
+            + "<study folder>/study.db).")
+    String storageUrl;
+
+    @Option(names = "--budget-epochs", paramLabel = "E", description = "Epochs per trial (default: train.epochs).")
+    Integer budgetEpochs;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Train each trial on at most N images.")
+    Integer limit;
+
+    @Option(names = "--sampler", paramLabel = "tpe|random", defaultValue = "tpe",
+            description = "How values are chosen (default: ${DEFAULT-VALUE}).")
+    String sampler;
+
+    @Option(names = "--pruner", paramLabel = "median|asha|none", defaultValue = "median",
+            description = "When a trial stops early (default: ${DEFAULT-VALUE}).")
+    String pruner;
+
+    @Mixin
+    GlobalOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (trials < 1) {
+            throw new UserError("--trials must be at least 1, got " + trials);
+        }
+        if (budgetEpochs != null && budgetEpochs < 1) {
+            throw new UserError("--budget-epochs must be at least 1, got " + budgetEpochs);
+        }
+        if (!Files.isRegularFile(space)) {
+            throw new UserError("--space " + space + ": no such file");
+        }
+        SearchSpace searchSpace;
+        try {
+            searchSpace = SearchSpace.read(space);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        Injector injector = Bootstrap.injector(options);
+        TrainingConfig config = injector.getInstance(TrainingConfig.class);
+        checkNames(injector.getInstance(ModelRegistry.class), searchSpace);
+        String name = study != null ? study : model + "-tune";
+        Path studyDir = out != null ? out : config.runsDir().resolve("tune").resolve(name);
+        try {
+            Files.createDirectories(studyDir);
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot create the study folder " + studyDir + ": " + e.getMessage());
+        }
+        String metric = config.monitor();
+        StudyRecord wanted = new StudyRecord(name, Direction.of(metric), metric, "model: " + model
+                + "\nbudget-epochs: " + (budgetEpochs == null ? config.epochs() : budgetEpochs)
+                + "\nspace:\n" + readSpace());
+        PrintWriter out = spec.commandLine().getOut();
+        try (JdbcStudyStorage storage = storageUrl != null ? JdbcStudyStorage.open(storageUrl)
+                : JdbcStudyStorage.sqlite(studyDir.resolve("study.db"))) {
+            StudyRecord existing = storage.study(name).orElse(wanted);
+            if (!existing.config().equals(wanted.config()) || !existing.metric().equals(metric)) {
+                throw new UserError("study '" + name + "' exists with other settings (" + existing.metric() + "; "
+                        + existing.config().replace('\n', ' ') + "); name a new one with --study");
+            }
+            long seed = injector.getInstance(dev.fmnist.data.DataConfig.class).seed();
+            int before = storage.trials(name).size();
+            Study run = new Study(storage, wanted, searchSpace, sampler(seed * 1_000_003L + before),
+                    pruner(), worker(), 10_000);
+            TrainingObjective objective = new TrainingObjective(injector.getInstance(TrainingEngine.class), model,
+                    metric, studyDir, budgetEpochs == null ? OptionalInt.empty() : OptionalInt.of(budgetEpochs),
+                    limit == null ? OptionalInt.empty() : OptionalInt.of(limit));
+            out.printf("Study '%s': %s of %s, %d trials wanted, %d in the storage; trials in %s%n", name,
+                    Direction.of(metric) == Direction.MAXIMIZE ? "maximize" : "minimize", metric, trials, before,
+                    studyDir);
+            out.flush();
+            run.optimize(trials, objective, outcome -> print(out, outcome, metric));
+            Trial best = run.best().orElse(null);
+            if (best == null) {
+                out.println("No trial completed.");
+                return 1;
+            }
+            out.printf(Locale.ROOT, "Best: trial %d, %s %.4f, %s%n  run folder: %s%n  train it: %s%n",
+                    best.number(), metric, best.value().getAsDouble(), describe(best.params()),
+                    TrainingObjective.trialDir(studyDir, best.number()), command(best.params()));
+            out.flush();
+            return 0;
+        } catch (StorageException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    /** Every name must be a hyperparameter of the model or of the platform, checked before any trial runs. */
+    private void checkNames(ModelRegistry registry, SearchSpace searchSpace) {
+        Map<String, String> probe = new LinkedHashMap<>();
+        searchSpace.parameters().forEach((name, distribution) -> probe.put(name, String.valueOf(first(distribution))));
+        try {
+            ModelBuilder.resolve(registry.get(model), probe);
+        } catch (ModelException e) {
+            throw new UserError("--space " + space + ": " + e.getMessage());
+        }
+    }
+
+    private static Object first(Distribution distribution) {
+        if (distribution instanceof Distribution.FloatRange range) {
+            return range.low();
+        }
+        if (distribution instanceof Distribution.IntRange range) {
+            return range.low();
+        }
+        return ((Distribution.Categorical) distribution).choices().get(0);
+    }
+
+    private String readSpace() {
+        try {
+            return Files.readString(space).strip();
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot read --space " + space + ": " + e.getMessage());
+        }
+    }
+
+    private Sampler sampler(long seed) {
+        return switch (sampler) {
+            case "tpe" -> new TpeSampler(seed);
+            case "random" -> new RandomSampler(seed);
+            default -> throw new UserError("--sampler must be tpe or random, got '" + sampler + "'");
+        };
+    }
+
+    private Pruner pruner() {
+        return switch (pruner) {
+            case "median" -> new MedianPruner();
+            case "asha" -> new SuccessiveHalvingPruner();
+            case "none" -> Pruner.NONE;
+            default -> throw new UserError("--pruner must be median, asha or none, got '" + pruner + "'");
+        };
+    }
+
+    private static String worker() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return host + ":" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+
+    private static void print(PrintWriter out, TrialOutcome outcome, String metric) {
+        out.printf(Locale.ROOT, "trial %d: %s%s, %s%s%n", outcome.number(), outcome.state(),
+                outcome.value().isPresent() ? String.format(Locale.ROOT, " %s %.4f", metric,
+                        outcome.value().getAsDouble()) : "", describe(outcome.params()),
+                outcome.detail().isEmpty() ? "" : " (" + outcome.detail() + ")");
+        out.flush();
+    }
+
+    private static String describe(Map<String, Object> params) {
+        return params.entrySet().stream().map(e -> e.getKey() + "=" + format(e.getValue()))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String format(Object value) {
+        return value instanceof Double d ? String.format(Locale.ROOT, "%.4g", d) : String.valueOf(value);
+    }
+
+    /** The train command that repeats the best trial's settings on the whole training split. */
+    private String command(Map<String, Object> params) {
+        StringBuilder command = new StringBuilder("fmnist train --model " + model);
+        if (budgetEpochs != null) {
+            command.append(" --epochs ").append(budgetEpochs);
+        }
+        TrainingObjective.overrides(params).forEach((key, value) -> command.append(" --set ")
+                .append(key).append('=').append(value.contains(",") ? "'" + value + "'" : value));
+        return command.toString();
+    }
+}

@@ -1,0 +1,2 @@
+/** {@code fmnist tune}: hyperparameter studies whose trials are ordinary training runs. */
+package dev.fmnist.cli.tune;

@@ -1,0 +1,82 @@
+package dev.fmnist.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fmnist.runtime.model.ModelFile;
+import dev.fmnist.runtime.run.Json;
+import dev.fmnist.runtime.run.RunSummary;
+import dev.fmnist.tune.Trial;
+import dev.fmnist.tune.TrialState;
+import dev.fmnist.tune.storage.JdbcStudyStorage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real studies of the mlp on a thousand images: trials are run folders, the study resumes from its SQLite file. */
+@Tag("dataset")
+class TuneCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private Path space() throws Exception {
+        Path space = dir.resolve("space.yaml");
+        Files.writeString(space, """
+                learning-rate: {type: float, low: 1e-4, high: 1e-2, log: true}
+                width: {type: int, low: 16, high: 128, log: true}
+                """);
+        return space;
+    }
+
+    @Test
+    void trialsAreRunFoldersAndAStudyRunAgainGoesOnToTheNewCount() throws Exception {
+        Path study = dir.resolve("study");
+        String[] args = {"tune", "--model", "mlp", "--space", space().toString(), "--budget-epochs", "2",
+                "--limit", "1000", "--pruner", "none", "--out", study.toString(), "--conf", "train.monitor=val_accuracy"};
+        CliRunner.Result first = CliRunner.run(concat(args, "--trials", "2"));
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).contains("Study 'mlp-tune': maximize of val_accuracy, 2 trials wanted, 0 in the storage")
+                .contains("trial 0: COMPLETE val_accuracy").contains("trial 1: COMPLETE").contains("Best: trial")
+                .contains("train it: fmnist train --model mlp --epochs 2 --set learning-rate=");
+
+        CliRunner.Result second = CliRunner.run(concat(args, "--trials", "3"));
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(second.out()).contains("3 trials wanted, 2 in the storage").contains("trial 2: COMPLETE")
+                .doesNotContain("trial 0:");
+
+        List<Trial> trials;
+        try (JdbcStudyStorage storage = JdbcStudyStorage.sqlite(study.resolve("study.db"))) {
+            trials = storage.trials("mlp-tune");
+        }
+        assertThat(trials).hasSize(3).allMatch(t -> t.state() == TrialState.COMPLETE);
+        for (Trial trial : trials) {
+            Path run = study.resolve(String.format("trial-%03d", trial.number()));
+            RunSummary summary = Json.read(run.resolve("summary.json"), RunSummary.class);
+            assertThat(summary.bestValidationAccuracy()).isEqualTo(trial.value().getAsDouble());
+            assertThat(trial.intermediate()).containsOnlyKeys(1, 2);
+            var manifest = ModelFile.manifest(run.resolve("best.zip"));
+            assertThat(manifest.hyperparameters().get("width")).isEqualTo(trial.params().get("width").toString());
+        }
+    }
+
+    @Test
+    void aSpaceNamingNoHyperparameterOfTheModelIsRefusedBeforeAnyTrial() throws Exception {
+        Path space = dir.resolve("bad.yaml");
+        Files.writeString(space, "momentum: {type: float, low: 0.5, high: 0.99}\n");
+        CliRunner.Result result = CliRunner.run("tune", "--model", "mlp", "--space", space.toString(), "--trials", "2",
+                "--out", dir.resolve("s").toString());
+        assertThat(result.exitCode()).isEqualTo(ErrorReporter.FAILURE);
+        assertThat(result.err()).contains("--space " + space + ": model 'mlp' (built in) has no hyperparameter "
+                + "'momentum'").doesNotContain("\tat ");
+        assertThat(dir.resolve("s")).doesNotExist();
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+}

@@ -60,6 +60,37 @@ class TuneCommandTest {
             var manifest = ModelFile.manifest(run.resolve("best.zip"));
             assertThat(manifest.hyperparameters().get("width")).isEqualTo(trial.params().get("width").toString());
         }
+
+        CliRunner.Result report = CliRunner.run("tune", "report", study.toString());
+        assertThat(report.exitCode()).as(report.err()).isZero();
+        assertThat(report.out()).contains("Study 'mlp-tune': 3 trials (3 complete, 0 pruned, 0 failed)")
+                .contains("importance learning-rate").contains("Wrote " + study.resolve("report/report.html"));
+        for (String file : List.of("report.html", "study.json", "history.png", "curves.png", "slices.png",
+                "parallel.png", "importance.png")) {
+            assertThat(study.resolve("report").resolve(file)).isNotEmptyFile();
+        }
+
+        Path full = dir.resolve("best-run");
+        CliRunner.Result best = CliRunner.run("tune", "best", study.toString(), "--train", "--epochs", "1", "--out",
+                full.toString());
+        assertThat(best.exitCode()).as(best.err()).isZero();
+        Trial winner = trials.stream().max(java.util.Comparator.comparingDouble(t -> t.value().getAsDouble()))
+                .orElseThrow();
+        assertThat(best.out()).contains("Best of study 'mlp-tune': trial " + winner.number())
+                .contains("mlp: completed after 1 epochs");
+        assertThat(ModelFile.manifest(full.resolve("best.zip")).hyperparameters().get("width"))
+                .isEqualTo(winner.params().get("width").toString());
+    }
+
+    @Test
+    void aStudyNeedsItsOptionsOrASubcommand() {
+        CliRunner.Result result = CliRunner.run("tune", "--model", "mlp");
+        assertThat(result.exitCode()).isEqualTo(ErrorReporter.FAILURE);
+        assertThat(result.err().strip()).isEqualTo("fmnist: a study needs --model, --space and --trials (or a "
+                + "subcommand: report, best)");
+        CliRunner.Result noStudy = CliRunner.run("tune", "report", dir.toString());
+        assertThat(noStudy.err().strip()).isEqualTo("fmnist: " + dir + " holds no study (no study.db); name its "
+                + "storage with --storage");
     }
 
     @Test

@@ -17,7 +17,7 @@ public record Trial(int number, Map<String, Object> params, TrialState state, Op
         NavigableMap<Integer, Double> intermediate) {
 
     public Trial {
-        params = Map.copyOf(params);
+        params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params)); // the space's order
         intermediate = java.util.Collections.unmodifiableNavigableMap(new TreeMap<>(intermediate));
     }
 

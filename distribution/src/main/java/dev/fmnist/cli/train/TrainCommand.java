@@ -164,7 +164,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Trains with the run's log file attached and prints the outcome. */
-    static RunSummary run(TrainingEngine engine, TrainingRequest request, Path runDir, PrintWriter out) {
+    public static RunSummary run(TrainingEngine engine, TrainingRequest request, Path runDir, PrintWriter out) {
         try {
             Files.createDirectories(runDir);
         } catch (java.io.IOException e) {

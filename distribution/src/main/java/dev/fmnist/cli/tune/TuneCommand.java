@@ -29,7 +29,9 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -42,21 +44,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "tune", mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = {TuneReportCommand.class, TuneBestCommand.class},
         description = "Search a model's hyperparameters: a study of trials, each a normal run folder, chosen by TPE "
                 + "and stopped early by a pruner; stored in SQLite (or PostgreSQL) so it resumes and can be shared.")
 public final class TuneCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "ID", description = "The model plugin to tune.")
+    /** Set for the worker processes of {@code --parallel}: which one each is. */
+    private static final String WORKER_ENV = "FMNIST_TUNE_WORKER";
+
+    @Option(names = "--model", paramLabel = "ID", description = "The model plugin to tune.")
     String model;
 
-    @Option(names = "--space", required = true, paramLabel = "FILE", description = "The search space (YAML): "
+    @Option(names = "--space", paramLabel = "FILE", description = "The search space (YAML): "
             + "name: {type: float|int|categorical, low, high, log, choices}; names are the model's hyperparameters "
             + "or the platform's (batch-size, learning-rate, label-smoothing, augment).")
     Path space;
 
-    @Option(names = "--trials", required = true, paramLabel = "N", description = "Finished trials the study should "
+    @Option(names = "--trials", paramLabel = "N", description = "Finished trials the study should "
             + "have (complete or pruned; failed ones are retried); a study run again goes on to this count.")
-    int trials;
+    Integer trials;
 
     @Option(names = "--study", paramLabel = "NAME", description = "The study's name (default: <model>-tune).")
     String study;
@@ -84,6 +90,16 @@ public final class TuneCommand implements Callable<Integer> {
             description = "When a trial stops early (default: ${DEFAULT-VALUE}).")
     String pruner;
 
+    @Option(names = "--parallel", paramLabel = "K", defaultValue = "1", description = "Worker processes on this "
+            + "machine, each with its share of the cores (OMP_NUM_THREADS = cores / K); at most the processor count "
+            + "(default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Option(names = "--heartbeat-seconds", paramLabel = "S", defaultValue = "10", description = "How often a "
+            + "running trial says it is alive; one silent for 4 beats is marked failed and retried "
+            + "(default: ${DEFAULT-VALUE}).")
+    int heartbeatSeconds;
+
     @Mixin
     GlobalOptions options;
 
@@ -92,11 +108,21 @@ public final class TuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (model == null || space == null || trials == null) {
+            throw new UserError("a study needs --model, --space and --trials (or a subcommand: report, best)");
+        }
         if (trials < 1) {
             throw new UserError("--trials must be at least 1, got " + trials);
         }
         if (budgetEpochs != null && budgetEpochs < 1) {
             throw new UserError("--budget-epochs must be at least 1, got " + budgetEpochs);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (parallel < 1 || parallel > cores) {
+            throw new UserError("--parallel must be 1 to this machine's " + cores + " processors, got " + parallel);
+        }
+        if (heartbeatSeconds < 1) {
+            throw new UserError("--heartbeat-seconds must be at least 1, got " + heartbeatSeconds);
         }
         if (!Files.isRegularFile(space)) {
             throw new UserError("--space " + space + ": no such file");
@@ -118,9 +144,9 @@ public final class TuneCommand implements Callable<Integer> {
             throw new UserError("cannot create the study folder " + studyDir + ": " + e.getMessage());
         }
         String metric = config.monitor();
-        StudyRecord wanted = new StudyRecord(name, Direction.of(metric), metric, "model: " + model
-                + "\nbudget-epochs: " + (budgetEpochs == null ? config.epochs() : budgetEpochs)
-                + "\nspace:\n" + readSpace());
+        OptionalInt budget = OptionalInt.of(budgetEpochs == null ? config.epochs() : budgetEpochs);
+        StudyRecord wanted = new StudyRecord(name, Direction.of(metric), metric,
+                StudyFolder.config(model, budget, readSpace()));
         PrintWriter out = spec.commandLine().getOut();
         try (JdbcStudyStorage storage = storageUrl != null ? JdbcStudyStorage.open(storageUrl)
                 : JdbcStudyStorage.sqlite(studyDir.resolve("study.db"))) {
@@ -131,28 +157,87 @@ public final class TuneCommand implements Callable<Integer> {
             }
             long seed = injector.getInstance(dev.fmnist.data.DataConfig.class).seed();
             int before = storage.trials(name).size();
-            Study run = new Study(storage, wanted, searchSpace, sampler(seed * 1_000_003L + before),
-                    pruner(), worker(), 10_000);
+            // each worker of a --parallel run samples its own stream; a lone worker resumes on a fresh one
+            long workerIndex = Long.parseLong(System.getenv().getOrDefault(WORKER_ENV, "0"));
+            Study run = new Study(storage, wanted, searchSpace, sampler(seed * 1_000_003L + before * 7_919L
+                    + workerIndex),
+                    pruner(), worker(), heartbeatSeconds * 1000L);
             TrainingObjective objective = new TrainingObjective(injector.getInstance(TrainingEngine.class), model,
                     metric, studyDir, budgetEpochs == null ? OptionalInt.empty() : OptionalInt.of(budgetEpochs),
                     limit == null ? OptionalInt.empty() : OptionalInt.of(limit));
-            out.printf("Study '%s': %s of %s, %d trials wanted, %d in the storage; trials in %s%n", name,
-                    Direction.of(metric) == Direction.MAXIMIZE ? "maximize" : "minimize", metric, trials, before,
-                    studyDir);
-            out.flush();
-            run.optimize(trials, objective, outcome -> print(out, outcome, metric));
+            boolean child = workerIndex > 0; // a worker of --parallel: the parent says the rest
+            if (!child) {
+                out.printf("Study '%s': %s of %s, %d trials wanted, %d in the storage; trials in %s%n", name,
+                        Direction.of(metric) == Direction.MAXIMIZE ? "maximize" : "minimize", metric, trials, before,
+                        studyDir);
+                out.flush();
+            }
+            if (parallel > 1) {
+                workers(cores);
+            } else {
+                run.optimize(trials, objective, outcome -> print(out, outcome, metric));
+            }
             Trial best = run.best().orElse(null);
+            if (child) {
+                return 0;
+            }
             if (best == null) {
                 out.println("No trial completed.");
                 return 1;
             }
             out.printf(Locale.ROOT, "Best: trial %d, %s %.4f, %s%n  run folder: %s%n  train it: %s%n",
                     best.number(), metric, best.value().getAsDouble(), describe(best.params()),
-                    TrainingObjective.trialDir(studyDir, best.number()), command(best.params()));
+                    TrainingObjective.trialDir(studyDir, best.number()),
+                    StudyFolder.trainCommand(model, budget, best));
             out.flush();
             return 0;
         } catch (StorageException e) {
             throw new UserError(e.getMessage());
+        }
+    }
+
+    /**
+     * Runs the study in {@code parallel} processes of this same command line (with {@code --parallel 1}), each with
+     * {@code cores / parallel} OpenMP threads, and waits for them; they share the study through its storage.
+     */
+    private void workers(int cores) {
+        ProcessHandle.Info self = ProcessHandle.current().info();
+        if (self.command().isEmpty() || self.arguments().isEmpty()) {
+            throw new UserError("--parallel: this platform does not tell a process its own command line; start "
+                    + parallel + " 'fmnist tune' commands with the same --study and --out instead");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(self.command().get());
+        String[] arguments = self.arguments().get();
+        for (int i = 0; i < arguments.length; i++) {
+            if (arguments[i].equals("--parallel") && i + 1 < arguments.length) {
+                i++; // its value goes too
+            } else if (!arguments[i].startsWith("--parallel=")) {
+                command.add(arguments[i]);
+            }
+        }
+        List<Process> processes = new ArrayList<>();
+        try {
+            for (int k = 0; k < parallel; k++) {
+                ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+                builder.environment().put("OMP_NUM_THREADS", Integer.toString(Math.max(1, cores / parallel)));
+                builder.environment().put(WORKER_ENV, Integer.toString(k + 1));
+                processes.add(builder.start());
+            }
+            int failed = 0;
+            for (Process process : processes) {
+                failed += process.waitFor() == 0 ? 0 : 1;
+            }
+            if (failed > 0) {
+                throw new UserError(failed + " of " + parallel + " worker processes failed; their output is above");
+            }
+        } catch (java.io.IOException e) {
+            processes.forEach(Process::destroy);
+            throw new UserError("cannot start a worker process: " + e.getMessage());
+        } catch (InterruptedException e) {
+            processes.forEach(Process::destroy);
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted while the workers ran");
         }
     }
 
@@ -227,16 +312,5 @@ public final class TuneCommand implements Callable<Integer> {
 
     private static String format(Object value) {
         return value instanceof Double d ? String.format(Locale.ROOT, "%.4g", d) : String.valueOf(value);
-    }
-
-    /** The train command that repeats the best trial's settings on the whole training split. */
-    private String command(Map<String, Object> params) {
-        StringBuilder command = new StringBuilder("fmnist train --model " + model);
-        if (budgetEpochs != null) {
-            command.append(" --epochs ").append(budgetEpochs);
-        }
-        TrainingObjective.overrides(params).forEach((key, value) -> command.append(" --set ")
-                .append(key).append('=').append(value.contains(",") ? "'" + value + "'" : value));
-        return command.toString();
     }
 }

@@ -54,6 +54,11 @@ public record SearchSpace(Map<String, Distribution> parameters) {
         } catch (YAMLException e) {
             throw new IllegalArgumentException(where + " is not valid YAML: " + e.getMessage(), e);
         }
+        return of(document, where);
+    }
+
+    /** The space of a YAML document already loaded: a map of parameter names to their ranges. */
+    public static SearchSpace of(Object document, String where) {
         if (!(document instanceof Map<?, ?> entries)) {
             throw new IllegalArgumentException(where + " must map parameter names to their ranges, e.g. "
                     + "'lr: {type: float, low: 1.0e-4, high: 0.1, log: true}'");

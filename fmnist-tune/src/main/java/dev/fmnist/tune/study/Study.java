@@ -71,7 +71,11 @@ public final class Study {
                 .min(java.util.Comparator.comparingDouble(t -> direction().loss(t.value().getAsDouble())));
     }
 
-    /** Runs trials until {@code target} are complete or pruned, counting those of every worker. */
+    /**
+     * Runs trials until {@code target} are complete or pruned, counting those of every worker; returns when no
+     * trial of the study is running any more (one whose worker died is failed after four missed heartbeats, and
+     * its place taken).
+     */
     public void optimize(int target, Objective objective, Consumer<TrialOutcome> progress) {
         while (true) {
             List<Integer> dead = storage.failStale(record.name(), 4 * heartbeatMillis);
@@ -80,7 +84,12 @@ public final class Study {
             List<Trial> trials = trials();
             long taken = trials.stream().filter(t -> t.state() != TrialState.FAILED).count();
             if (taken >= target) {
-                return;
+                if (trials.stream().noneMatch(t -> t.state() == TrialState.RUNNING)) {
+                    return;
+                }
+                // others' trials still run: wait, as they may die and leave their place to this worker
+                sleep(heartbeatMillis);
+                continue;
             }
             Map<String, Object> params = sampler.sample(space, trials, direction());
             OptionalInt number = storage.startTrial(record.name(), params, worker, target);
@@ -88,6 +97,15 @@ public final class Study {
                 return; // another worker took the last one meanwhile
             }
             progress.accept(run(number.getAsInt(), params, objective));
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the study's running trials", e);
         }
     }
 

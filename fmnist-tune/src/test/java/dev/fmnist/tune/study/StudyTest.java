@@ -99,6 +99,19 @@ class StudyTest {
     }
 
     @Test
+    void aTrialOfAWorkerThatDiedIsFailedAndItsPlaceTaken() {
+        try (JdbcStudyStorage storage = JdbcStudyStorage.sqlite(dir.resolve("study.db"))) {
+            storage.openStudy(RECORD);
+            int orphan = storage.startTrial(RECORD.name(), Map.of("x", 0.5), "killed-worker"); // never beats again
+            Study study = new Study(storage, RECORD, SPACE, new TpeSampler(5), Pruner.NONE, "w", 100);
+            study.optimize(3, CURVE, outcome -> { });
+            List<Trial> trials = study.trials();
+            assertThat(trials.get(orphan).state()).isEqualTo(TrialState.FAILED);
+            assertThat(trials.stream().filter(t -> t.state() == TrialState.COMPLETE)).hasSize(3);
+        }
+    }
+
+    @Test
     void twoWorkersShareTheCountAndNeverRunATrialTwice() throws Exception {
         List<Integer> numbers = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(2);

@@ -159,9 +159,8 @@ public final class TuneCommand implements Callable<Integer> {
             int before = storage.trials(name).size();
             // each worker of a --parallel run samples its own stream; a lone worker resumes on a fresh one
             long workerIndex = Long.parseLong(System.getenv().getOrDefault(WORKER_ENV, "0"));
-            Study run = new Study(storage, wanted, searchSpace, sampler(seed * 1_000_003L + before * 7_919L
-                    + workerIndex),
-                    pruner(), worker(), heartbeatSeconds * 1000L);
+            Sampler chosen = sampler(seed * 1_000_003L + before * 7_919L + workerIndex);
+            Study run = new Study(storage, wanted, searchSpace, chosen, pruner(), worker(), heartbeatSeconds * 1000L);
             TrainingObjective objective = new TrainingObjective(injector.getInstance(TrainingEngine.class), model,
                     metric, studyDir, budgetEpochs == null ? OptionalInt.empty() : OptionalInt.of(budgetEpochs),
                     limit == null ? OptionalInt.empty() : OptionalInt.of(limit));

@@ -34,4 +34,23 @@ public record Trial(int number, Map<String, Object> params, TrialState state, Op
     public Trial finished(TrialState finalState, OptionalDouble finalValue) {
         return new Trial(number, params, finalState, finalValue, intermediate);
     }
+
+    /** The complete trial with the best objective, if any. */
+    public static java.util.Optional<Trial> best(java.util.List<Trial> trials, Direction direction) {
+        return trials.stream().filter(t -> t.state() == TrialState.COMPLETE && t.value().isPresent())
+                .min(java.util.Comparator.comparingDouble(t -> direction.loss(t.value().getAsDouble())));
+    }
+
+    /** The parameters as people read them: {@code lr=0.003162, width=64}. */
+    public String describeParams() {
+        return describe(params);
+    }
+
+    /** Parameter values as people read them. */
+    public static String describe(Map<String, Object> params) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        params.forEach((k, v) -> parts.add(k + "=" + (v instanceof Double d
+                ? String.format(java.util.Locale.ROOT, "%.4g", d) : v)));
+        return String.join(", ", parts);
+    }
 }

@@ -2,14 +2,12 @@ package dev.fmnist.cli.tune;
 
 import dev.fmnist.cli.UserError;
 import dev.fmnist.tune.Trial;
-import dev.fmnist.tune.TrialState;
 import dev.fmnist.tune.space.SearchSpace;
 import dev.fmnist.tune.storage.JdbcStudyStorage;
 import dev.fmnist.tune.storage.StorageException;
 import dev.fmnist.tune.storage.StudyRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,8 +77,7 @@ record StudyFolder(Path dir, JdbcStudyStorage storage, StudyRecord record, Strin
     }
 
     Optional<Trial> best() {
-        return trials().stream().filter(t -> t.state() == TrialState.COMPLETE && t.value().isPresent())
-                .min(Comparator.comparingDouble(t -> record.direction().loss(t.value().getAsDouble())));
+        return Trial.best(trials(), record.direction());
     }
 
     String trainCommand(Trial trial) {

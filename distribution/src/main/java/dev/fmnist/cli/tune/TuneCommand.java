@@ -36,7 +36,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -185,7 +184,7 @@ public final class TuneCommand implements Callable<Integer> {
                 return 1;
             }
             out.printf(Locale.ROOT, "Best: trial %d, %s %.4f, %s%n  run folder: %s%n  train it: %s%n",
-                    best.number(), metric, best.value().getAsDouble(), describe(best.params()),
+                    best.number(), metric, best.value().getAsDouble(), best.describeParams(),
                     TrainingObjective.trialDir(studyDir, best.number()),
                     StudyFolder.trainCommand(model, budget, best));
             out.flush();
@@ -299,17 +298,9 @@ public final class TuneCommand implements Callable<Integer> {
     private static void print(PrintWriter out, TrialOutcome outcome, String metric) {
         out.printf(Locale.ROOT, "trial %d: %s%s, %s%s%n", outcome.number(), outcome.state(),
                 outcome.value().isPresent() ? String.format(Locale.ROOT, " %s %.4f", metric,
-                        outcome.value().getAsDouble()) : "", describe(outcome.params()),
+                        outcome.value().getAsDouble()) : "", Trial.describe(outcome.params()),
                 outcome.detail().isEmpty() ? "" : " (" + outcome.detail() + ")");
         out.flush();
     }
 
-    private static String describe(Map<String, Object> params) {
-        return params.entrySet().stream().map(e -> e.getKey() + "=" + format(e.getValue()))
-                .collect(Collectors.joining(", "));
-    }
-
-    private static String format(Object value) {
-        return value instanceof Double d ? String.format(Locale.ROOT, "%.4g", d) : String.valueOf(value);
-    }
 }

@@ -66,7 +66,7 @@ final class GrpcTensors {
                 }
                 bytes[i] = (byte) v;
             }
-            encodeBytes(bytes, count, encoder, rows);
+            InferenceProtocol.encodeBytes(bytes, count, encoder, rows);
         } else {
             InferTensorContents contents = input.getContents();
             checkCount(contents.getFp32ContentsCount(), values, name, "fp32_contents");
@@ -74,7 +74,7 @@ final class GrpcTensors {
             for (int i = 0; i < values; i++) {
                 floats[i] = contents.getFp32Contents(i);
             }
-            encodeUnit(floats, name, count, encoder, rows);
+            InferenceProtocol.encodeUnit(floats, name, count, encoder, rows);
         }
         return new InferenceInput(request.getId().isEmpty() ? null : request.getId(), rows, count,
                 outputs(request, raw));
@@ -88,35 +88,12 @@ final class GrpcTensors {
             throw bad("input '" + name + "' needs " + expected + " bytes of raw " + datatype + " for its shape, got "
                     + raw.size());
         }
-        if (datatype.equals("UINT8")) {
-            encodeBytes(raw.toByteArray(), count, encoder, rows);
-            return;
-        }
-        float[] floats = new float[values];
-        raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(floats);
-        encodeUnit(floats, name, count, encoder, rows);
+        InferenceProtocol.encodeRaw(raw.toByteArray(), datatype, name, count, encoder, rows);
     }
 
     private static void checkCount(int got, int expected, String name, String field) {
         if (got != expected) {
             throw bad("input '" + name + "' holds " + got + " values in " + field + " but its shape needs " + expected);
-        }
-    }
-
-    private static void encodeBytes(byte[] bytes, int count, InputEncoder encoder, float[] rows) {
-        for (int i = 0; i < count; i++) {
-            encoder.encodeBytes(bytes, i * encoder.pixels(), rows, i);
-        }
-    }
-
-    private static void encodeUnit(float[] values, String name, int count, InputEncoder encoder, float[] rows) {
-        for (int i = 0; i < values.length; i++) {
-            if (!Float.isFinite(values[i])) {
-                throw bad("input '" + name + "' holds a non-finite value at element " + i);
-            }
-        }
-        for (int i = 0; i < count; i++) {
-            encoder.encodeUnit(values, i * encoder.pixels(), rows, i);
         }
     }
 

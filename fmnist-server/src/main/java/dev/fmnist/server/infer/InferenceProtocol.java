@@ -140,13 +140,9 @@ public final class InferenceProtocol {
                 }
                 raw[i] = (byte) v;
             }
-            for (int i = 0; i < count; i++) {
-                encoder.encodeBytes(raw, i * pixels, rows, i);
-            }
+            encodeBytes(raw, count, encoder, rows);
         } else {
-            for (int i = 0; i < count; i++) {
-                encoder.encodeUnit(values, i * pixels, rows, i);
-            }
+            encodeUnit(values, name, count, encoder, rows);
         }
         return new InferenceInput((String) idValue, rows, count, outputs(request));
     }
@@ -168,22 +164,46 @@ public final class InferenceProtocol {
             throw bad("input '" + name + "' needs " + expected + " bytes of binary data after the JSON, the body has "
                     + (binary == null ? "no Inference-Header-Content-Length header" : binary.length() + " bytes"));
         }
-        byte[] bytes = binary.getBytes();
-        if (bytesPerValue == 1) {
-            for (int i = 0; i < count; i++) {
-                encoder.encodeBytes(bytes, i * pixels, rows, i);
-            }
+        encodeRaw(binary.getBytes(), datatype, name, count, encoder, rows);
+    }
+
+    /**
+     * Rows from raw tensor bytes, as the binary extension and gRPC's {@code raw_input_contents} carry them: one byte
+     * a pixel (UINT8) or little-endian FP32 in [0,1]; the length is checked by the caller.
+     *
+     * @throws ApiError 400 for a non-finite FP32 value
+     */
+    public static void encodeRaw(byte[] bytes, String datatype, String name, int count, InputEncoder encoder,
+            float[] rows) {
+        if (datatype.equals("UINT8")) {
+            encodeBytes(bytes, count, encoder, rows);
             return;
         }
-        float[] values = new float[count * pixels];
+        float[] values = new float[count * encoder.pixels()];
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        encodeUnit(values, name, count, encoder, rows);
+    }
+
+    /** Rows from raw pixels, one byte each, normalized by the model's own encoder. */
+    public static void encodeBytes(byte[] pixels, int count, InputEncoder encoder, float[] rows) {
+        for (int i = 0; i < count; i++) {
+            encoder.encodeBytes(pixels, i * encoder.pixels(), rows, i);
+        }
+    }
+
+    /**
+     * Rows from pixels in [0,1].
+     *
+     * @throws ApiError 400 for a non-finite value
+     */
+    public static void encodeUnit(float[] values, String name, int count, InputEncoder encoder, float[] rows) {
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {
                 throw bad("input '" + name + "' holds a non-finite value at element " + i);
             }
         }
         for (int i = 0; i < count; i++) {
-            encoder.encodeUnit(values, i * pixels, rows, i);
+            encoder.encodeUnit(values, i * encoder.pixels(), rows, i);
         }
     }
 

@@ -14,9 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,8 +44,7 @@ public final class StudyReport {
             Path dir) {
         List<Trial> complete = trials.stream().filter(t -> t.state() == TrialState.COMPLETE && t.value().isPresent())
                 .toList();
-        Optional<Trial> best = complete.stream()
-                .min(Comparator.comparingDouble(t -> record.direction().loss(t.value().getAsDouble())));
+        Optional<Trial> best = Trial.best(trials, record.direction());
         Map<String, Double> importance = Importance.of(space, complete);
         Summary summary = new Summary(record.name(), record.direction().name().toLowerCase(Locale.ROOT),
                 record.metric(), record.config(), trials.size(), complete.size(), count(trials, TrialState.PRUNED),
@@ -150,7 +147,7 @@ public final class StudyReport {
                 .append(summary.pruned()).append(" pruned, ").append(summary.failed()).append(" failed.</p>");
         summary.best().ifPresent(best -> page.append("<h2>Best: trial ").append(best.number()).append(", ")
                 .append(escape(summary.metric())).append(' ').append(format(best.value().getAsDouble()))
-                .append("</h2><p>").append(escape(params(best.params()))).append("</p><p>Train it: <code>")
+                .append("</h2><p>").append(escape(best.describeParams())).append("</p><p>Train it: <code>")
                 .append(escape(summary.bestCommand())).append("</code></p>"));
         pictures.forEach((name, png) -> page.append("<p><img alt=\"").append(name).append("\" src=\"data:image/png;base64,")
                 .append(png).append("\"></p>"));
@@ -161,16 +158,10 @@ public final class StudyReport {
             page.append("<tr><td>").append(trial.number()).append("</td><td>").append(trial.state()).append("</td><td>")
                     .append(trial.value().isPresent() ? format(trial.value().getAsDouble()) : "")
                     .append("</td><td>").append(trial.intermediate().size()).append("</td><td class=\"p\">")
-                    .append(escape(params(trial.params()))).append("</td></tr>");
+                    .append(escape(trial.describeParams())).append("</td></tr>");
         }
         return page.append("</table><p>Study settings:</p><pre>").append(escape(summary.config()))
                 .append("</pre></body></html>").toString();
-    }
-
-    private static String params(Map<String, Object> params) {
-        List<String> parts = new ArrayList<>();
-        params.forEach((k, v) -> parts.add(k + "=" + (v instanceof Double d ? String.format(Locale.ROOT, "%.4g", d) : v)));
-        return String.join(", ", parts);
     }
 
     private static String format(double value) {

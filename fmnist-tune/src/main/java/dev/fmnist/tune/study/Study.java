@@ -67,8 +67,7 @@ public final class Study {
 
     /** The best complete trial so far. */
     public Optional<Trial> best() {
-        return trials().stream().filter(t -> t.state() == TrialState.COMPLETE && t.value().isPresent())
-                .min(java.util.Comparator.comparingDouble(t -> direction().loss(t.value().getAsDouble())));
+        return Trial.best(trials(), direction());
     }
 
     /**

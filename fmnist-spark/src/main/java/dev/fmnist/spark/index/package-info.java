@@ -1,0 +1,2 @@
+/** The similar-item index of a scored catalog, in the format {@code fmnist serve} and {@code fmnist similar} load. */
+package dev.fmnist.spark.index;

@@ -17,6 +17,7 @@ import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -27,17 +28,31 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class StudyCharts {
 
     private static final Color GREY = new Color(0xbbbbbb);
+    private static final Color POINT = new Color(0x4a6fe3);
 
     private StudyCharts() {}
 
-    /** Each complete trial's objective by trial number, and the best so far as a step line. */
+    /**
+     * Each complete trial's objective by trial number, the best so far as a step line, and pruned trials in grey at
+     * the last value they reported (lower than a full run's would have been: they stopped early).
+     */
     static BufferedImage history(List<Trial> trials, Direction direction, String metric) {
-        XYChart chart = xy("Optimization history", "trial", metric, 760, 440);
+        XYChart chart = xy("Optimization history", "trial", metric, 760, 460);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         List<Trial> complete = complete(trials);
         if (complete.isEmpty()) {
             return BitmapEncoder.getBufferedImage(chart);
         }
-        XYSeries points = chart.addSeries("trial", complete.stream().mapToDouble(Trial::number).toArray(),
+        List<Trial> pruned = trials.stream().filter(t -> t.state() == TrialState.PRUNED && t.value().isPresent())
+                .toList();
+        if (!pruned.isEmpty()) {
+            XYSeries stopped = chart.addSeries("pruned (last value)", pruned.stream().mapToDouble(Trial::number).toArray(),
+                    pruned.stream().mapToDouble(t -> t.value().getAsDouble()).toArray());
+            stopped.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            stopped.setMarkerColor(GREY);
+        }
+        XYSeries points = chart.addSeries("complete", complete.stream().mapToDouble(Trial::number).toArray(),
                 complete.stream().mapToDouble(t -> t.value().getAsDouble()).toArray());
         points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         double[] best = new double[complete.size()];
@@ -47,8 +62,9 @@ final class StudyCharts {
             so = Double.isNaN(so) || direction.loss(v) < direction.loss(so) ? v : so;
             best[i] = so;
         }
-        chart.addSeries("best so far", complete.stream().mapToDouble(Trial::number).toArray(), best)
-                .setMarker(SeriesMarkers.NONE);
+        XYSeries line = chart.addSeries("best so far", complete.stream().mapToDouble(Trial::number).toArray(), best);
+        line.setMarker(SeriesMarkers.NONE);
+        line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
         return BitmapEncoder.getBufferedImage(chart);
     }
 
@@ -77,16 +93,22 @@ final class StudyCharts {
         List<Trial> complete = complete(trials);
         space.parameters().forEach((name, distribution) -> {
             if (distribution instanceof Distribution.Categorical categorical) {
-                CategoryChart chart = new CategoryChartBuilder().width(420).height(320).title(name)
-                        .xAxisTitle(name).yAxisTitle("mean " + metric).build();
+                // one point per trial above its choice, as for numbers (means as bars from zero would hide spreads
+                // of a few tenths of a point, which is what a study's trials differ by); a series per trial, so
+                // that XChart sets the points of one choice side by side instead of on top of each other
+                CategoryChart chart = new CategoryChartBuilder().width(420).height(320).title(name).xAxisTitle(name)
+                        .yAxisTitle(metric).build();
                 chart.getStyler().setLegendVisible(false);
                 chart.getStyler().setChartBackgroundColor(Color.WHITE);
-                List<Double> means = new ArrayList<>();
-                for (String choice : categorical.choices()) {
-                    means.add(complete.stream().filter(t -> choice.equals(String.valueOf(t.params().get(name))))
-                            .mapToDouble(t -> t.value().getAsDouble()).average().orElse(0));
+                chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
+                List<String> choices = categorical.choices();
+                for (Trial trial : complete) {
+                    List<Double> values = new ArrayList<>(java.util.Collections.nCopies(choices.size(), (Double) null));
+                    values.set(choices.indexOf(String.valueOf(trial.params().get(name))), trial.value().getAsDouble());
+                    CategorySeries series = chart.addSeries("trial " + trial.number(), choices, values);
+                    series.setMarker(SeriesMarkers.CIRCLE);
+                    series.setMarkerColor(POINT);
                 }
-                chart.addSeries(metric, categorical.choices(), means);
                 panels.add(BitmapEncoder.getBufferedImage(chart));
                 return;
             }
@@ -105,11 +127,12 @@ final class StudyCharts {
         return panels;
     }
 
-    /** Parameter importance as horizontal shares. */
+    /** Parameter importance as shares, a bar per parameter (labels slanted: names like "learning-rate" are long). */
     static BufferedImage importance(Map<String, Double> shares) {
-        CategoryChart chart = new CategoryChartBuilder().width(620).height(120 + 40 * Math.max(1, shares.size()))
+        CategoryChart chart = new CategoryChartBuilder().width(Math.max(620, 110 * shares.size())).height(420)
                 .title("Parameter importance (correlation ratio, normalized)").xAxisTitle("parameter")
                 .yAxisTitle("share").build();
+        chart.getStyler().setXAxisLabelRotation(30);
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);

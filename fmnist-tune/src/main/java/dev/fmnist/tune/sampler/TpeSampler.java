@@ -52,12 +52,16 @@ public final class TpeSampler implements Sampler {
     public Map<String, Object> sample(SearchSpace space, List<Trial> trials, Direction direction) {
         List<Trial> complete = trials.stream().filter(t -> t.state() == TrialState.COMPLETE && t.value().isPresent())
                 .sorted(Comparator.comparingInt(Trial::number)).toList();
-        if (complete.size() < startupTrials) {
+        // as Optuna counts them: a pruned trial is a finished observation too (of a bad region), or a study with a
+        // pruner would go on sampling at random long after its start-up trials
+        long finished = trials.stream().filter(t -> t.state() == TrialState.COMPLETE && t.value().isPresent()
+                || t.state() == TrialState.PRUNED).count();
+        if (finished < startupTrials || complete.isEmpty()) {
             return startup.sample(space, trials, direction);
         }
         List<Trial> ranked = new ArrayList<>(complete);
         ranked.sort(Comparator.comparingDouble(t -> direction.loss(t.value().getAsDouble())));
-        int belowCount = Math.min((int) Math.ceil(0.1 * complete.size()), 25);
+        int belowCount = Math.min(Math.min((int) Math.ceil(0.1 * finished), 25), complete.size());
         List<Trial> below = new ArrayList<>(ranked.subList(0, belowCount));
         List<Trial> above = new ArrayList<>(ranked.subList(belowCount, ranked.size()));
         trials.stream().filter(t -> t.state() == TrialState.PRUNED).forEach(above::add);

@@ -70,6 +70,28 @@ class TpeSamplerTest {
     }
 
     @Test
+    void prunedTrialsCountTowardsTheStartUpTrialsAndTeachWhereNotToGo() {
+        // 4 complete trials, all "good", and 6 pruned ones, all "bad": 10 finished, so TPE is past its start-up
+        // trials (as in Optuna) and must prefer "good"; counting complete trials only, it would still draw at
+        // random, about half "bad"
+        SearchSpace space = space("choice", new Categorical(List.of("good", "bad")));
+        List<Trial> done = new ArrayList<>();
+        for (int n = 0; n < 10; n++) {
+            Map<String, Object> params = Map.of("choice", n < 4 ? "good" : "bad");
+            done.add(n < 4 ? Trial.complete(n, params, 0.1 * n)
+                    : Trial.complete(n, params, 5).finished(dev.fmnist.tune.TrialState.PRUNED,
+                            java.util.OptionalDouble.of(5)));
+        }
+        int good = 0;
+        for (int seed = 0; seed < 40; seed++) {
+            if ("good".equals(new TpeSampler(seed).sample(space, done, Direction.MINIMIZE).get("choice"))) {
+                good++;
+            }
+        }
+        assertThat(good).as("samples of 'good' out of 40").isGreaterThanOrEqualTo(34);
+    }
+
+    @Test
     void findsBetterBraninValuesThanRandomSearch() {
         double tpe = median(TpeSampler::new, BRANIN, TpeSamplerTest::branin, 60);
         double random = median(RandomSampler::new, BRANIN, TpeSamplerTest::branin, 60);

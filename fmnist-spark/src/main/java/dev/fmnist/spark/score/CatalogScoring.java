@@ -1,6 +1,8 @@
 package dev.fmnist.spark.score;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -42,10 +44,9 @@ public final class CatalogScoring {
             scored.write().mode(SaveMode.Overwrite).parquet(output);
             double seconds = (System.nanoTime() - started) / 1e9;
             spark.sparkContext().setCallSite("fmnist: count " + output);
-            Dataset<Row> written = spark.read().parquet(output);
-            long images = written.count();
-            long failures = written.where(col(ScoredSchema.ERROR).isNotNull()).count();
-            return new ScoreSummary(images, failures, seconds);
+            // one pass over the error column counts both: count(*) all rows, count(error) the non-null ones
+            Row counts = spark.read().parquet(output).agg(count(lit(1)), count(col(ScoredSchema.ERROR))).first();
+            return new ScoreSummary(counts.getLong(0), counts.getLong(1), seconds);
         } finally {
             spark.sparkContext().clearCallSite();
         }

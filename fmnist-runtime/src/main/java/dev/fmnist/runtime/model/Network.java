@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -58,6 +59,15 @@ public sealed interface Network {
      * one row per input, in inference mode. Images a model finds alike are close in this space.
      */
     INDArray embedding(INDArray features);
+
+    /**
+     * {@link #output} and {@link #embedding} of a batch from one forward pass, for callers that want both (a
+     * catalog scored for search): the two calls apart would run the layers below the embedding twice.
+     */
+    OutputAndEmbedding outputAndEmbedding(INDArray features);
+
+    /** Class probabilities [batch, classes] and embeddings [batch, dimensions] of the same inputs. */
+    record OutputAndEmbedding(INDArray output, INDArray embedding) {}
 
     /** One optimizer step on a batch. */
     void fit(DataSet batch);
@@ -129,6 +139,17 @@ public sealed interface Network {
         }
 
         @Override
+        public OutputAndEmbedding outputAndEmbedding(INDArray features) {
+            if (network.getnLayers() < 2) {
+                throw new IllegalStateException("the network has no layer before its output layer");
+            }
+            // The input, then every layer's activations (the output layer's are the probabilities).
+            List<INDArray> activations = network.feedForward(features, false);
+            int last = activations.size() - 1;
+            return new OutputAndEmbedding(activations.get(last), flat(activations.get(last - 1)));
+        }
+
+        @Override
         public void fit(DataSet batch) {
             network.fit(batch);
         }
@@ -192,6 +213,14 @@ public sealed interface Network {
             String output = graph.getConfiguration().getNetworkOutputs().get(0);
             String beforeOutput = graph.getConfiguration().getVertexInputs().get(output).get(0);
             return flat(graph.feedForward(new INDArray[] {features}, false).get(beforeOutput));
+        }
+
+        @Override
+        public OutputAndEmbedding outputAndEmbedding(INDArray features) {
+            String output = graph.getConfiguration().getNetworkOutputs().get(0);
+            String beforeOutput = graph.getConfiguration().getVertexInputs().get(output).get(0);
+            Map<String, INDArray> activations = graph.feedForward(new INDArray[] {features}, false);
+            return new OutputAndEmbedding(activations.get(output), flat(activations.get(beforeOutput)));
         }
 
         @Override

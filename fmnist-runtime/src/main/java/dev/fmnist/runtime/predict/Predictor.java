@@ -86,7 +86,11 @@ public final class Predictor {
 
     /** Class probabilities [count, classes] of {@code count} rows laid end to end, made by {@link #encoder()}. */
     public float[][] probabilities(float[] rows, int count) {
-        float[][] probabilities = forward(rows, count);
+        return withMirrorAveraged(forward(rows, count), rows, count);
+    }
+
+    /** With flip averaging on, {@code probabilities} averaged in place with those of the mirrored rows. */
+    private float[][] withMirrorAveraged(float[][] probabilities, float[] rows, int count) {
         if (flipAveraging) {
             float[][] mirrored = forward(mirror(rows, count), count);
             for (int i = 0; i < count; i++) {
@@ -123,6 +127,19 @@ public final class Predictor {
 
     /** The top {@code k} classes of each image of raw 8-bit pixels. */
     public List<Prediction> predict(List<byte[]> images, int k) {
+        return ranked(probabilities(encodeAll(images), images.size()), k);
+    }
+
+    private List<Prediction> ranked(float[][] probabilities, int k) {
+        List<Prediction> predictions = new ArrayList<>(probabilities.length);
+        for (float[] row : probabilities) {
+            predictions.add(Prediction.of(row, k, classNames()));
+        }
+        return predictions;
+    }
+
+    /** Raw 8-bit images encoded for the model, laid end to end. */
+    private float[] encodeAll(List<byte[]> images) {
         int size = encoder.pixels();
         float[] rows = new float[images.size() * size];
         for (int i = 0; i < images.size(); i++) {
@@ -132,11 +149,27 @@ public final class Predictor {
             }
             encoder.encodeBytes(image, 0, rows, i);
         }
-        List<Prediction> predictions = new ArrayList<>();
-        for (float[] row : probabilities(rows, images.size())) {
-            predictions.add(Prediction.of(row, k, classNames()));
+        return rows;
+    }
+
+    /** The top classes and the L2-normalized embedding of each image, in the same order as the images. */
+    public record PredictionsAndEmbeddings(List<Prediction> predictions, float[][] embeddings) {}
+
+    /**
+     * What {@link #predict} and {@link #embed} return, from one forward pass instead of two (with flip averaging
+     * on, a second pass for the mirrors, as {@link #predict} makes).
+     */
+    public PredictionsAndEmbeddings predictAndEmbed(List<byte[]> images, int k) {
+        int count = images.size();
+        float[] rows = encodeAll(images);
+        INDArray features = encoder.batch(rows, count);
+        Network.OutputAndEmbedding both = network.outputAndEmbedding(features);
+        try {
+            float[][] probabilities = withMirrorAveraged(both.output().toFloatMatrix(), rows, count);
+            return new PredictionsAndEmbeddings(ranked(probabilities, k), unitRows(both.embedding()));
+        } finally {
+            Release.all(features, both.output(), both.embedding());
         }
-        return predictions;
     }
 
     /**
@@ -147,23 +180,26 @@ public final class Predictor {
     public float[][] embeddings(float[] rows, int count) {
         INDArray features = encoder.batch(rows, count);
         INDArray embedding = network.embedding(features);
+        try {
+            return unitRows(embedding);
+        } finally {
+            Release.all(features, embedding);
+        }
+    }
+
+    private static float[][] unitRows(INDArray embedding) {
         INDArray norms = embedding.norm2(1).addi(1e-12);
         INDArray unit = embedding.divColumnVector(norms);
         try {
             return unit.toFloatMatrix();
         } finally {
-            Release.all(features, embedding, norms, unit);
+            Release.all(norms, unit);
         }
     }
 
     /** The embeddings of images of raw 8-bit pixels, as {@link #embeddings(float[], int)}. */
     public float[][] embed(List<byte[]> images) {
-        int size = encoder.pixels();
-        float[] rows = new float[images.size() * size];
-        for (int i = 0; i < images.size(); i++) {
-            encoder.encodeBytes(images.get(i), 0, rows, i);
-        }
-        return embeddings(rows, images.size());
+        return embeddings(encodeAll(images), images.size());
     }
 
     /** The embeddings of every image of a set, in order, in batches. */

@@ -8,6 +8,7 @@ import dev.fmnist.data.RealDataset;
 import dev.fmnist.data.image.ImageInputException;
 import dev.fmnist.data.image.ImagePreprocessor;
 import dev.fmnist.runtime.TestModels;
+import dev.fmnist.runtime.predict.Predictor.PredictionsAndEmbeddings;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -15,6 +16,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -23,6 +25,8 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Image files through the same preprocessing the server uses agree with the model on the raw tensors. */
 @Tag("dataset")
@@ -173,5 +177,42 @@ class PredictorTest {
             }
         }
         assertThat(predictor.withFlipAveraging(false)).isSameAs(predictor);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"mlp", "cnn", "residual"})
+    void oneForwardPassGivesWhatPredictAndEmbedGiveApart(String model) {
+        Path run = switch (model) {
+            case "mlp" -> TestModels.mlp();
+            case "cnn" -> TestModels.cnn();
+            default -> TestModels.residual();
+        };
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            byte[] image = new byte[784];
+            for (int p = 0; p < 784; p++) {
+                image[p] = (byte) test.pixel(i, p);
+            }
+            images.add(image);
+        }
+        for (boolean flip : new boolean[] {false, true}) {
+            Predictor plain = Predictor.load(run).withFlipAveraging(flip);
+            List<Prediction> apart = plain.predict(images, 10);
+            float[][] embeddings = plain.embed(images);
+            PredictionsAndEmbeddings both = plain.predictAndEmbed(images, 10);
+            assertThat(both.embeddings()).hasDimensions(24, embeddings[0].length);
+            for (int i = 0; i < 24; i++) {
+                assertThat(both.predictions().get(i).best().classIndex()).as("%s flip %s image %d", model, flip, i)
+                        .isEqualTo(apart.get(i).best().classIndex());
+                for (ClassProbability c : apart.get(i).top()) {
+                    double probability = both.predictions().get(i).top().stream()
+                            .filter(o -> o.classIndex() == c.classIndex()).findFirst().orElseThrow().probability();
+                    assertThat(probability).as("%s flip %s image %d class %d", model, flip, i, c.classIndex())
+                            .isCloseTo(c.probability(), org.assertj.core.data.Offset.offset(1e-6));
+                }
+                assertThat(both.embeddings()[i]).as("%s image %d", model, i)
+                        .containsExactly(embeddings[i], org.assertj.core.data.Offset.offset(1e-6f));
+            }
+        }
     }
 }

@@ -66,8 +66,15 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         List<byte[]> images = batch.stream().filter(c -> c.error() == null).map(Converted::pixels).toList();
         Predictor predictor = Predictors.borrow(settings.modelFile());
         try {
-            List<Prediction> predictions = images.isEmpty() ? List.of() : predictor.predict(images, settings.topK());
-            float[][] embeddings = settings.embeddings() && !images.isEmpty() ? predictor.embed(images) : null;
+            List<Prediction> predictions = List.of();
+            float[][] embeddings = null;
+            if (!images.isEmpty() && settings.embeddings()) {
+                Predictor.PredictionsAndEmbeddings both = predictor.predictAndEmbed(images, settings.topK());
+                predictions = both.predictions();
+                embeddings = both.embeddings();
+            } else if (!images.isEmpty()) {
+                predictions = predictor.predict(images, settings.topK());
+            }
             String model = predictor.manifest().modelId();
             List<Row> rows = new ArrayList<>(batch.size());
             int next = 0;

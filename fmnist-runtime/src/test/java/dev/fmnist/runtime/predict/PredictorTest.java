@@ -15,8 +15,8 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -195,8 +195,9 @@ class PredictorTest {
             }
             images.add(image);
         }
+        Predictor loaded = Predictor.load(run);
         for (boolean flip : new boolean[] {false, true}) {
-            Predictor plain = Predictor.load(run).withFlipAveraging(flip);
+            Predictor plain = loaded.withFlipAveraging(flip);
             List<Prediction> apart = plain.predict(images, 10);
             float[][] embeddings = plain.embed(images);
             PredictionsAndEmbeddings both = plain.predictAndEmbed(images, 10);

@@ -5,6 +5,7 @@ import dev.fmnist.data.image.ImagePreprocessor;
 import dev.fmnist.runtime.predict.ClassProbability;
 import dev.fmnist.runtime.predict.Prediction;
 import dev.fmnist.runtime.predict.Predictor;
+import dev.fmnist.runtime.predict.Predictor.PredictionsAndEmbeddings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -66,15 +67,12 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         List<byte[]> images = batch.stream().filter(c -> c.error() == null).map(Converted::pixels).toList();
         Predictor predictor = Predictors.borrow(settings.modelFile());
         try {
-            List<Prediction> predictions = List.of();
-            float[][] embeddings = null;
-            if (!images.isEmpty() && settings.embeddings()) {
-                Predictor.PredictionsAndEmbeddings both = predictor.predictAndEmbed(images, settings.topK());
-                predictions = both.predictions();
-                embeddings = both.embeddings();
-            } else if (!images.isEmpty()) {
-                predictions = predictor.predict(images, settings.topK());
-            }
+            // with embeddings, both from one forward pass
+            PredictionsAndEmbeddings scored = images.isEmpty() ? new PredictionsAndEmbeddings(List.of(), null)
+                    : settings.embeddings() ? predictor.predictAndEmbed(images, settings.topK())
+                    : new PredictionsAndEmbeddings(predictor.predict(images, settings.topK()), null);
+            List<Prediction> predictions = scored.predictions();
+            float[][] embeddings = scored.embeddings();
             String model = predictor.manifest().modelId();
             List<Row> rows = new ArrayList<>(batch.size());
             int next = 0;

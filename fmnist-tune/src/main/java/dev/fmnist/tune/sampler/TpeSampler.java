@@ -52,10 +52,10 @@ public final class TpeSampler implements Sampler {
     public Map<String, Object> sample(SearchSpace space, List<Trial> trials, Direction direction) {
         List<Trial> complete = trials.stream().filter(t -> t.state() == TrialState.COMPLETE && t.value().isPresent())
                 .sorted(Comparator.comparingInt(Trial::number)).toList();
+        List<Trial> pruned = trials.stream().filter(t -> t.state() == TrialState.PRUNED).toList();
         // as Optuna counts them: a pruned trial is a finished observation too (of a bad region), or a study with a
         // pruner would go on sampling at random long after its start-up trials
-        long finished = trials.stream().filter(t -> t.state() == TrialState.COMPLETE && t.value().isPresent()
-                || t.state() == TrialState.PRUNED).count();
+        int finished = complete.size() + pruned.size();
         if (finished < startupTrials || complete.isEmpty()) {
             return startup.sample(space, trials, direction);
         }
@@ -64,7 +64,7 @@ public final class TpeSampler implements Sampler {
         int belowCount = Math.min(Math.min((int) Math.ceil(0.1 * finished), 25), complete.size());
         List<Trial> below = new ArrayList<>(ranked.subList(0, belowCount));
         List<Trial> above = new ArrayList<>(ranked.subList(belowCount, ranked.size()));
-        trials.stream().filter(t -> t.state() == TrialState.PRUNED).forEach(above::add);
+        above.addAll(pruned);
         // each group in the order its trials ran, for the estimator's recency weights
         below.sort(Comparator.comparingInt(Trial::number));
         above.sort(Comparator.comparingInt(Trial::number));

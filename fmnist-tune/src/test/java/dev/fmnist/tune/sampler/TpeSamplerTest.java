@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fmnist.tune.Direction;
 import dev.fmnist.tune.Trial;
+import dev.fmnist.tune.TrialState;
 import dev.fmnist.tune.space.Distribution;
 import dev.fmnist.tune.space.Distribution.Categorical;
 import dev.fmnist.tune.space.Distribution.FloatRange;
@@ -14,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.function.LongFunction;
 import java.util.function.ToDoubleFunction;
@@ -79,8 +81,7 @@ class TpeSamplerTest {
         for (int n = 0; n < 10; n++) {
             Map<String, Object> params = Map.of("choice", n < 4 ? "good" : "bad");
             done.add(n < 4 ? Trial.complete(n, params, 0.1 * n)
-                    : Trial.complete(n, params, 5).finished(dev.fmnist.tune.TrialState.PRUNED,
-                            java.util.OptionalDouble.of(5)));
+                    : Trial.complete(n, params, 5).finished(TrialState.PRUNED, OptionalDouble.of(5)));
         }
         int good = 0;
         for (int seed = 0; seed < 40; seed++) {

@@ -36,7 +36,22 @@ public final class FmnistCli implements Runnable {
     public static CommandLine commandLine() {
         return new CommandLine(new FmnistCli())
                 .setExecutionExceptionHandler(new ErrorReporter())
+                .setExecutionStrategy(FmnistCli::refuseUnmatchedThenRun)
                 .setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    /**
+     * picocli lets a help option excuse an unknown word ({@code fmnist nosuch --help} printed the root usage and
+     * exited 0), so a typo in a script passed; any unmatched argument is a usage error (status 2) with picocli's
+     * "Did you mean" suggestions, help option or not.
+     */
+    private static int refuseUnmatchedThenRun(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult level = parsed; level != null; level = level.subcommand()) {
+            if (!level.unmatched().isEmpty()) {
+                throw new CommandLine.UnmatchedArgumentException(level.commandSpec().commandLine(), level.unmatched());
+            }
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     @Override

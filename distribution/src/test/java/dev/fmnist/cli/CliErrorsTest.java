@@ -13,6 +13,35 @@ class CliErrorsTest {
     Path dir;
 
     @Test
+    void anUnknownCommandIsAUsageErrorWithSuggestionsWithOrWithoutHelp() {
+        for (String[] args : new String[][] {{"trian"}, {"trian", "--help"}, {"data", "infoo", "-h"}}) {
+            CliRunner.Result result = CliRunner.run(args);
+            assertThat(result.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(result.err()).as(String.join(" ", args)).contains("Unmatched argument at index")
+                    .contains("Did you mean");
+            assertThat(result.out()).as("no usage on stdout for " + String.join(" ", args)).isEmpty();
+        }
+        CliRunner.Result suggested = CliRunner.run("trian", "--help");
+        assertThat(suggested.err()).contains("fmnist train");
+        CliRunner.Result nothingLike = CliRunner.run("nosuch", "--help");
+        assertThat(nothingLike.exitCode()).isEqualTo(2);
+        assertThat(nothingLike.err()).contains("Unmatched argument at index 0: 'nosuch'");
+    }
+
+    @Test
+    void anUnknownOptionIsAUsageErrorWithSuggestionsWithOrWithoutHelp() {
+        for (String[] args : new String[][] {{"train", "--epoch", "1"}, {"train", "--epoch", "1", "--help"}}) {
+            CliRunner.Result result = CliRunner.run(args);
+            assertThat(result.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(result.err()).as(String.join(" ", args)).contains("Unknown options: '--epoch', '1'")
+                    .contains("Possible solutions: --epochs");
+        }
+        CliRunner.Result help = CliRunner.run("train", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("--epochs");
+    }
+
+    @Test
     void badConfigurationValuesAreListedTogether() {
         CliRunner.Result result = CliRunner.run("data", "info", "--conf", "seed=x", "--conf",
                 "data.validation-fraction=0", "--conf", "data.dri=/x");

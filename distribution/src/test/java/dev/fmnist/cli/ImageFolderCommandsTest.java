@@ -107,6 +107,24 @@ class ImageFolderCommandsTest {
                 .contains("resume with the --data it was trained on");
     }
 
+    /** A runs folder holding a run of an image folder beside Fashion-MNIST runs (as the README's examples make). */
+    @Test
+    void compareOfARunsFolderLeavesOutAndNamesTheRunsOfOtherData() throws IOException {
+        Path runs = Files.createDirectories(dir.resolve("mixed-runs"));
+        Files.createSymbolicLink(runs.resolve("cnn-of-the-folder"), run);
+        CliRunner.Result train = CliRunner.run("train", "--model", "mlp", "--epochs", "1", "--limit", "300",
+                "--no-progress", "--out", runs.resolve("mlp").toString());
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        CliRunner.Result compare = CliRunner.run("compare", "--runs-dir", runs.toString());
+        assertThat(compare.exitCode()).as(compare.err()).isZero();
+        assertThat(compare.out()).contains("| mlp |").doesNotContain("| cnn |")
+                .contains("left out: " + runs.resolve("cnn-of-the-folder") + " was trained on the classes [Ankle boot");
+
+        CliRunner.Result onlyOthers = CliRunner.run("compare", "--runs-dir", runs.toString(), "--data", source);
+        assertThat(onlyOthers.exitCode()).as(onlyOthers.err()).isZero();
+        assertThat(onlyOthers.out()).contains("| cnn |").doesNotContain("| mlp |").contains("left out: ");
+    }
+
     @Test
     void aBadSourceIsNamed() {
         CliRunner.Result form = CliRunner.run("data", "info", "--data", "photos");

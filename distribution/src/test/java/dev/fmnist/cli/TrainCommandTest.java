@@ -34,6 +34,24 @@ class TrainCommandTest {
         assertThat(Files.exists(run.resolve("history.csv"))).isTrue();
     }
 
+    /** The mlp's dropout once crashed in the first batch (DL4J lost a dense layer's own dropout mask). */
+    @Test
+    void theMlpTrainsWithDropoutAsWellAsWithoutWithinAPoint() {
+        double[] accuracy = new double[2];
+        String[] dropouts = {"0", "0.3"};
+        for (int i = 0; i < 2; i++) {
+            Path run = dir.resolve("mlp-dropout-" + dropouts[i]);
+            CliRunner.Result result = CliRunner.run("train", "--model", "mlp", "--set", "dropout=" + dropouts[i],
+                    "--epochs", "3", "--limit", "12000", "--seed", "5", "--out", run.toString());
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            assertThat(result.out()).contains("mlp: completed after 3 epochs");
+            accuracy[i] = Json.read(run.resolve("summary.json"), RunSummary.class).bestValidationAccuracy();
+        }
+        assertThat(accuracy[0]).as("without dropout").isGreaterThan(0.8);
+        assertThat(accuracy[1]).as("with dropout 0.3, against " + accuracy[0] + " without")
+                .isCloseTo(accuracy[0], org.assertj.core.data.Offset.offset(0.01));
+    }
+
     @Test
     void unknownModelAndUnknownHyperparameterAreOneSentence() {
         CliRunner.Result unknown = CliRunner.run("train", "--model", "densenet", "--out", dir.resolve("x").toString());

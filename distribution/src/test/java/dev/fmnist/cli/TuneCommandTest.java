@@ -31,6 +31,32 @@ class TuneCommandTest {
         return space;
     }
 
+    /** Every trial fails (the mlp refuses widths above 8,192 when it builds): the study ends, saying why. */
+    @Test
+    void aStudyWhoseTrialsAllFailStopsAfterMaxFailuresWithTheSentence() throws Exception {
+        Path space = dir.resolve("broken.yaml");
+        Files.writeString(space, "width: {type: int, low: 9000, high: 9999}\n");
+        Path study = dir.resolve("broken");
+        CliRunner.Result result = CliRunner.run("tune", "--model", "mlp", "--space", space.toString(), "--trials",
+                "20", "--max-failures", "2", "--budget-epochs", "1", "--limit", "500", "--out", study.toString());
+        assertThat(result.exitCode()).isEqualTo(ErrorReporter.FAILURE);
+        assertThat(result.out()).contains("trial 0: FAILED").contains("trial 1: FAILED").doesNotContain("trial 2:");
+        assertThat(result.err()).contains("study 'mlp-tune' stopped (--max-failures 2): 2 trials failed in a row; "
+                + "the last, trial 1: ").contains("'width' = 9").contains("must be in 1..8192").doesNotContain("\tat ");
+        try (JdbcStudyStorage storage = JdbcStudyStorage.sqlite(study.resolve("study.db"))) {
+            assertThat(storage.trials("mlp-tune")).hasSize(2).allMatch(t -> t.state() == TrialState.FAILED);
+        }
+        assertThat(study.resolve("trial-001/train.log")).content().contains("trial 1 failed:")
+                .contains("must be in 1..8192");
+
+        CliRunner.Result report = CliRunner.run("tune", "report", study.toString());
+        assertThat(report.exitCode()).as(report.err()).isZero();
+        assertThat(report.out()).contains("2 trials (0 complete, 0 pruned, 2 failed)")
+                .contains("It ends as 2 trials failed in a row; the last, trial 1: ");
+        assertThat(study.resolve("report/report.html")).content().contains("The study ends as 2 trials failed in a row; the last, trial 1: ");
+        assertThat(study.resolve("report/study.json")).content().contains("\"failure\" : \"");
+    }
+
     @Test
     void trialsAreRunFoldersAndAStudyRunAgainGoesOnToTheNewCount() throws Exception {
         Path study = dir.resolve("study");

@@ -13,6 +13,7 @@ import dev.fmnist.eval.metrics.EvaluationMetrics;
 import dev.fmnist.eval.metrics.MetricsCalculator;
 import dev.fmnist.eval.report.ArchitectureSummary;
 import dev.fmnist.eval.report.HtmlReport;
+import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.ModelManifest;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.runtime.predict.Predictions;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.IntStream;
 
@@ -51,6 +53,23 @@ public final class Evaluator {
         this.classes = classes;
     }
 
+    /**
+     * Why the run cannot be evaluated on this evaluator's data, in a sentence: it was trained on other classes (an
+     * image folder's, say); empty when it can.
+     */
+    public Optional<String> otherData(Path runDir) {
+        return otherData(runDir, ModelFile.manifest(new RunDirectory(runDir).model()));
+    }
+
+    private Optional<String> otherData(Path runDir, ModelManifest manifest) {
+        if (manifest.classNames().equals(data.classNames())) {
+            return Optional.empty();
+        }
+        return Optional.of(runDir + " was trained on the classes " + manifest.classNames() + " ("
+                + manifest.data().source() + "), but the data to evaluate it on, " + data.description() + ", has "
+                + data.classNames() + ": give the data it was trained on with --data");
+    }
+
     public EvaluationReport evaluate(Path runDir, Split split, Path outDir) {
         return evaluate(runDir, split, outDir, false);
     }
@@ -61,11 +80,9 @@ public final class Evaluator {
         Path modelFile = run.model();
         Predictor predictor = Predictor.load(modelFile, classes).withFlipAveraging(flipAveraging);
         ModelManifest manifest = predictor.manifest();
-        if (!manifest.classNames().equals(data.classNames())) {
-            throw new EvaluationException(runDir + " was trained on the classes " + manifest.classNames() + " ("
-                    + manifest.data().source() + "), but the data to evaluate it on, " + data.description()
-                    + ", has " + data.classNames() + ": give the data it was trained on with --data");
-        }
+        otherData(runDir, manifest).ifPresent(sentence -> {
+            throw new EvaluationException(sentence);
+        });
         LabelledImages images = images(manifest, split);
         Predictions predictions = predictor.predictions(images);
         EvaluationMetrics metrics = MetricsCalculator.compute(split.name().toLowerCase(), predictions, 5);

@@ -16,13 +16,18 @@ import dev.fmnist.runtime.plugins.PluginClassLoader;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -56,9 +61,21 @@ public abstract class ModelPluginContract {
         return build(plugin(), seed);
     }
 
-    /** As the platform does: the plugin's graph if it describes one, else its layer stack. */
+    /**
+     * Valid values other than the defaults for the keys {@link ChangedHyperparameters} cannot derive one for (a
+     * word of the plugin's own, a whole number that must not be halved); override to give them.
+     */
+    protected Map<String, String> changedHyperparameters() {
+        return Map.of();
+    }
+
     private static Network build(ModelPlugin plugin, long seed) {
-        ModelSpec spec = new ModelSpec(CLASSES, SHAPE, seed, Hyperparameters.of(plugin.defaultHyperparameters()));
+        return build(plugin, seed, plugin.defaultHyperparameters());
+    }
+
+    /** As the platform does: the plugin's graph if it describes one, else its layer stack. */
+    private static Network build(ModelPlugin plugin, long seed, Map<String, String> hyperparameters) {
+        ModelSpec spec = new ModelSpec(CLASSES, SHAPE, seed, Hyperparameters.of(hyperparameters));
         ComputationGraphConfiguration graph = plugin.buildGraph(spec);
         if (graph != null) {
             assertThat(graph.getNetworkInputs()).as("graph inputs").hasSize(1);
@@ -132,6 +149,29 @@ public abstract class ModelPluginContract {
         double after = network.score(data);
         assertThat(network.model().params()).as("parameters change").isNotEqualTo(initial);
         assertThat(after).as("loss after 15 steps on one batch").isFinite().isLessThan(before);
+    }
+
+    /**
+     * Every declared hyperparameter works: for each key in turn, the network built with that key changed (the rest
+     * at their defaults) trains a few batches to a finite loss. A key that fails here fails a user's first run.
+     */
+    @TestFactory
+    Stream<DynamicTest> trainsWithEachDeclaredHyperparameterChanged() {
+        ModelPlugin plugin = plugin();
+        Map<String, String> defaults = plugin.defaultHyperparameters();
+        return ChangedHyperparameters.of(defaults, changedHyperparameters()).entrySet().stream()
+                .map(change -> DynamicTest.dynamicTest(change.getKey() + "=" + change.getValue(), () -> {
+                    Map<String, String> hyperparameters = new TreeMap<>(defaults);
+                    hyperparameters.put(change.getKey(), change.getValue());
+                    Network network = build(plugin, 11, hyperparameters);
+                    DataSet data = batch(32, 11);
+                    INDArray initial = network.model().params().dup();
+                    for (int step = 0; step < 3; step++) {
+                        network.fit(data);
+                    }
+                    assertThat(network.model().params()).as("parameters change").isNotEqualTo(initial);
+                    assertThat(network.score(data)).as("loss after 3 steps").isFinite();
+                }));
     }
 
     /**

@@ -1,9 +1,11 @@
 package dev.fmnist.cli.eval;
 
+import com.google.inject.Injector;
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
 import dev.fmnist.eval.Comparison;
+import dev.fmnist.eval.Evaluator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,15 +39,24 @@ public final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Path> all = new ArrayList<>(runs);
+        Injector injector = Bootstrap.injector(options);
+        List<String> skipped = new ArrayList<>();
         if (runsDir != null) {
-            all.addAll(Comparison.runsIn(runsDir));
+            // a folder of runs may hold runs of other data (an image folder's): they are not comparable on this
+            // test set, so they are left out and named, where a run folder named on its own is an error
+            Evaluator evaluator = injector.getInstance(Evaluator.class);
+            for (Path run : Comparison.runsIn(runsDir)) {
+                evaluator.otherData(run).ifPresentOrElse(skipped::add, () -> all.add(run));
+            }
         }
         if (all.isEmpty()) {
-            throw new UserError("name run folders, or --runs-dir DIR");
+            throw new UserError(skipped.isEmpty() ? "name run folders, or --runs-dir DIR"
+                    : "no run in " + runsDir + " was trained on this data: " + skipped.get(0));
         }
         Path target = out != null ? out : runsDir != null ? runsDir.resolve("comparison") : Path.of("comparison");
-        List<Comparison.Row> rows = Bootstrap.injector(options).getInstance(Comparison.class).compare(all, target);
+        List<Comparison.Row> rows = injector.getInstance(Comparison.class).compare(all, target);
         spec.commandLine().getOut().print(Comparison.markdown(rows));
+        skipped.forEach(sentence -> spec.commandLine().getOut().printf("left out: %s%n", sentence));
         spec.commandLine().getOut().printf("%nwritten to %s (comparison.md, comparison.json, comparison.html)%n", target);
         spec.commandLine().getOut().flush();
         return 0;

@@ -8,13 +8,20 @@ import dev.fmnist.runtime.run.RunSummary;
 import dev.fmnist.training.TrainingEngine;
 import dev.fmnist.training.TrainingRequest;
 import dev.fmnist.tune.study.Objective;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A trial as a training run: the sampled values as hyperparameter overrides (plugin keys and the platform's:
@@ -23,6 +30,8 @@ import java.util.OptionalInt;
  * pruner says so.
  */
 final class TrainingObjective implements Objective {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingObjective.class);
 
     private final TrainingEngine engine;
     private final String model;
@@ -39,6 +48,19 @@ final class TrainingObjective implements Objective {
         this.studyDir = studyDir;
         this.epochs = epochs;
         this.limit = limit;
+    }
+
+    /** Appends the failure and its trace to the trial's log (the console gets the one sentence from the study). */
+    private static void logFailure(Path runDir, int number, RuntimeException e) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        try {
+            Files.writeString(runDir.resolve("train.log"), Instant.now() + " ERROR trial " + number + " failed: "
+                    + e.getMessage() + System.lineSeparator() + trace, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException io) {
+            log.warn("Cannot write the failure of trial {} to {}: {}", number, runDir, io.getMessage());
+        }
     }
 
     static Path trialDir(Path studyDir, int number) {
@@ -70,6 +92,10 @@ final class TrainingObjective implements Objective {
         RunSummary summary;
         try (RunLog ignored = RunLog.attach(runDir.resolve("train.log"))) {
             summary = engine.train(request, List.of(pruning));
+        } catch (RuntimeException e) {
+            // the trial's own log says why it failed, with the trace, beside what it did before
+            logFailure(runDir, number, e);
+            throw e;
         }
         return metric.equals("val_accuracy") ? summary.bestValidationAccuracy() : summary.bestValidationLoss();
     }

@@ -60,8 +60,14 @@ public final class TuneCommand implements Callable<Integer> {
     Path space;
 
     @Option(names = "--trials", paramLabel = "N", description = "Finished trials the study should "
-            + "have (complete or pruned; failed ones are retried); a study run again goes on to this count.")
+            + "have (complete, pruned or failed, as Optuna counts them; a trial whose worker died is replaced); a "
+            + "study run again goes on to this count.")
     Integer trials;
+
+    @Option(names = "--max-failures", paramLabel = "N", defaultValue = "3", description = "Stop the study, with "
+            + "the failing trial's sentence and exit status 1, after N of its trials failed in a row "
+            + "(default: ${DEFAULT-VALUE}).")
+    int maxFailures;
 
     @Option(names = "--study", paramLabel = "NAME", description = "The study's name (default: <model>-tune).")
     String study;
@@ -95,7 +101,7 @@ public final class TuneCommand implements Callable<Integer> {
     int parallel;
 
     @Option(names = "--heartbeat-seconds", paramLabel = "S", defaultValue = "10", description = "How often a "
-            + "running trial says it is alive; one silent for 4 beats is marked failed and retried "
+            + "running trial says it is alive; one silent for 4 beats is marked lost and replaced "
             + "(default: ${DEFAULT-VALUE}).")
     int heartbeatSeconds;
 
@@ -119,6 +125,9 @@ public final class TuneCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         if (parallel < 1 || parallel > cores) {
             throw new UserError("--parallel must be 1 to this machine's " + cores + " processors, got " + parallel);
+        }
+        if (maxFailures < 1) {
+            throw new UserError("--max-failures must be at least 1, got " + maxFailures);
         }
         if (heartbeatSeconds < 1) {
             throw new UserError("--heartbeat-seconds must be at least 1, got " + heartbeatSeconds);
@@ -159,7 +168,8 @@ public final class TuneCommand implements Callable<Integer> {
             // each worker of a --parallel run samples its own stream; a lone worker resumes on a fresh one
             long workerIndex = Long.parseLong(System.getenv().getOrDefault(WORKER_ENV, "0"));
             Sampler chosen = sampler(seed * 1_000_003L + before * 7_919L + workerIndex);
-            Study run = new Study(storage, wanted, searchSpace, chosen, pruner(), worker(), heartbeatSeconds * 1000L);
+            Study run = new Study(storage, wanted, searchSpace, chosen, pruner(), worker(), heartbeatSeconds * 1000L,
+                    maxFailures);
             TrainingObjective objective = new TrainingObjective(injector.getInstance(TrainingEngine.class), model,
                     metric, studyDir, budgetEpochs == null ? OptionalInt.empty() : OptionalInt.of(budgetEpochs),
                     limit == null ? OptionalInt.empty() : OptionalInt.of(limit));
@@ -170,6 +180,7 @@ public final class TuneCommand implements Callable<Integer> {
                         studyDir);
                 out.flush();
             }
+            int firstNumber = Study.nextNumber(storage.trials(name));
             if (parallel > 1) {
                 workers(cores);
             } else {
@@ -178,6 +189,12 @@ public final class TuneCommand implements Callable<Integer> {
             Trial best = run.best().orElse(null);
             if (child) {
                 return 0;
+            }
+            List<Trial> failures = run.stoppedByFailures(run.trials(), firstNumber, trials);
+            if (!failures.isEmpty()) {
+                out.flush();
+                throw new UserError("study '" + name + "' stopped (--max-failures " + maxFailures + "): "
+                        + Trial.describeFailures(failures));
             }
             if (best == null) {
                 out.println("No trial completed.");

@@ -1,5 +1,6 @@
 package dev.fmnist.cli.tune;
 
+import dev.fmnist.tune.Trial;
 import dev.fmnist.tune.report.StudyReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -31,8 +32,12 @@ public final class TuneReportCommand implements Callable<Integer> {
             StudyReport.Summary summary = StudyReport.write(folder.record(), folder.space(), trials,
                     folder.best().map(folder::trainCommand).orElse(""), target);
             PrintWriter printer = spec.commandLine().getOut();
-            printer.printf(Locale.ROOT, "Study '%s': %d trials (%d complete, %d pruned, %d failed)%n", summary.study(),
-                    summary.trials(), summary.complete(), summary.pruned(), summary.failed());
+            printer.printf(Locale.ROOT, "Study '%s': %d trials (%d complete, %d pruned, %d failed%s)%n", summary.study(),
+                    summary.trials(), summary.complete(), summary.pruned(), summary.failed(),
+                    summary.lost() > 0 ? ", " + summary.lost() + " lost" : "");
+            if (!summary.failedInARow().isEmpty()) {
+                printer.printf("It ends as %s%n", Trial.describeFailures(summary.failedInARow()));
+            }
             summary.best().ifPresent(best -> printer.printf(Locale.ROOT, "Best: trial %d, %s %.4f%n  train it: %s%n",
                     best.number(), summary.metric(), best.value().getAsDouble(), summary.bestCommand()));
             summary.importance().forEach((name, share) -> printer.printf(Locale.ROOT, "  importance %-16s %.2f%n",

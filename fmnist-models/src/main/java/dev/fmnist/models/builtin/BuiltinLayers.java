@@ -32,8 +32,9 @@ final class BuiltinLayers {
     }
 
     /**
-     * A separate dropout layer: a layer's own {@code dropOut()} after a pooling layer loses its mask in DL4J
-     * 1.0.0-M2.1's backprop ("Dropout mask array is absent"); a {@link DropoutLayer} does not.
+     * A separate dropout layer with a {@code Dropout} object of its own. DL4J 1.0.0-M2.1 keeps a dropout's mask in
+     * that object, so one object given to two layers loses a mask in backprop ("Dropout mask array is absent"):
+     * never share the result of {@link #dropout} between layers.
      */
     static DropoutLayer dropoutLayer(Hyperparameters hyperparameters, String key) {
         IDropout keep = dropout(hyperparameters, key);

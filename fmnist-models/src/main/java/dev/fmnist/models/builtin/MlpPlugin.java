@@ -8,7 +8,6 @@ import dev.fmnist.api.Optimizers;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -16,7 +15,13 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
-/** The seed's basic ANN: Flatten, Dense(128, ReLU), Dense(64, ReLU), Dense(10, softmax): 109,386 parameters. */
+/**
+ * The seed's basic ANN: Flatten, Dense(128, ReLU), Dropout, Dense(64, ReLU), Dropout, Dense(10, softmax): 109,386
+ * parameters. The {@code dropout} key is Keras' {@code Dropout(rate)} after each hidden layer, as separate layers,
+ * each with its own {@code Dropout} object: DL4J 1.0.0-M2.1 keeps the mask in that object, and the mlp once gave one
+ * object to two layers' {@code dropOut()}, so the second backprop found the mask cleared ("Dropout mask array is
+ * absent") in the first batch.
+ */
 public final class MlpPlugin implements ModelPlugin {
 
     @Override
@@ -44,7 +49,6 @@ public final class MlpPlugin implements ModelPlugin {
     public MultiLayerConfiguration build(ModelSpec spec) {
         Hyperparameters h = spec.hyperparameters();
         int width = BuiltinLayers.width(h, "width");
-        IDropout keep = BuiltinLayers.dropout(h, "dropout");
         return new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
                 .updater(Optimizers.of(h))
@@ -52,9 +56,11 @@ public final class MlpPlugin implements ModelPlugin {
                 .l2(h.nonNegative("l2"))
                 .list()
                 .layer(new DenseLayer.Builder().nOut(width).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().nOut(width / 2).activation(Activation.RELU).dropOut(keep).build())
+                .layer(BuiltinLayers.dropoutLayer(h, "dropout"))
+                .layer(new DenseLayer.Builder().nOut(width / 2).activation(Activation.RELU).build())
+                .layer(BuiltinLayers.dropoutLayer(h, "dropout"))
                 .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(spec.numClasses())
-                        .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).dropOut(keep).build())
+                        .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build())
                 .setInputType(InputType.feedForward(spec.inputShape().pixels()))
                 .build();
     }

@@ -92,7 +92,8 @@ final class StudyCharts {
         List<BufferedImage> panels = new ArrayList<>();
         List<Trial> complete = complete(trials);
         space.parameters().forEach((name, distribution) -> {
-            if (distribution instanceof Distribution.Categorical categorical) {
+            // XChart cannot draw a category chart without series: a study with no complete trial gets empty axes
+            if (distribution instanceof Distribution.Categorical categorical && !complete.isEmpty()) {
                 // one point per trial above its choice, as for numbers (means as bars from zero would hide spreads
                 // of a few tenths of a point, which is what a study's trials differ by); a series per trial, so
                 // that XChart sets the points of one choice side by side instead of on top of each other
@@ -115,7 +116,7 @@ final class StudyCharts {
             XYChart chart = xy(name, name, metric, 420, 320);
             chart.getStyler().setLegendVisible(false);
             boolean log = distribution instanceof Distribution.FloatRange f ? f.log()
-                    : ((Distribution.IntRange) distribution).log();
+                    : distribution instanceof Distribution.IntRange i && i.log();
             chart.getStyler().setXAxisLogarithmic(log);
             if (!complete.isEmpty()) {
                 chart.addSeries(name, complete.stream().mapToDouble(t -> ((Number) t.params().get(name)).doubleValue())
@@ -129,6 +130,10 @@ final class StudyCharts {
 
     /** Parameter importance as shares, a bar per parameter (labels slanted: names like "learning-rate" are long). */
     static BufferedImage importance(Map<String, Double> shares) {
+        if (shares.isEmpty()) { // XChart cannot draw a category chart without series
+            return BitmapEncoder.getBufferedImage(xy("Parameter importance: no complete trials", "parameter",
+                    "share", 620, 420));
+        }
         CategoryChart chart = new CategoryChartBuilder().width(Math.max(620, 110 * shares.size())).height(420)
                 .title("Parameter importance (correlation ratio, normalized)").xAxisTitle("parameter")
                 .yAxisTitle("share").build();
@@ -136,9 +141,7 @@ final class StudyCharts {
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
-        if (!shares.isEmpty()) {
-            chart.addSeries("share", new ArrayList<>(shares.keySet()), new ArrayList<>(shares.values()));
-        }
+        chart.addSeries("share", new ArrayList<>(shares.keySet()), new ArrayList<>(shares.values()));
         return BitmapEncoder.getBufferedImage(chart);
     }
 

@@ -29,10 +29,15 @@ import javax.imageio.ImageIO;
  */
 public final class StudyReport {
 
-    /** What the JSON holds. */
+    /**
+     * What the JSON holds.
+     *
+     * @param failedInARow the failed trials the study ends with, newest first (a study stopped by its failures
+     *                     ends with at least its {@code --max-failures} of them)
+     */
     public record Summary(String study, String direction, String metric, String config, int trials, int complete,
-            int pruned, int failed, Optional<Trial> best, String bestCommand, Map<String, Double> importance,
-            String importanceMethod, List<Trial> all) {}
+            int pruned, int failed, int lost, List<Trial> failedInARow, Optional<Trial> best, String bestCommand,
+            Map<String, Double> importance, String importanceMethod, List<Trial> all) {}
 
     private static final String METHOD = "correlation ratio (eta squared) of the objective grouped by each "
             + "parameter (choices; 5 equal-count bins of numbers), normalized to sum to 1; no interactions";
@@ -48,7 +53,8 @@ public final class StudyReport {
         Map<String, Double> importance = Importance.of(space, complete);
         Summary summary = new Summary(record.name(), record.direction().name().toLowerCase(Locale.ROOT),
                 record.metric(), record.config(), trials.size(), complete.size(), count(trials, TrialState.PRUNED),
-                count(trials, TrialState.FAILED), best, bestCommand, importance, METHOD, trials);
+                count(trials, TrialState.FAILED), count(trials, TrialState.LOST), Trial.failedInARow(trials, 0), best,
+                bestCommand, importance, METHOD, trials);
         Map<String, BufferedImage> pictures = new LinkedHashMap<>();
         pictures.put("history.png", StudyCharts.history(trials, record.direction(), record.metric()));
         pictures.put("curves.png", StudyCharts.curves(trials, record.metric()));
@@ -84,6 +90,8 @@ public final class StudyReport {
         json.put("complete", summary.complete());
         json.put("pruned", summary.pruned());
         json.put("failed", summary.failed());
+        json.put("lost", summary.lost());
+        json.put("failed_in_a_row", summary.failedInARow().size());
         json.put("best", summary.best().map(StudyReport::trial).orElse(null));
         json.put("best_command", summary.bestCommand());
         json.put("importance", summary.importance());
@@ -99,6 +107,9 @@ public final class StudyReport {
         json.put("value", trial.value().isPresent() ? trial.value().getAsDouble() : null);
         json.put("params", trial.params());
         json.put("intermediate", trial.intermediate());
+        if (trial.state() == TrialState.FAILED) {
+            json.put("failure", trial.failure());
+        }
         return json;
     }
 
@@ -144,7 +155,13 @@ public final class StudyReport {
         page.append("<h1>Study ").append(escape(summary.study())).append("</h1><p>")
                 .append(summary.direction()).append(' ').append(escape(summary.metric())).append("; ")
                 .append(summary.trials()).append(" trials: ").append(summary.complete()).append(" complete, ")
-                .append(summary.pruned()).append(" pruned, ").append(summary.failed()).append(" failed.</p>");
+                .append(summary.pruned()).append(" pruned, ").append(summary.failed()).append(" failed")
+                .append(summary.lost() > 0 ? ", " + summary.lost() + " lost (their workers died; replaced)" : "")
+                .append(".</p>");
+        if (!summary.failedInARow().isEmpty()) {
+            page.append("<p class=\"failure\"><b>The study ends as ")
+                    .append(escape(Trial.describeFailures(summary.failedInARow()))).append("</b></p>");
+        }
         summary.best().ifPresent(best -> page.append("<h2>Best: trial ").append(best.number()).append(", ")
                 .append(escape(summary.metric())).append(' ').append(format(best.value().getAsDouble()))
                 .append("</h2><p>").append(escape(best.describeParams())).append("</p><p>Train it: <code>")
@@ -153,12 +170,13 @@ public final class StudyReport {
                 .append(png).append("\"></p>"));
         page.append("<p>Importance: ").append(escape(METHOD)).append(".</p>");
         page.append("<h2>Trials</h2><table><tr><th>trial</th><th>state</th><th>").append(escape(summary.metric()))
-                .append("</th><th>epochs</th><th>parameters</th></tr>");
+                .append("</th><th>epochs</th><th>parameters</th><th>failure</th></tr>");
         for (Trial trial : summary.all()) {
             page.append("<tr><td>").append(trial.number()).append("</td><td>").append(trial.state()).append("</td><td>")
                     .append(trial.value().isPresent() ? format(trial.value().getAsDouble()) : "")
                     .append("</td><td>").append(trial.intermediate().size()).append("</td><td class=\"p\">")
-                    .append(escape(trial.describeParams())).append("</td></tr>");
+                    .append(escape(trial.describeParams())).append("</td><td class=\"p\">")
+                    .append(escape(trial.failure())).append("</td></tr>");
         }
         return page.append("</table><p>Study settings:</p><pre>").append(escape(summary.config()))
                 .append("</pre></body></html>").toString();

@@ -78,10 +78,39 @@ public final class JdbcStudyStorage implements StudyStorage {
                     + "direction VARCHAR(10) NOT NULL, metric VARCHAR(100) NOT NULL, config TEXT NOT NULL)");
             statement.execute("CREATE TABLE IF NOT EXISTS trials (study VARCHAR(200) NOT NULL, number INTEGER NOT NULL, "
                     + "state VARCHAR(10) NOT NULL, params TEXT NOT NULL, value DOUBLE PRECISION, worker VARCHAR(200), "
-                    + "heartbeat BIGINT NOT NULL, PRIMARY KEY (study, number))");
+                    + "heartbeat BIGINT NOT NULL, failure TEXT, PRIMARY KEY (study, number))");
+            addFailureColumn(statement);
             statement.execute("CREATE TABLE IF NOT EXISTS intermediate (study VARCHAR(200) NOT NULL, "
                     + "number INTEGER NOT NULL, step INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL, "
                     + "PRIMARY KEY (study, number, step))");
+        }
+    }
+
+    /**
+     * Studies stored before trials kept their failure's sentence get the column. Their FAILED trials were all
+     * replaced by new ones then (a dead worker's and a failing objective's alike), so they become LOST: the
+     * study counts its trials as it did.
+     */
+    private void addFailureColumn(Statement statement) throws SQLException {
+        if (hasFailureColumn()) {
+            return;
+        }
+        try {
+            statement.execute("ALTER TABLE trials ADD COLUMN failure TEXT");
+        } catch (SQLException e) {
+            if (!hasFailureColumn()) {
+                throw e;
+            }
+            return; // another worker opening the same storage added it meanwhile
+        }
+        statement.execute("UPDATE trials SET state = '" + TrialState.LOST + "' WHERE state = '" + TrialState.FAILED
+                + "'");
+    }
+
+    private boolean hasFailureColumn() throws SQLException {
+        try (ResultSet columns = connection.getMetaData().getColumns(null, connection.getSchema(), "trials",
+                "failure")) {
+            return columns.next();
         }
     }
 
@@ -155,7 +184,7 @@ public final class JdbcStudyStorage implements StudyStorage {
                 insert.setLong(5, System.currentTimeMillis());
                 insert.setString(6, study);
                 insert.setString(7, study);
-                insert.setString(8, TrialState.FAILED.name());
+                insert.setString(8, TrialState.LOST.name());
                 insert.setInt(9, maxTrials);
                 inserted = insert.executeUpdate();
             } catch (SQLException e) {
@@ -197,9 +226,17 @@ public final class JdbcStudyStorage implements StudyStorage {
     }
 
     @Override
-    public synchronized void finish(String study, int number, TrialState state, OptionalDouble value) {
-        update("UPDATE trials SET state = ?, value = ?, heartbeat = ? WHERE study = ? AND number = ?", state.name(),
-                value.isPresent() ? value.getAsDouble() : null, System.currentTimeMillis(), study, number);
+    public synchronized boolean finish(String study, int number, TrialState state, OptionalDouble value) {
+        return update("UPDATE trials SET state = ?, value = ?, heartbeat = ? WHERE study = ? AND number = ? "
+                + "AND state = ?", state.name(), value.isPresent() ? value.getAsDouble() : null,
+                System.currentTimeMillis(), study, number, TrialState.RUNNING.name()) == 1;
+    }
+
+    @Override
+    public synchronized boolean fail(String study, int number, String failure) {
+        return update("UPDATE trials SET state = ?, heartbeat = ?, failure = ? WHERE study = ? AND number = ? "
+                + "AND state = ?", TrialState.FAILED.name(), System.currentTimeMillis(), failure, study, number,
+                TrialState.RUNNING.name()) == 1;
     }
 
     @Override
@@ -218,7 +255,7 @@ public final class JdbcStudyStorage implements StudyStorage {
         }
         List<Trial> trials = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT number, state, params, value FROM trials WHERE study = ? ORDER BY number")) {
+                "SELECT number, state, params, value, failure FROM trials WHERE study = ? ORDER BY number")) {
             select.setString(1, study);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -226,7 +263,7 @@ public final class JdbcStudyStorage implements StudyStorage {
                     double value = rows.getDouble(4);
                     OptionalDouble objective = rows.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(value);
                     trials.add(new Trial(number, params(rows.getString(3)), TrialState.valueOf(rows.getString(2)),
-                            objective, curves.getOrDefault(number, new TreeMap<>())));
+                            objective, curves.getOrDefault(number, new TreeMap<>()), rows.getString(5)));
                 }
             }
         } catch (SQLException e) {
@@ -236,7 +273,7 @@ public final class JdbcStudyStorage implements StudyStorage {
     }
 
     @Override
-    public synchronized List<Integer> failStale(String study, long staleMillis) {
+    public synchronized List<Integer> loseStale(String study, long staleMillis) {
         long before = System.currentTimeMillis() - staleMillis;
         List<Integer> stale = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
@@ -252,11 +289,9 @@ public final class JdbcStudyStorage implements StudyStorage {
         } catch (SQLException e) {
             throw failure("cannot look for stale trials of '" + study + "'", e);
         }
-        for (int number : stale) {
-            update("UPDATE trials SET state = ? WHERE study = ? AND number = ? AND state = ?", TrialState.FAILED.name(),
-                    study, number, TrialState.RUNNING.name());
-        }
-        return stale;
+        // a trial that finished meanwhile keeps its state: only the ones this update changed were lost
+        return stale.stream().filter(number -> update("UPDATE trials SET state = ? WHERE study = ? AND number = ? "
+                + "AND state = ?", TrialState.LOST.name(), study, number, TrialState.RUNNING.name()) == 1).toList();
     }
 
     /** Parameters as stored: whole numbers come back as Long, others as Double or String. */
@@ -274,7 +309,8 @@ public final class JdbcStudyStorage implements StudyStorage {
         }
     }
 
-    private void update(String sql, Object... values) {
+    /** @return the rows changed */
+    private int update(String sql, Object... values) {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < values.length; i++) {
                 if (values[i] == null) {
@@ -283,7 +319,7 @@ public final class JdbcStudyStorage implements StudyStorage {
                     statement.setObject(i + 1, values[i]);
                 }
             }
-            statement.executeUpdate();
+            return statement.executeUpdate();
         } catch (SQLException e) {
             throw failure("cannot write to the study storage", e);
         }

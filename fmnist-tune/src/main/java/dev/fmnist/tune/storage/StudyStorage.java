@@ -11,7 +11,7 @@ import java.util.OptionalInt;
 /**
  * Studies and their trials, shared by every worker of a study (threads, processes or machines), as Optuna's RDB
  * storage shares them: trial numbers are handed out once, a running trial's worker beats a heartbeat, and a trial
- * whose heartbeat stopped is marked failed by whichever worker notices.
+ * whose heartbeat stopped is marked lost by whichever worker notices.
  */
 public interface StudyStorage extends AutoCloseable {
 
@@ -28,8 +28,8 @@ public interface StudyStorage extends AutoCloseable {
     }
 
     /**
-     * As {@link #startTrial(String, Map, String)}, unless the study already has {@code maxTrials} trials that did
-     * not fail (running, complete or pruned): then empty, decided in the same statement as the insert.
+     * As {@link #startTrial(String, Map, String)}, unless the study already has {@code maxTrials} trials that were
+     * not lost (running, complete, pruned or failed): then empty, decided in the same statement as the insert.
      */
     OptionalInt startTrial(String study, Map<String, Object> params, String worker, int maxTrials);
 
@@ -39,13 +39,20 @@ public interface StudyStorage extends AutoCloseable {
     /** The running trial's worker is alive. */
     void heartbeat(String study, int number);
 
-    void finish(String study, int number, TrialState state, OptionalDouble value);
+    /**
+     * The running trial ended COMPLETE or PRUNED with that value; false when it was no longer running (it was lost:
+     * its place was given to another, so its result does not count).
+     */
+    boolean finish(String study, int number, TrialState state, OptionalDouble value);
+
+    /** The running trial FAILED, for the reason given in one sentence; false as for {@link #finish}. */
+    boolean fail(String study, int number, String failure);
 
     /** Every trial of the study with its intermediate values, by number. */
     List<Trial> trials(String study);
 
-    /** Marks FAILED every RUNNING trial whose last heartbeat is older than {@code staleMillis}; their numbers. */
-    List<Integer> failStale(String study, long staleMillis);
+    /** Marks LOST every RUNNING trial whose last heartbeat is older than {@code staleMillis}; their numbers. */
+    List<Integer> loseStale(String study, long staleMillis);
 
     @Override
     void close();

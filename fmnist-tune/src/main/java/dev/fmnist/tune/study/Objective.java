@@ -10,7 +10,8 @@ public interface Objective {
      * @param reporter takes the objective after each step; when it answers true the trial was pruned, and the
      *                 objective should stop and return promptly (its return value is then ignored)
      * @return the objective of the finished trial (the monitored metric's best value)
-     * @throws Exception anything: the trial is marked FAILED and the study goes on
+     * @throws Exception anything: the trial is marked FAILED with the exception's message; the study goes on
+     *                   (it counts toward the study's trials) until too many fail in a row
      */
     double run(int number, Map<String, Object> params, Reporter reporter) throws Exception;
 

@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One worker of a study: it samples, runs and records trials until the study has the requested number of
- * finished ones (complete or pruned). Every decision reads the storage afresh, so workers in other processes
- * or machines on the same storage share the count, the history TPE learns from and the pruner's medians; a
- * trial whose worker stopped beating its heartbeat is marked failed and does not count, so another takes its
- * place.
+ * finished ones (complete, pruned or failed, as Optuna counts them), or until {@code maxFailures} trials in a row
+ * have failed since it started. Every decision reads the storage afresh, so workers in other processes or
+ * machines on the same storage share the count, the history TPE learns from and the pruner's medians; a trial
+ * whose worker stopped beating its heartbeat is marked lost and does not count, so another takes its place.
  */
 public final class Study {
 
@@ -38,12 +38,18 @@ public final class Study {
     private final Pruner pruner;
     private final String worker;
     private final long heartbeatMillis;
+    private final int maxFailures;
 
     /**
-     * @param heartbeatMillis how often a running trial beats; one that missed four beats counts as dead
+     * @param heartbeatMillis how often a running trial beats; one that missed four beats counts as lost
+     * @param maxFailures     failed trials in a row after which the study stops (a setting or a plugin that
+     *                        cannot train fails every trial the same way)
      */
     public Study(StudyStorage storage, StudyRecord record, SearchSpace space, Sampler sampler, Pruner pruner,
-            String worker, long heartbeatMillis) {
+            String worker, long heartbeatMillis, int maxFailures) {
+        if (maxFailures < 1) {
+            throw new IllegalArgumentException("maxFailures must be at least 1, got " + maxFailures);
+        }
         this.storage = storage;
         this.record = storage.openStudy(record);
         this.space = space;
@@ -51,6 +57,7 @@ public final class Study {
         this.pruner = pruner;
         this.worker = worker;
         this.heartbeatMillis = heartbeatMillis;
+        this.maxFailures = maxFailures;
     }
 
     public StudyRecord record() {
@@ -71,20 +78,28 @@ public final class Study {
     }
 
     /**
-     * Runs trials until {@code target} are complete or pruned, counting those of every worker; returns when no
-     * trial of the study is running any more (one whose worker died is failed after four missed heartbeats, and
-     * its place taken).
+     * Runs trials until {@code target} are finished, counting those of every worker; returns when no trial of the
+     * study is running any more (one whose worker died is lost after four missed heartbeats, and its place taken),
+     * or as soon as the trials started since this call end in {@code maxFailures} failed ones (failures of an
+     * earlier run, whose cause may have been fixed since, do not stop this one). A study that reaches its target
+     * has not stopped, whatever its last trials did.
+     *
+     * @return the failed trials that stopped the study, newest first; empty when it reached its target
      */
-    public void optimize(int target, Objective objective, Consumer<TrialOutcome> progress) {
+    public List<Trial> optimize(int target, Objective objective, Consumer<TrialOutcome> progress) {
+        int fromNumber = nextNumber(trials());
         while (true) {
-            List<Integer> dead = storage.failStale(record.name(), 4 * heartbeatMillis);
-            dead.forEach(number -> log.warn("Trial {} of study '{}' stopped beating its heartbeat: marked FAILED",
+            List<Integer> dead = storage.loseStale(record.name(), 4 * heartbeatMillis);
+            dead.forEach(number -> log.warn("Trial {} of study '{}' stopped beating its heartbeat: marked LOST",
                     number, record.name()));
             List<Trial> trials = trials();
-            long taken = trials.stream().filter(t -> t.state() != TrialState.FAILED).count();
-            if (taken >= target) {
+            List<Trial> failures = stoppedByFailures(trials, fromNumber, target);
+            if (!failures.isEmpty()) {
+                return failures;
+            }
+            if (taken(trials) >= target) {
                 if (trials.stream().noneMatch(t -> t.state() == TrialState.RUNNING)) {
-                    return;
+                    return List.of();
                 }
                 // others' trials still run: wait, as they may die and leave their place to this worker
                 sleep(heartbeatMillis);
@@ -93,10 +108,29 @@ public final class Study {
             Map<String, Object> params = sampler.sample(space, trials, direction());
             OptionalInt number = storage.startTrial(record.name(), params, worker, target);
             if (number.isEmpty()) {
-                return; // another worker took the last one meanwhile
+                return List.of(); // another worker took the last one meanwhile
             }
             progress.accept(run(number.getAsInt(), params, objective));
         }
+    }
+
+    /**
+     * The failed trials that stop a study short of its {@code target}: the last {@code maxFailures} or more
+     * finished trials numbered from {@code fromNumber} on, when all of them failed; else empty.
+     */
+    public List<Trial> stoppedByFailures(List<Trial> trials, int fromNumber, int target) {
+        List<Trial> failed = Trial.failedInARow(trials, fromNumber);
+        return taken(trials) < target && failed.size() >= maxFailures ? failed : List.of();
+    }
+
+    /** The trials that count toward the target: all but the lost ones. */
+    private static long taken(List<Trial> trials) {
+        return trials.stream().filter(t -> t.state() != TrialState.LOST).count();
+    }
+
+    /** The number the next trial would get: trials stored before it are numbered below. */
+    public static int nextNumber(List<Trial> trials) {
+        return trials.stream().mapToInt(Trial::number).max().orElse(-1) + 1;
     }
 
     private static void sleep(long millis) {
@@ -125,20 +159,34 @@ public final class Study {
         try {
             double value = objective.run(number, params, reporter);
             if (reporter.prunedAt > 0) {
-                storage.finish(record.name(), number, TrialState.PRUNED, OptionalDouble.of(reporter.last));
-                return new TrialOutcome(number, params, TrialState.PRUNED, OptionalDouble.of(reporter.last),
-                        "pruned after step " + reporter.prunedAt);
+                return recorded(storage.finish(record.name(), number, TrialState.PRUNED,
+                        OptionalDouble.of(reporter.last)), new TrialOutcome(number, params, TrialState.PRUNED,
+                        OptionalDouble.of(reporter.last), "pruned after step " + reporter.prunedAt));
             }
-            storage.finish(record.name(), number, TrialState.COMPLETE, OptionalDouble.of(value));
-            return new TrialOutcome(number, params, TrialState.COMPLETE, OptionalDouble.of(value), "");
+            return recorded(storage.finish(record.name(), number, TrialState.COMPLETE, OptionalDouble.of(value)),
+                    new TrialOutcome(number, params, TrialState.COMPLETE, OptionalDouble.of(value), ""));
         } catch (Exception e) {
-            log.error("Trial {} of study '{}' failed: {}", number, record.name(), e.getMessage());
-            storage.finish(record.name(), number, TrialState.FAILED, OptionalDouble.empty());
-            return new TrialOutcome(number, params, TrialState.FAILED, OptionalDouble.empty(),
-                    String.valueOf(e.getMessage()));
+            String failure = e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
+            log.error("Trial {} of study '{}' failed: {}", number, record.name(), failure);
+            return recorded(storage.fail(record.name(), number, failure),
+                    new TrialOutcome(number, params, TrialState.FAILED, OptionalDouble.empty(), failure));
         } finally {
             beats.shutdownNow();
         }
+    }
+
+    /**
+     * The outcome as stored; a trial that was marked lost while it ran (its heartbeats late: a long pause, a held
+     * lock) stays lost, since another trial took its place.
+     */
+    private TrialOutcome recorded(boolean stored, TrialOutcome outcome) {
+        if (stored) {
+            return outcome;
+        }
+        log.warn("Trial {} of study '{}' ended {} after it was marked LOST; its run folder keeps the result, the "
+                + "study does not count it", outcome.number(), record.name(), outcome.state());
+        return new TrialOutcome(outcome.number(), outcome.params(), TrialState.LOST, outcome.value(),
+                "ended " + outcome.state() + " after it was marked lost");
     }
 
     /** Stores each step's value and asks the pruner, against the study's other trials as stored now. */

@@ -55,6 +55,25 @@ class StudyReportTest {
         return trials;
     }
 
+    /** A study stopped by failing trials has no complete trial: the report still draws, and says why. */
+    @Test
+    void aStudyWhoseTrialsAllFailedGetsAReportThatSaysWhy() throws Exception {
+        List<Trial> trials = new ArrayList<>();
+        for (int n = 0; n < 3; n++) {
+            trials.add(new Trial(n, Map.of("lr", 0.01, "width", 16L, "augment", "none"), TrialState.FAILED,
+                    OptionalDouble.empty(), new TreeMap<>(), "hyperparameter 'width' = 9000 must be in 1..8192"));
+        }
+        StudyRecord record = new StudyRecord("broken", Direction.MAXIMIZE, "val_accuracy", "test");
+        StudyReport.Summary summary = StudyReport.write(record, space(), trials, "", dir);
+        assertThat(summary.failed()).isEqualTo(3);
+        assertThat(summary.failedInARow()).extracting(Trial::number).containsExactly(2, 1, 0);
+        assertThat(dir.resolve("report.html")).content().contains("The study ends as 3 trials failed in a row; the last, trial 2: ")
+                .contains("must be in 1..8192");
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("study.json").toFile());
+        assertThat(json.get("failed_in_a_row").asInt()).isEqualTo(3);
+        assertThat(json.get("all").get(0).get("failure").asText()).contains("'width' = 9000");
+    }
+
     @Test
     void theParameterThatDrivesTheObjectiveIsTheMostImportant() {
         List<Trial> complete = trials().stream().filter(t -> t.state() == TrialState.COMPLETE).toList();

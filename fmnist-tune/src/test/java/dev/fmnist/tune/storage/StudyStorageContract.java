@@ -106,17 +106,42 @@ abstract class StudyStorageContract {
     }
 
     @Test
-    void aTrialWhoseHeartbeatStoppedIsMarkedFailed() throws InterruptedException {
+    void aTrialWhoseHeartbeatStoppedIsMarkedLost() throws InterruptedException {
         try (JdbcStudyStorage storage = open()) {
             storage.openStudy(study);
             int dead = storage.startTrial(study.name(), Map.of("lr", 0.1), "gone");
             Thread.sleep(300);
             int alive = storage.startTrial(study.name(), Map.of("lr", 0.2), "here");
-            assertThat(storage.failStale(study.name(), 200)).containsExactly(dead);
+            assertThat(storage.loseStale(study.name(), 200)).containsExactly(dead);
             assertThat(storage.trials(study.name())).extracting(Trial::state)
-                    .containsExactly(TrialState.FAILED, TrialState.RUNNING);
+                    .containsExactly(TrialState.LOST, TrialState.RUNNING);
             storage.heartbeat(study.name(), alive);
-            assertThat(storage.failStale(study.name(), 200)).isEmpty();
+            assertThat(storage.loseStale(study.name(), 200)).isEmpty();
+        }
+    }
+
+    @Test
+    void aFailedTrialKeepsItsSentenceAndCountsTowardTheTrialsALostOneDoesNot() throws InterruptedException {
+        try (JdbcStudyStorage storage = open()) {
+            storage.openStudy(study);
+            int failed = storage.startTrial(study.name(), Map.of("lr", 0.1), "w", 2).orElseThrow();
+            storage.fail(study.name(), failed, "hyperparameter 'lr' = 0.1 broke it");
+            int lost = storage.startTrial(study.name(), Map.of("lr", 0.2), "gone", 2).orElseThrow();
+            Thread.sleep(300);
+            assertThat(storage.loseStale(study.name(), 200)).containsExactly(lost);
+            // the lost trial's place is free again; the failed trial's is not
+            int third = storage.startTrial(study.name(), Map.of("lr", 0.3), "w", 2).orElseThrow();
+            assertThat(storage.startTrial(study.name(), Map.of("lr", 0.4), "w", 2)).isEmpty();
+            List<Trial> trials = storage.trials(study.name());
+            assertThat(trials).extracting(Trial::state).containsExactly(TrialState.FAILED, TrialState.LOST,
+                    TrialState.RUNNING);
+            assertThat(trials.get(failed).failure()).isEqualTo("hyperparameter 'lr' = 0.1 broke it");
+            assertThat(trials.get(third).failure()).isEmpty();
+            // the lost trial's worker was only slow: its late result does not revive it
+            assertThat(storage.finish(study.name(), lost, TrialState.COMPLETE, OptionalDouble.of(0.9))).isFalse();
+            assertThat(storage.fail(study.name(), lost, "late")).isFalse();
+            assertThat(storage.trials(study.name()).get(lost).state()).isEqualTo(TrialState.LOST);
+            assertThat(storage.finish(study.name(), third, TrialState.COMPLETE, OptionalDouble.of(0.8))).isTrue();
         }
     }
 }

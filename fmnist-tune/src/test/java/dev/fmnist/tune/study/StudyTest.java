@@ -46,7 +46,7 @@ class StudyTest {
     };
 
     private Study study(JdbcStudyStorage storage, Pruner pruner, long seed, String worker) {
-        return new Study(storage, RECORD, SPACE, new TpeSampler(seed, 5, 24, 1.0), pruner, worker, 1000);
+        return new Study(storage, RECORD, SPACE, new TpeSampler(seed, 5, 24, 1.0), pruner, worker, 1000, 3);
     }
 
     @Test
@@ -81,7 +81,7 @@ class StudyTest {
     }
 
     @Test
-    void aFailingTrialIsRecordedAndTheStudyGoesOn() {
+    void aFailingTrialIsRecordedCountsAndTheStudyGoesOn() {
         Objective flaky = (number, params, reporter) -> {
             if (number == 1) {
                 throw new IllegalStateException("out of memory, say");
@@ -91,22 +91,46 @@ class StudyTest {
         try (JdbcStudyStorage storage = JdbcStudyStorage.sqlite(dir.resolve("study.db"))) {
             Study study = study(storage, Pruner.NONE, 4, "w");
             List<TrialOutcome> outcomes = new ArrayList<>();
-            study.optimize(4, flaky, outcomes::add);
+            assertThat(study.optimize(4, flaky, outcomes::add)).isEmpty();
+            // as in Optuna, the failed trial is one of the four
             assertThat(outcomes).extracting(TrialOutcome::state).containsExactly(TrialState.COMPLETE,
-                    TrialState.FAILED, TrialState.COMPLETE, TrialState.COMPLETE, TrialState.COMPLETE);
+                    TrialState.FAILED, TrialState.COMPLETE, TrialState.COMPLETE);
             assertThat(outcomes.get(1).detail()).isEqualTo("out of memory, say");
+            assertThat(study.trials().get(1).failure()).isEqualTo("out of memory, say");
         }
     }
 
     @Test
-    void aTrialOfAWorkerThatDiedIsFailedAndItsPlaceTaken() {
+    void aStudyWhoseTrialsAllFailStopsAfterMaxFailuresWithTheLastSentence() {
+        Objective broken = (number, params, reporter) -> {
+            throw new IllegalStateException("Cannot perform backprop (trial " + number + ")");
+        };
+        try (JdbcStudyStorage storage = JdbcStudyStorage.sqlite(dir.resolve("study.db"))) {
+            List<TrialOutcome> outcomes = new ArrayList<>();
+            Study study = new Study(storage, RECORD, SPACE, new TpeSampler(1), Pruner.NONE, "w", 1000, 2);
+            List<Trial> stopped = study.optimize(1000, broken, outcomes::add);
+            assertThat(outcomes).hasSize(2).allMatch(o -> o.state() == TrialState.FAILED);
+            assertThat(stopped).extracting(Trial::number).containsExactly(1, 0);
+            assertThat(stopped.get(0).failure()).isEqualTo("Cannot perform backprop (trial 1)");
+
+            // run again (the cause fixed, say): the earlier failures do not stop it before it tries
+            Objective fixed = (number, params, reporter) -> CURVE.run(number, params, reporter);
+            Study again = new Study(storage, RECORD, SPACE, new TpeSampler(1), Pruner.NONE, "w", 1000, 2);
+            assertThat(again.optimize(4, fixed, outcome -> { })).isEmpty();
+            assertThat(again.trials()).extracting(Trial::state).containsExactly(TrialState.FAILED,
+                    TrialState.FAILED, TrialState.COMPLETE, TrialState.COMPLETE);
+        }
+    }
+
+    @Test
+    void aTrialOfAWorkerThatDiedIsLostAndItsPlaceTaken() {
         try (JdbcStudyStorage storage = JdbcStudyStorage.sqlite(dir.resolve("study.db"))) {
             storage.openStudy(RECORD);
             int orphan = storage.startTrial(RECORD.name(), Map.of("x", 0.5), "killed-worker"); // never beats again
-            Study study = new Study(storage, RECORD, SPACE, new TpeSampler(5), Pruner.NONE, "w", 100);
+            Study study = new Study(storage, RECORD, SPACE, new TpeSampler(5), Pruner.NONE, "w", 100, 3);
             study.optimize(3, CURVE, outcome -> { });
             List<Trial> trials = study.trials();
-            assertThat(trials.get(orphan).state()).isEqualTo(TrialState.FAILED);
+            assertThat(trials.get(orphan).state()).isEqualTo(TrialState.LOST);
             assertThat(trials.stream().filter(t -> t.state() == TrialState.COMPLETE)).hasSize(3);
         }
     }

@@ -16,8 +16,8 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
- * The seed's basic ANN: Flatten, Dense(128, ReLU), Dropout, Dense(64, ReLU), Dropout, Dense(10, softmax): 109,386
- * parameters. The {@code dropout} key is Keras' {@code Dropout(rate)} after each hidden layer, as separate layers,
+ * The seed's basic ANN: Flatten, Dense(128, ReLU), Dense(64, ReLU), Dense(10, softmax): 109,386 parameters. A
+ * {@code dropout} above 0 is Keras' {@code Dropout(rate)} after each hidden layer, as separate layers,
  * each with its own {@code Dropout} object: DL4J 1.0.0-M2.1 keeps the mask in that object, and the mlp once gave one
  * object to two layers' {@code dropOut()}, so the second backprop found the mask cleared ("Dropout mask array is
  * absent") in the first batch.
@@ -49,17 +49,23 @@ public final class MlpPlugin implements ModelPlugin {
     public MultiLayerConfiguration build(ModelSpec spec) {
         Hyperparameters h = spec.hyperparameters();
         int width = BuiltinLayers.width(h, "width");
-        return new NeuralNetConfiguration.Builder()
+        // without dropout, the seed's three dense layers and nothing else, as its Keras model has
+        boolean dropout = h.fraction("dropout") > 0;
+        NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
                 .seed(spec.seed())
                 .updater(Optimizers.of(h))
                 .weightInit(WeightInit.RELU)
                 .l2(h.nonNegative("l2"))
                 .list()
-                .layer(new DenseLayer.Builder().nOut(width).activation(Activation.RELU).build())
-                .layer(BuiltinLayers.dropoutLayer(h, "dropout"))
-                .layer(new DenseLayer.Builder().nOut(width / 2).activation(Activation.RELU).build())
-                .layer(BuiltinLayers.dropoutLayer(h, "dropout"))
-                .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(spec.numClasses())
+                .layer(new DenseLayer.Builder().nOut(width).activation(Activation.RELU).build());
+        if (dropout) {
+            layers.layer(BuiltinLayers.dropoutLayer(h, "dropout"));
+        }
+        layers.layer(new DenseLayer.Builder().nOut(width / 2).activation(Activation.RELU).build());
+        if (dropout) {
+            layers.layer(BuiltinLayers.dropoutLayer(h, "dropout"));
+        }
+        return layers.layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(spec.numClasses())
                         .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build())
                 .setInputType(InputType.feedForward(spec.inputShape().pixels()))
                 .build();

@@ -3,6 +3,8 @@ package dev.fmnist.cli;
 import com.google.inject.CreationException;
 import com.google.inject.ProvisionException;
 import dev.fmnist.cli.config.ConfigException;
+import dev.fmnist.cli.config.ConfigKey;
+import dev.fmnist.cli.config.ConfigKeys;
 import dev.fmnist.data.DataException;
 import dev.fmnist.eval.EvaluationException;
 import dev.fmnist.models.ModelException;
@@ -11,6 +13,8 @@ import dev.fmnist.runtime.search.IndexException;
 import dev.fmnist.training.TrainingException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -50,10 +54,29 @@ public final class ErrorReporter implements IExecutionExceptionHandler {
             log.debug("command failed", cause);
             return FAILURE;
         }
-        log.error("unexpected failure of '{}'", String.join(" ", parseResult.originalArgs()), cause);
+        log.error("unexpected failure of '{}'", masked(parseResult.originalArgs()), cause);
         err.println("fmnist: unexpected error: " + cause + " (the details are in the log file; please report it)");
         err.flush();
         return INTERNAL_ERROR;
+    }
+
+    /**
+     * The command line as a log may show it: the value of every secret key ({@code --conf server.api-key=...})
+     * replaced by {@code ****}, so a key never reaches a log file.
+     */
+    static String masked(List<String> args) {
+        List<String> shown = new ArrayList<>();
+        for (String arg : args) {
+            String word = arg;
+            for (ConfigKey key : ConfigKeys.ALL) {
+                int at = key.secret() ? word.indexOf(key.name() + "=") : -1;
+                if (at >= 0) {
+                    word = word.substring(0, at + key.name().length() + 1) + "****";
+                }
+            }
+            shown.add(word);
+        }
+        return String.join(" ", shown);
     }
 
     /** Guice wraps what a provider throws; the person wants the original sentence. */

@@ -42,6 +42,13 @@ class CliErrorsTest {
     }
 
     @Test
+    void aSecretOnTheCommandLineNeverReachesTheLog() {
+        assertThat(ErrorReporter.masked(java.util.List.of("serve", "--conf", "server.api-key=hunter2", "--conf",
+                "server.port=9000", "--conf=server.api-key=x y")))
+                .isEqualTo("serve --conf server.api-key=**** --conf server.port=9000 --conf=server.api-key=****");
+    }
+
+    @Test
     void badConfigurationValuesAreListedTogether() {
         CliRunner.Result result = CliRunner.run("data", "info", "--conf", "seed=x", "--conf",
                 "data.validation-fraction=0", "--conf", "data.dri=/x");

@@ -41,10 +41,11 @@ class TrainCommandTest {
         String[] dropouts = {"0", "0.3"};
         for (int i = 0; i < 2; i++) {
             Path run = dir.resolve("mlp-dropout-" + dropouts[i]);
+            // 6 epochs on 30,000 images: 86.98% without, 86.53% with (AMD EPYC, AVX-512), a margin to the point
             CliRunner.Result result = CliRunner.run("train", "--model", "mlp", "--set", "dropout=" + dropouts[i],
-                    "--epochs", "3", "--limit", "12000", "--seed", "5", "--out", run.toString());
+                    "--epochs", "6", "--limit", "30000", "--seed", "5", "--out", run.toString());
             assertThat(result.exitCode()).as(result.err()).isZero();
-            assertThat(result.out()).contains("mlp: completed after 3 epochs");
+            assertThat(result.out()).contains("mlp: completed after 6 epochs");
             accuracy[i] = Json.read(run.resolve("summary.json"), RunSummary.class).bestValidationAccuracy();
         }
         assertThat(accuracy[0]).as("without dropout").isGreaterThan(0.8);

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -104,7 +105,9 @@ public final class ModelRepository implements AutoCloseable {
             for (Path child : children.toList()) {
                 String name = child.getFileName().toString();
                 if (Files.isDirectory(child) && new RunDirectory(child).hasModel()) {
-                    if (ModelSource.isValidName(name)) {
+                    if (!reallyInside(dir, child)) {
+                        log.warn("Run folder {} is not served: it is a symbolic link out of the models folder", child);
+                    } else if (ModelSource.isValidName(name)) {
                         runs.put(name, new ModelSource(name, child));
                     } else {
                         log.warn("Run folder {} is not served: its name is not a model name ({})", child,
@@ -136,6 +139,11 @@ public final class ModelRepository implements AutoCloseable {
             String reason = Files.exists(dir) ? e.getMessage() : "no run folder or model file at " + dir;
             log.error("Model '{}' failed to load: {}", fallbackName, reason);
             return ServedModel.failed(fallbackName, version, source, reason, required);
+        } catch (Error e) {
+            // a model (or a hostile file) too big for the heap, too deeply nested for the stack, a plugin's class
+            // missing: the load fails, and the model is not left LOADING
+            log.error("Model '{}' failed to load", fallbackName, e);
+            return ServedModel.failed(fallbackName, version, source, "cannot be loaded here: " + e, required);
         }
     }
 
@@ -152,7 +160,7 @@ public final class ModelRepository implements AutoCloseable {
 
     /**
      * Loads the model {@code name}, or loads it again (a retrained run, or another run under the same name):
-     * from {@code run} when given (a folder of the models folder, or a path), else from where it was loaded
+     * from {@code run} when given (a folder of the models folder), else from where it was loaded
      * before, else from the models folder's run of that name. The similar-item index is {@code index} when given
      * ("none" serves none), else the one it had. A loaded version serves until the new one is ready; if the new
      * one fails, it goes on serving and this throws with the reason.
@@ -164,7 +172,7 @@ public final class ModelRepository implements AutoCloseable {
             ServedModel current = models.get(name);
             ModelSource source = sourceFor(name, current, run);
             if (index.isPresent()) {
-                source = index.get().equals("none") ? source.withoutIndex() : source.withIndex(resolve(index.get()));
+                source = index.get().equals("none") ? source.withoutIndex() : source.withIndex(confined(index.get()));
             }
             if (current == null || !current.isReady()) {
                 put(ServedModel.loading(name, version(source), source));
@@ -219,7 +227,7 @@ public final class ModelRepository implements AutoCloseable {
 
     private ModelSource sourceFor(String name, ServedModel current, Optional<String> run) {
         if (run.isPresent()) {
-            return new ModelSource(name, resolve(run.get()), current == null ? Optional.empty()
+            return new ModelSource(name, confined(run.get()), current == null ? Optional.empty()
                     : current.source().index());
         }
         if (current != null) {
@@ -232,9 +240,52 @@ public final class ModelRepository implements AutoCloseable {
         return found;
     }
 
-    /** A folder of the models folder by name, or a path (relative ones against the models folder, if any). */
-    private Path resolve(String pathOrName) {
-        return modelsDir.map(dir -> dir.resolve(pathOrName)).orElse(Path.of(pathOrName));
+    /**
+     * A run or index a load request names: a folder of the models folder, by name or by a path relative to it.
+     * Whatever leaves it (an absolute path, {@code ..}, a symbolic link out) gets one and the same sentence whether
+     * or not it exists, so a client learns nothing of the rest of the disk; a server without a models folder
+     * loads only what its command line named.
+     */
+    private Path confined(String requested) {
+        Path dir = modelsDir.orElseThrow(() -> new RepositoryException("this server has no models folder "
+                + "(serve --models-dir DIR): a load request cannot name a run or an index", false));
+        RepositoryException outside = new RepositoryException("'" + requested + "' is not in the models folder; "
+                + "name a run folder of it, such as 'cnn-20261124-101500'", false);
+        Path root = dir.toAbsolutePath().normalize();
+        Path candidate;
+        try {
+            if (Path.of(requested).isAbsolute()) {
+                throw outside;
+            }
+            candidate = root.resolve(requested).normalize();
+        } catch (InvalidPathException e) {
+            throw outside;
+        }
+        if (!candidate.startsWith(root) || candidate.equals(root) || !reallyInside(root, candidate)) {
+            throw outside;
+        }
+        try {
+            // the real path: a link swapped in after this check is not followed
+            return Files.exists(candidate) ? candidate.toRealPath() : candidate;
+        } catch (IOException e) {
+            throw outside;
+        }
+    }
+
+    /**
+     * Whether {@code path} is in {@code root} once symbolic links are followed: for a path that does not exist
+     * (yet), its nearest existing ancestor, since a link on the way may lead out.
+     */
+    private static boolean reallyInside(Path root, Path path) {
+        Path existing = path.toAbsolutePath().normalize();
+        while (existing != null && !Files.exists(existing, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        try {
+            return existing != null && existing.toRealPath().startsWith(root.toRealPath());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private RepositoryException unknown(String name) {

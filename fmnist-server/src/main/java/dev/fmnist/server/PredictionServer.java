@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
 /** A running prediction server: Vert.x, its HTTP server, the models and their metrics. */
 public final class PredictionServer implements AutoCloseable {
 
+    /**
+     * Seconds a connection may stay silent before the server closes it: long enough for the slowest answer (a
+     * repository load of a large index), short enough that silent clients do not hold sockets for ever.
+     */
+    static final int IDLE_SECONDS = 300;
+
     private static final Logger log = LoggerFactory.getLogger(PredictionServer.class);
 
     private final Vertx vertx;
@@ -55,6 +61,28 @@ public final class PredictionServer implements AutoCloseable {
     }
 
     /**
+     * A server reachable from the network without a key lets anyone load and unload models; without TLS its
+     * traffic, the key included, is plain text.
+     */
+    private static void warnWhenExposed(ServerConfig config) {
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(config.host()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            loopback = false;
+        }
+        if (loopback) {
+            return;
+        }
+        if (config.apiKey().isEmpty()) {
+            log.warn("The server listens on {}, reachable from the network, without an API key: anyone who reaches "
+                    + "the port can classify, and load or unload models; set server.api-key", config.host());
+        }
+        log.warn("The server listens on {} over plain HTTP: requests, the API key included, cross the network "
+                + "unencrypted; put it behind a TLS-terminating proxy", config.host());
+    }
+
+    /**
      * Loads the models, and every run folder of {@code modelsDir} under the folder's name, each through its
      * plugin's classes, and listens; returns once the port is bound (port 0 picks a free one).
      */
@@ -74,8 +102,10 @@ public final class PredictionServer implements AutoCloseable {
         try {
             Path uploads = Files.createTempDirectory("fmnist-uploads");
             uploads.toFile().deleteOnExit();
+            // an idle connection (a slow or silent client) is closed instead of holding a socket for ever
             HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host())
-                            .setPort(config.port()).setCompressionSupported(true))
+                            .setPort(config.port()).setCompressionSupported(true)
+                            .setIdleTimeout(IDLE_SECONDS).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
                     .requestHandler(new Routes(vertx, config, models, platformVersion).router(registry, uploads))
                     .listen()
                     .await();
@@ -88,6 +118,7 @@ public final class PredictionServer implements AutoCloseable {
                     throw new GrpcPortException(e.getMessage(), e);
                 }
             }
+            warnWhenExposed(config);
             log.info("Listening on http://{}:{}/{} with {} model(s){}", config.host(), server.actualPort(),
                     grpc.map(g -> " and gRPC " + config.host() + ":" + g.port()).orElse(""), models.all().size(),
                     models.allReady() ? "" : " (NOT READY: a model failed to load)");

@@ -173,7 +173,10 @@ class GrpcServiceTest {
     void healthAndMetadataCallsAnswerAsRestDoes() {
         assertThat(anonymous.serverLive(ServerLiveRequest.getDefaultInstance()).getLive()).isTrue();
         assertThat(anonymous.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isTrue();
-        assertThat(anonymous.modelReady(ModelReadyRequest.newBuilder().setName("cnn").build()).getReady()).isTrue();
+        // as over REST, a model's readiness needs the key: it would tell a stranger which models exist
+        assertThatThrownBy(() -> anonymous.modelReady(ModelReadyRequest.newBuilder().setName("cnn").build()))
+                .isInstanceOf(io.grpc.StatusRuntimeException.class).hasMessageContaining("UNAUTHENTICATED");
+        assertThat(client.modelReady(ModelReadyRequest.newBuilder().setName("cnn").build()).getReady()).isTrue();
         assertThat(client.serverMetadata(ServerMetadataRequest.getDefaultInstance()).getName()).isEqualTo("fmnist");
         var metadata = client.modelMetadata(ModelMetadataRequest.newBuilder().setName("cnn").build());
         JsonObject rest = http.get("/v2/models/cnn").json();

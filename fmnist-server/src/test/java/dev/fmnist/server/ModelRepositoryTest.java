@@ -157,7 +157,8 @@ class ModelRepositoryTest {
         }
     }
 
-    private static void copy(Path from, Path to) {
+    /** A run folder copied, file by file. */
+    static void copy(Path from, Path to) {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : files.toList()) {
                 Path target = to.resolve(from.relativize(file).toString());

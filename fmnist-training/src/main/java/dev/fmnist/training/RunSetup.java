@@ -41,9 +41,23 @@ public final class RunSetup {
 
     private static final Logger log = LoggerFactory.getLogger(RunSetup.class);
 
-    /** What a run trains with, fresh or resumed. */
+    /**
+     * What a run trains with, fresh or resumed.
+     *
+     * @param lock the run folder, taken for this training: close it when the training ends
+     */
     public record Prepared(RunDirectory dir, RunConfig runConfig, ModelManifest manifest, Network network,
-            SplitData split, List<EpochMetrics> history) {}
+            SplitData split, List<EpochMetrics> history, RunFolderLock lock) {}
+
+    /** The run's settings, written under its folder's lock; the lock is let go if they cannot be. */
+    private static void write(RunDirectory dir, RunConfig run, RunFolderLock lock) {
+        try {
+            Json.write(dir.config(), run);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
 
     private final ModelRegistry registry;
     private final DataSource source;
@@ -95,14 +109,14 @@ public final class RunSetup {
         if (epochs < 1) {
             throw new TrainingException("epochs must be at least 1, got " + epochs);
         }
-        dir.create();
+        RunFolderLock lock = RunFolderLock.takeEmpty(dir);
         String now = Instant.now().toString();
         String dataSource = source.description();
         RunConfig run = new RunConfig(plugin.id(), built.hyperparameters().values(), batchSize, seed, epochs,
                 request.patience().orElse(config.patience()), config.monitor(), config.minDelta(),
                 config.restoreBest(), split.train().count(), split.validation().count(),
                 dataConfig.validationFraction(), normalization, dataSource, Versions.platform(), now, augmentation);
-        Json.write(dir.config(), run);
+        write(dir, run, lock);
         ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, Versions.platform(), Versions.dl4j(),
                 plugin.id(), plugin.plugin().version(), plugin.origin(), plugin.plugin().inputLayout(),
                 source.imageShape(), normalization, source.classNames(), seed, built.hyperparameters().values(),
@@ -110,7 +124,7 @@ public final class RunSetup {
                 new ModelManifest.TrainingData(dataSource, split.train().count(), split.validation().count(),
                         dataConfig.validationFraction(), source.fingerprint()),
                 0, null, List.of(), augmentation, built.network().kind(), null);
-        return new Prepared(dir, run, manifest, built.network(), split, List.of());
+        return new Prepared(dir, run, manifest, built.network(), split, List.of(), lock);
     }
 
     /**
@@ -143,7 +157,7 @@ public final class RunSetup {
         }
         String augmentation = augmentation(request.augment().orElse(from.augmentation()));
         int epochs = request.epochs().orElse(config.epochs());
-        dir.create();
+        RunFolderLock lock = RunFolderLock.takeEmpty(dir);
         String now = Instant.now().toString();
         String dataSource = source.description();
         RunConfig run = new RunConfig(from.modelId(), hyperparameters, batchSize, seed, epochs,
@@ -151,7 +165,7 @@ public final class RunSetup {
                 config.restoreBest(), split.train().count(), split.validation().count(),
                 dataConfig.validationFraction(), from.normalization(), dataSource, Versions.platform(), now,
                 augmentation);
-        Json.write(dir.config(), run);
+        write(dir, run, lock);
         Network network = adapted.network();
         ModelManifest.Parent origin = new ModelManifest.Parent(parentFile.toString(), from.modelId(),
                 from.classNames(), from.data().source(), from.epoch(), adapted.frozenLayers(), tuning.learningRate());
@@ -165,7 +179,7 @@ public final class RunSetup {
                 parentFile, from.modelId(), from.epoch(), from.classNames().size(), source.classNames().size(),
                 dataSource, adapted.frozenLayers(), adapted.keptOutput() ? "its output layer kept"
                         : "a new output layer", tuning.learningRate());
-        return new Prepared(dir, run, manifest, network, split, List.of());
+        return new Prepared(dir, run, manifest, network, split, List.of(), lock);
     }
 
     private Prepared resume(TrainingRequest request) {
@@ -174,30 +188,39 @@ public final class RunSetup {
             throw new TrainingException("cannot resume " + dir.path() + ": it holds no last.zip and config.json "
                     + "(not a run folder, or it stopped before its first epoch ended)");
         }
-        RunConfig saved = Json.read(dir.config(), RunConfig.class);
-        if (saved.seed() != dataConfig.seed()) {
-            throw new TrainingException("cannot resume " + dir.path() + ": it was trained with seed " + saved.seed()
-                    + " but the configured seed is " + dataConfig.seed() + "; resume with --seed " + saved.seed());
+        // taken before the run's files are read: another training may be writing them
+        RunFolderLock lock = RunFolderLock.take(dir);
+        try {
+            RunConfig saved = Json.read(dir.config(), RunConfig.class);
+            if (saved.seed() != dataConfig.seed()) {
+                throw new TrainingException("cannot resume " + dir.path() + ": it was trained with seed "
+                        + saved.seed() + " but the configured seed is " + dataConfig.seed() + "; resume with --seed "
+                        + saved.seed());
+            }
+            // The network through its plugin's class loader: it may use the plugin's own classes.
+            SavedModel last = ModelFile.load(dir.lastModel(), true, registry);
+            String trainedOn = last.manifest().data().trainImagesSha256();
+            if (!trainedOn.isEmpty() && !trainedOn.equals(source.fingerprint())) {
+                throw new TrainingException("cannot resume " + dir.path() + ": it was trained on "
+                        + last.manifest().data().source() + ", but the configured data is " + source.description()
+                        + "; resume with the --data it was trained on");
+            }
+            int epochs = request.epochs().orElse(saved.epochs());
+            RunConfig run = new RunConfig(saved.modelId(), saved.hyperparameters(), saved.batchSize(), saved.seed(),
+                    epochs, request.patience().orElse(saved.patience()), saved.monitor(), saved.minDelta(),
+                    saved.restoreBest(), saved.trainImages(), saved.validationImages(), saved.validationFraction(),
+                    saved.normalization(), saved.dataSource(), saved.platformVersion(), saved.startedAt(),
+                    augmentation(saved.augmentation()));
+            write(dir, run, lock);
+            SplitData split = SplitData.of(source, saved.seed(), saved.validationFraction())
+                    .limit(saved.trainImages(), saved.validationImages());
+            ModelManifest manifest = last.manifest();
+            log.info("Resuming {} from epoch {} of {}", dir.path(), manifest.epoch(), epochs);
+            return new Prepared(dir, run, manifest, last.network(), split, manifest.history(), lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
         }
-        // The network through its plugin's class loader: it may use the plugin's own classes.
-        SavedModel last = ModelFile.load(dir.lastModel(), true, registry);
-        String trainedOn = last.manifest().data().trainImagesSha256();
-        if (!trainedOn.isEmpty() && !trainedOn.equals(source.fingerprint())) {
-            throw new TrainingException("cannot resume " + dir.path() + ": it was trained on "
-                    + last.manifest().data().source() + ", but the configured data is " + source.description()
-                    + "; resume with the --data it was trained on");
-        }
-        int epochs = request.epochs().orElse(saved.epochs());
-        RunConfig run = new RunConfig(saved.modelId(), saved.hyperparameters(), saved.batchSize(), saved.seed(), epochs,
-                request.patience().orElse(saved.patience()), saved.monitor(), saved.minDelta(), saved.restoreBest(),
-                saved.trainImages(), saved.validationImages(), saved.validationFraction(), saved.normalization(),
-                saved.dataSource(), saved.platformVersion(), saved.startedAt(), augmentation(saved.augmentation()));
-        Json.write(dir.config(), run);
-        SplitData split = SplitData.of(source, saved.seed(), saved.validationFraction())
-                .limit(saved.trainImages(), saved.validationImages());
-        ModelManifest manifest = last.manifest();
-        log.info("Resuming {} from epoch {} of {}", dir.path(), manifest.epoch(), epochs);
-        return new Prepared(dir, run, manifest, last.network(), split, manifest.history());
     }
 
     /** The canonical spec; a run recorded before augmentation existed had none. */

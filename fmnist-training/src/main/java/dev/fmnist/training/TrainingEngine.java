@@ -61,6 +61,12 @@ public final class TrainingEngine {
     /** Trains with the built-in callbacks, those of plugin JARs, then {@code extra}, in that order. */
     public RunSummary train(TrainingRequest request, List<TrainingCallback> extra) {
         RunSetup.Prepared setup = setups.prepare(request);
+        try (RunFolderLock ignored = setup.lock()) {
+            return train(setup, request, extra);
+        }
+    }
+
+    private RunSummary train(RunSetup.Prepared setup, TrainingRequest request, List<TrainingCallback> extra) {
         RunConfig run = setup.runConfig();
         RunDirectory dir = setup.dir();
         Network network = setup.network();

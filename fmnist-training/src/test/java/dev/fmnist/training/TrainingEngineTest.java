@@ -71,6 +71,25 @@ class TrainingEngineTest {
         assertThat(best.parameters()).isEqualTo(109_386);
     }
 
+    /** Two trainings into one folder: the second is refused while the first holds it, and writes nothing there. */
+    @Test
+    void aRunFolderInUseByAnotherTrainingIsRefused() throws Exception {
+        Path folder = runs.resolve("shared");
+        TrainingRequest request = TrainingRequest.of("mlp").withLimit(640).withEpochs(1).withRunDir(folder);
+        try (RunFolderLock other = RunFolderLock.take(new RunDirectory(folder))) {
+            assertThatThrownBy(() -> Engines.engine(runs).train(request))
+                    .isInstanceOf(TrainingException.class)
+                    .hasMessage("run folder " + folder + " is in use by another training (it holds run.lock); wait "
+                            + "for it to end, or choose another --out");
+            assertThat(folder.resolve("config.json")).doesNotExist();
+        }
+        assertThat(Engines.engine(runs).train(request).status()).isEqualTo("completed");
+        // and the lock went with the training: a resume may take the folder
+        try (RunFolderLock again = RunFolderLock.take(new RunDirectory(folder))) {
+            assertThat(folder.resolve("run.lock")).exists();
+        }
+    }
+
     @Test
     void aShortRealTrainingOfTheCnnIsClearlyBetterThanChance() {
         RunSummary summary = Engines.engine(runs).train(TrainingRequest.of("cnn").withLimit(3000).withEpochs(2)

@@ -6,8 +6,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -24,9 +27,20 @@ public final class ImagePreprocessor {
     /** The largest image accepted by default: about a 40-megapixel photo. */
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
 
+    /** The formats a catalog sends; ImageIO also reads TIFF and WBMP, which no catalog needs. */
+    private static final Set<String> FORMATS = Set.of("png", "jpeg", "gif", "bmp", "webp");
+
+    static {
+        // ImageIO would buffer every stream it reads in a temporary file: from memory, read from memory
+        ImageIO.setUseCache(false);
+    }
+
     private final long maxPixels;
 
-    /** @param maxPixels the largest width x height accepted, checked from the header before decoding */
+    /**
+     * @param maxPixels the largest width x height accepted, checked from the header before decoding; the decoded
+     *                  size is bounded too, at that many 8-bit RGBA pixels
+     */
     public ImagePreprocessor(long maxPixels) {
         this.maxPixels = maxPixels;
     }
@@ -42,10 +56,15 @@ public final class ImagePreprocessor {
             Iterator<ImageReader> readers = input == null ? null : ImageIO.getImageReaders(input);
             if (readers == null || !readers.hasNext()) {
                 throw new ImageInputException(ImageInputException.Reason.NOT_AN_IMAGE,
-                        name + " is not an image in a supported format (PNG, JPEG, GIF, BMP)");
+                        name + " is not an image in a supported format (PNG, JPEG, GIF, BMP, WebP)");
             }
             ImageReader reader = readers.next();
             try {
+                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+                if (!FORMATS.contains(format)) {
+                    throw new ImageInputException(ImageInputException.Reason.NOT_AN_IMAGE, name + " is a " + format
+                            + " image; send PNG, JPEG, GIF, BMP or WebP");
+                }
                 reader.setInput(input, true, true);
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
@@ -55,6 +74,13 @@ public final class ImagePreprocessor {
                     throw new ImageInputException(ImageInputException.Reason.TOO_LARGE, String.format(
                             "%s is %dx%d = %,d pixels; at most %,d are accepted", name, width, height,
                             width * height, maxPixels));
+                }
+                // the reader allocates by bit depth and bands: a 16-bit RGBA image takes 8 bytes a pixel
+                long decoded = width * height * bytesPerPixel(reader);
+                if (decoded > maxPixels * 4) {
+                    throw new ImageInputException(ImageInputException.Reason.TOO_LARGE, String.format(
+                            "%s is %dx%d pixels of %d bytes each: %,d bytes decoded; at most %,d are accepted", name,
+                            width, height, bytesPerPixel(reader), decoded, maxPixels * 4));
                 }
                 BufferedImage image = reader.read(0);
                 if (!warnings.isEmpty()) {
@@ -73,6 +99,19 @@ public final class ImagePreprocessor {
             throw new ImageInputException(ImageInputException.Reason.CORRUPT,
                     name + " cannot be decoded as " + "an image: " + e.getMessage());
         }
+    }
+
+    /** The bytes a decoded pixel takes, from the header: its colour model's bits, rounded up to bytes. */
+    private static long bytesPerPixel(ImageReader reader) throws IOException {
+        ImageTypeSpecifier type = reader.getRawImageType(0);
+        if (type == null) {
+            java.util.Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+            type = types.hasNext() ? types.next() : null;
+        }
+        if (type == null) {
+            return 4;
+        }
+        return Math.max(1, (type.getColorModel().getPixelSize() + 7) / 8);
     }
 
     /** 28x28 grey pixels, 0-255, row-major, light garment on dark ground. */

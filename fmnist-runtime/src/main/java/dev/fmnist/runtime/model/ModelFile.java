@@ -3,6 +3,7 @@ package dev.fmnist.runtime.model;
 import dev.fmnist.runtime.nativecpu.HelperFallback;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.runtime.run.Json;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -11,11 +12,11 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -27,6 +28,10 @@ import org.deeplearning4j.util.ModelSerializer;
 public final class ModelFile {
 
     public static final String MANIFEST_ENTRY = "fmnist-manifest.json";
+    /** What {@link #save} writes: DL4J's configuration, weights, optimizer state (or no-weights marker), the manifest. */
+    private static final java.util.Set<String> ENTRIES = java.util.Set.of(ModelSerializer.CONFIGURATION_JSON,
+            ModelSerializer.COEFFICIENTS_BIN, ModelSerializer.UPDATER_BIN, ModelSerializer.NO_PARAMS_MARKER,
+            MANIFEST_ENTRY);
 
     private ModelFile() {}
 
@@ -45,7 +50,7 @@ public final class ModelFile {
             try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + temp.toUri()), Map.of())) {
                 Files.write(zip.getPath(MANIFEST_ENTRY), Json.MAPPER.writeValueAsBytes(manifest));
             }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Json.replace(temp, file);
         } catch (IOException e) {
             throw new ModelFileException("cannot write the model " + file + ": " + e.getMessage(), e);
         } finally {
@@ -59,22 +64,20 @@ public final class ModelFile {
         }
     }
 
-    /** Reads only the manifest: cheap, no ND4J work. */
+    /**
+     * Reads only the manifest: cheap, no ND4J work. It also refuses a file with entries the platform never writes:
+     * DL4J reads some of them ({@code preprocessor.bin}, {@code normalizer.bin}) with Java deserialization, which a
+     * hostile file would turn into code execution, so no such file reaches {@link ModelSerializer}.
+     */
     public static ModelManifest manifest(Path file) {
         try (ZipFile zip = new ZipFile(file.toFile())) {
+            zip.stream().map(ZipEntry::getName).forEach(name -> checkEntry(file, name));
             ZipEntry entry = zip.getEntry(MANIFEST_ENTRY);
             if (entry == null) {
-                throw new ModelFileException(file + " has no " + MANIFEST_ENTRY
-                        + ": it is not an fmnist model (a plain DL4J model file has no manifest)");
+                throw noManifest(file);
             }
             try (InputStream in = zip.getInputStream(entry)) {
-                ModelManifest manifest = Json.MAPPER.readValue(in, ModelManifest.class);
-                if (manifest.formatVersion() > ModelManifest.FORMAT_VERSION) {
-                    throw new ModelFileException(file + " was written in model format " + manifest.formatVersion()
-                            + " by fmnist " + manifest.platformVersion() + "; this platform ("
-                            + Versions.platform() + ") reads format " + ModelManifest.FORMAT_VERSION + " and older");
-                }
-                return manifest;
+                return parseManifest(file, in.readAllBytes());
             }
         } catch (NoSuchFileException e) {
             throw new ModelFileException("no model file at " + file);
@@ -88,6 +91,72 @@ public final class ModelFile {
         }
     }
 
+    private static void checkEntry(Path file, String name) {
+        if (!ENTRIES.contains(name)) {
+            throw new ModelFileException(file + " holds the entry '" + name + "', which fmnist model files never have "
+                    + "(they hold " + String.join(", ", new java.util.TreeSet<>(ENTRIES)) + "); refused unread");
+        }
+    }
+
+    private static ModelFileException noManifest(Path file) {
+        return new ModelFileException(file + " has no " + MANIFEST_ENTRY
+                + ": it is not an fmnist model (a plain DL4J model file has no manifest)");
+    }
+
+    private static ModelManifest parseManifest(Path file, byte[] json) throws IOException {
+        ModelManifest manifest = Json.MAPPER.readValue(json, ModelManifest.class);
+        if (manifest.formatVersion() > ModelManifest.FORMAT_VERSION) {
+            throw new ModelFileException(file + " was written in model format " + manifest.formatVersion()
+                    + " by fmnist " + manifest.platformVersion() + "; this platform (" + Versions.platform()
+                    + ") reads format " + ModelManifest.FORMAT_VERSION + " and older");
+        }
+        return manifest;
+    }
+
+    /**
+     * The file's bytes, once, with the manifest as DL4J will see the entries: through their local headers
+     * ({@link ZipInputStream}, as {@link ModelSerializer} reads), every entry allowed and none twice. A zip's
+     * central directory (what {@link ZipFile} lists) can hide an entry its local headers hold, so the check is
+     * made on the very bytes DL4J is given.
+     */
+    private static SavedBytes read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ModelFileException("no model file at " + file);
+        } catch (IOException e) {
+            throw new ModelFileException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        byte[] manifestJson = null;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                checkEntry(file, entry.getName());
+                if (!seen.add(entry.getName())) {
+                    throw new ModelFileException(file + " holds the entry '" + entry.getName() + "' twice; refused "
+                            + "unread");
+                }
+                if (entry.getName().equals(MANIFEST_ENTRY)) {
+                    manifestJson = zip.readAllBytes();
+                }
+            }
+            if (seen.isEmpty()) {
+                throw new ModelFileException(file + " is not a model file (not a zip archive)");
+            }
+            if (manifestJson == null) {
+                throw noManifest(file);
+            }
+            return new SavedBytes(bytes, parseManifest(file, manifestJson));
+        } catch (ZipException e) {
+            throw new ModelFileException(file + " is not a model file (not a zip archive)");
+        } catch (IOException e) {
+            throw new ModelFileException("cannot read the manifest of " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private record SavedBytes(byte[] bytes, ModelManifest manifest) {}
+
     /** Reads the manifest, then the network, with the platform's classes only. */
     public static SavedModel load(Path file, boolean withUpdater) {
         return load(file, withUpdater, PluginClasses.platform());
@@ -99,14 +168,17 @@ public final class ModelFile {
      * class loader, so a plugin's own classes are found only while that loader is in place.
      */
     public static SavedModel load(Path file, boolean withUpdater, PluginClasses classes) {
-        ModelManifest manifest = manifest(file);
+        SavedBytes saved = read(file);
+        ModelManifest manifest = saved.manifest();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         try {
             thread.setContextClassLoader(classes.loaderFor(manifest));
             Model network = switch (manifest.networkKind()) {
-                case LAYERS -> ModelSerializer.restoreMultiLayerNetwork(file.toFile(), withUpdater);
-                case GRAPH -> ModelSerializer.restoreComputationGraph(file.toFile(), withUpdater);
+                case LAYERS -> ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(saved.bytes()),
+                        withUpdater);
+                case GRAPH -> ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(saved.bytes()),
+                        withUpdater);
             };
             HelperFallback.apply(network);
             return new SavedModel(Network.of(network), manifest);

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /** JSON for run files: indented, NaN written as "NaN", unknown fields ignored so newer files still read. */
 public final class Json {
@@ -50,9 +52,26 @@ public final class Json {
         Path temp = tempSibling(file);
         try {
             Files.write(temp, content);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            replace(temp, file);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Puts a finished temporary file in place of {@code file}, durably: its bytes reach the disk before the rename
+     * (else a crash just after it can leave an empty file under the real name), and the folder's entry after it.
+     */
+    public static void replace(Path temp, Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Path folder = file.toAbsolutePath().getParent();
+        try (FileChannel directory = FileChannel.open(folder, StandardOpenOption.READ)) {
+            directory.force(true);
+        } catch (IOException e) {
+            // some file systems (and platforms) cannot open a folder for syncing; the rename itself stands
         }
     }
 

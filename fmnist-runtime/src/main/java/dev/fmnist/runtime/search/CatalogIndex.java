@@ -8,13 +8,19 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * A catalog ready for similar-item search: each item's id, class and 28x28 pixels (for thumbnails), its
@@ -41,9 +47,24 @@ public final class CatalogIndex {
      * @param data        the images' source
      * @param dimensions  width of an embedding
      * @param hnsw        the approximate graph's settings; null for an exact index
+     * @param hnswSha256  the SHA-256 of the saved graph ({@code hnsw.bin}), checked before it is read: hnswlib
+     *                    reads it with Java deserialization; null until the index is saved, and for an exact one
      */
     public record Manifest(int formatVersion, String modelFile, String modelSha256, String modelId, String data,
-            int items, int dimensions, int imagePixels, String builtAt, Hnsw hnsw) {}
+            int items, int dimensions, int imagePixels, String builtAt, Hnsw hnsw, String hnswSha256) {
+
+        /** A manifest of an index not saved yet. */
+        public Manifest(int formatVersion, String modelFile, String modelSha256, String modelId, String data,
+                int items, int dimensions, int imagePixels, String builtAt, Hnsw hnsw) {
+            this(formatVersion, modelFile, modelSha256, modelId, data, items, dimensions, imagePixels, builtAt, hnsw,
+                    null);
+        }
+
+        Manifest withHnswSha256(String value) {
+            return new Manifest(formatVersion, modelFile, modelSha256, modelId, data, items, dimensions, imagePixels,
+                    builtAt, hnsw, value);
+        }
+    }
 
     /** Settings of an HNSW graph: links per node, candidates while building, candidates while searching. */
     public record Hnsw(int m, int efConstruction, int ef) {}
@@ -157,28 +178,127 @@ public final class CatalogIndex {
         return neighbours;
     }
 
-    /** Writes the folder; files are replaced one by one, the manifest last. */
+    /**
+     * Writes the index as {@code folder}, whole: into a new folder beside it, then renamed into place, so a crash
+     * while writing leaves the old index as it was, and a reader never pairs new embeddings with an old manifest
+     * (between the two renames that replace an old index, a reader finds none and says so). An existing
+     * {@code folder} must be an index (or empty): it is replaced.
+     */
     public void save(Path folder) {
+        Path target = folder.toAbsolutePath().normalize();
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new IndexException(target + " is a file, not a folder; write the index to a folder of its own");
+        }
+        if (Files.isDirectory(target) && !Files.isRegularFile(target.resolve(MANIFEST)) && !isEmpty(target)) {
+            throw new IndexException(target + " exists and is not an index (it has no " + MANIFEST + "); write the "
+                    + "index to a folder of its own");
+        }
+        Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
-            Files.createDirectories(folder);
-            StringBuilder tsv = new StringBuilder();
-            for (Item item : items) {
-                tsv.append(item.id().replace('\t', ' ').replace('\n', ' ')).append('\t').append(item.label())
-                        .append('\n');
+            writeInto(temp);
+            if (Files.exists(target)) {
+                Path old = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".old");
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+                try {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    Files.move(old, target, StandardCopyOption.ATOMIC_MOVE); // the old index back where it was
+                    throw e;
+                }
+                deleteTree(old);
+            } else {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             }
-            Files.writeString(folder.resolve(ITEMS), tsv, StandardCharsets.UTF_8);
-            ByteBuffer floats = ByteBuffer.allocate(embeddings.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            floats.asFloatBuffer().put(embeddings);
-            Files.write(folder.resolve(EMBEDDINGS), floats.array());
-            Files.write(folder.resolve(PIXELS), pixels);
-            Files.deleteIfExists(folder.resolve(HNSW));
-            if (approximate != null) {
-                approximate.save(folder.resolve(HNSW));
-            }
-            Json.write(folder.resolve(MANIFEST), manifest);
+            syncFolder(target.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the index " + folder + ": " + e.getMessage(), e);
+        } finally {
+            deleteTree(temp);
         }
+    }
+
+    private static boolean isEmpty(Path folder) {
+        try (Stream<Path> children = Files.list(folder)) {
+            return children.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void deleteTree(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // a leftover dot-folder beside the index is harmless; the index itself is in place
+        }
+    }
+
+    /** The index's files into a new folder, each on the disk before the manifest that names them. */
+    private void writeInto(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        StringBuilder tsv = new StringBuilder();
+        for (Item item : items) {
+            tsv.append(item.id().replace('\t', ' ').replace('\n', ' ')).append('\t').append(item.label())
+                    .append('\n');
+        }
+        Files.writeString(folder.resolve(ITEMS), tsv, StandardCharsets.UTF_8);
+        ByteBuffer floats = ByteBuffer.allocate(embeddings.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        floats.asFloatBuffer().put(embeddings);
+        Files.write(folder.resolve(EMBEDDINGS), floats.array());
+        Files.write(folder.resolve(PIXELS), pixels);
+        Manifest saved = manifest.withHnswSha256(null);
+        if (approximate != null) {
+            approximate.save(folder.resolve(HNSW));
+            saved = manifest.withHnswSha256(CatalogIndexer.sha256(folder.resolve(HNSW)));
+        }
+        for (String file : List.of(ITEMS, EMBEDDINGS, PIXELS, HNSW)) {
+            sync(folder.resolve(file));
+        }
+        Json.write(folder.resolve(MANIFEST), saved);
+    }
+
+    private static void syncFolder(Path folder) {
+        try (FileChannel directory = FileChannel.open(folder, StandardOpenOption.READ)) {
+            directory.force(true);
+        } catch (IOException e) {
+            // some file systems cannot open a folder for syncing; the renames themselves stand
+        }
+    }
+
+    private static void sync(Path file) throws IOException {
+        if (Files.exists(file)) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+        }
+    }
+
+    /**
+     * The saved graph, once its bytes are the ones the manifest names: a file damaged or swapped since the index was
+     * built (not one rewritten with its manifest: that is what the class filter of {@link HnswSearch#load} is for)
+     * is refused before hnswlib deserializes it.
+     */
+    private static Path checkedGraph(Path folder, Manifest manifest) {
+        Path graph = folder.resolve(HNSW);
+        if (manifest.hnswSha256() == null) {
+            throw new IndexException(folder + " was built before indexes recorded the SHA-256 of " + HNSW
+                    + ", which is checked before it is read; build it again with 'fmnist index'");
+        }
+        if (!Files.isRegularFile(graph)) {
+            throw new IndexException(folder + " is incomplete: its manifest names an approximate graph but it holds "
+                    + "no " + HNSW);
+        }
+        String actual = CatalogIndexer.sha256(graph);
+        if (!actual.equals(manifest.hnswSha256())) {
+            throw new IndexException(graph + " is not the graph this index was built with (SHA-256 " + actual
+                    + ", the manifest says " + manifest.hnswSha256() + "); refused unread, build the index again");
+        }
+        return graph;
     }
 
     /** @throws IndexException naming the folder and what is wrong with it */
@@ -219,7 +339,7 @@ public final class CatalogIndex {
             }
             float[] embeddings = new float[(int) expectedFloats];
             ByteBuffer.wrap(floatBytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(embeddings);
-            HnswSearch graph = manifest.hnsw() == null ? null : HnswSearch.load(folder.resolve(HNSW));
+            HnswSearch graph = manifest.hnsw() == null ? null : HnswSearch.load(checkedGraph(folder, manifest));
             return new CatalogIndex(manifest, items, embeddings, pixels, graph);
         } catch (IOException e) {
             throw new IndexException("cannot read the index " + folder + ": " + e.getMessage());

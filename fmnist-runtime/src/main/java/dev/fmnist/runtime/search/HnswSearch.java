@@ -4,8 +4,13 @@ import com.github.jelmerk.hnswlib.core.DistanceFunctions;
 import com.github.jelmerk.hnswlib.core.Item;
 import com.github.jelmerk.hnswlib.core.SearchResult;
 import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectStreamClass;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,10 +59,39 @@ public final class HnswSearch implements Search {
         return new HnswSearch(index);
     }
 
+    /**
+     * What a saved graph holds, and nothing else, for Java deserialization (hnswlib's format): the index, its
+     * distance function, item serializer and comparator, our items, their float arrays. A file naming any other
+     * class (a gadget chain) is refused before any object of it is made; depth and array length are bounded.
+     */
+    static final ObjectInputFilter GRAPH_CLASSES = ObjectInputFilter.Config.createFilter("maxdepth=20;"
+            + "maxarray=" + 65_536 + ";"
+            + "com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;"
+            + "com.github.jelmerk.hnswlib.core.DistanceFunctions$FloatInnerProduct;"
+            + "com.github.jelmerk.hnswlib.core.JavaObjectSerializer;"
+            + HnswSearch.Vector.class.getName() + ";"
+            + "java.lang.Integer;java.lang.Number;java.lang.Enum;java.util.Comparators$NaturalOrderComparator;"
+            + "!*");
+
+    /** @throws IndexException for a file that is not a graph this platform wrote, unread past what gave it away */
+    @SuppressWarnings("unchecked")
     public static HnswSearch load(Path file) {
-        try {
-            return new HnswSearch(HnswIndex.load(file, HnswSearch.class.getClassLoader()));
-        } catch (IOException | RuntimeException e) {
+        try (ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(Files.newInputStream(file))) {
+            @Override
+            protected Class<?> resolveClass(ObjectStreamClass type) throws IOException, ClassNotFoundException {
+                return Class.forName(type.getName(), false, HnswSearch.class.getClassLoader());
+            }
+        }) {
+            in.setObjectInputFilter(GRAPH_CLASSES);
+            Object graph = in.readObject();
+            if (!(graph instanceof HnswIndex<?, ?, ?, ?> index)) {
+                throw new IndexException(file + " is not an HNSW graph");
+            }
+            return new HnswSearch((HnswIndex<Integer, float[], Vector, Float>) index);
+        } catch (java.io.InvalidClassException e) {
+            throw new IndexException("refused the HNSW graph " + file + ": it holds what a graph never does ("
+                    + e.getMessage() + ")");
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
             throw new IndexException("cannot read the HNSW graph " + file + ": " + e.getMessage());
         }
     }

@@ -117,6 +117,56 @@ class ModelFileTest {
                 .hasMessageContaining("reads format 2 and older");
     }
 
+    /**
+     * DL4J reads {@code preprocessor.bin} with a plain ObjectInputStream: a file carrying it (a gadget chain, say)
+     * is refused before DL4J opens it, and so is any other entry the platform does not write.
+     */
+    @Test
+    void aFileWithEntriesThePlatformNeverWritesIsRefusedUnread() throws IOException {
+        for (String entry : List.of("preprocessor.bin", "normalizer.bin", "payload.ser")) {
+            Path file = dir.resolve(entry + ".zip");
+            ModelFile.save(network(), manifest(2), file, false);
+            try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + file.toUri()), Map.of())) {
+                // not a valid serialized object: if anything deserialized it, the load would fail another way
+                Files.write(zip.getPath(entry), new byte[] {(byte) 0xAC, (byte) 0xED, 0, 5, 's', 'r'});
+            }
+            assertThatThrownBy(() -> ModelFile.load(file, false)).as(entry)
+                    .isInstanceOf(ModelFileException.class)
+                    .hasMessageStartingWith(file + " holds the entry '" + entry + "', which fmnist model files never have")
+                    .hasMessageEndingWith("refused unread");
+        }
+    }
+
+    /**
+     * A zip whose local headers (what DL4J's ZipInputStream reads) hold preprocessor.bin while its central directory
+     * (what ZipFile lists) does not: the load checks the bytes DL4J is given, so the hidden entry is found.
+     */
+    @Test
+    void anEntryHiddenFromTheCentralDirectoryIsFoundAndRefused() throws IOException {
+        Path legit = dir.resolve("legit.zip");
+        ModelFile.save(network(), manifest(2), legit, false);
+        java.io.ByteArrayOutputStream hidden = new java.io.ByteArrayOutputStream();
+        try (ZipOutputStream out = new ZipOutputStream(hidden)) {
+            out.putNextEntry(new ZipEntry("preprocessor.bin"));
+            out.write(new byte[] {(byte) 0xAC, (byte) 0xED, 0, 5});
+            out.closeEntry();
+        }
+        byte[] one = hidden.toByteArray();
+        int centralDirectory = 0;
+        while (!(one[centralDirectory] == 'P' && one[centralDirectory + 1] == 'K' && one[centralDirectory + 2] == 1
+                && one[centralDirectory + 3] == 2)) {
+            centralDirectory++;
+        }
+        Path file = dir.resolve("smuggled.zip");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(one, 0, centralDirectory); // the entry's local header and data only
+            out.write(Files.readAllBytes(legit));
+        }
+        assertThat(ModelFile.manifest(file).modelId()).as("the central directory looks like a model").isEqualTo("mlp");
+        assertThatThrownBy(() -> ModelFile.load(file, false)).isInstanceOf(ModelFileException.class)
+                .hasMessageStartingWith(file + " holds the entry 'preprocessor.bin'");
+    }
+
     @Test
     void aCorruptNetworkIsReportedWithTheDl4jVersions() throws IOException {
         Path file = dir.resolve("corrupt.zip");

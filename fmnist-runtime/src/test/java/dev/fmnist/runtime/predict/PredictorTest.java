@@ -123,7 +123,7 @@ class PredictorTest {
     void notAnImageAndTooManyPixelsAreClearErrors() throws IOException {
         assertThatThrownBy(() -> prepare("%PDF-1.4".getBytes(), "invoice.pdf", 1_000_000))
                 .isInstanceOf(ImageInputException.class)
-                .hasMessage("invoice.pdf is not an image in a supported format (PNG, JPEG, GIF, BMP)")
+                .hasMessage("invoice.pdf is not an image in a supported format (PNG, JPEG, GIF, BMP, WebP)")
                 .satisfies(e -> assertThat(((ImageInputException) e).reason())
                         .isEqualTo(ImageInputException.Reason.NOT_AN_IMAGE));
         byte[] big = png(new BufferedImage(300, 200, BufferedImage.TYPE_BYTE_GRAY));

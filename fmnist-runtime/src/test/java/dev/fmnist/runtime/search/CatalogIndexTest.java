@@ -84,16 +84,48 @@ class CatalogIndexTest {
         index.save(folder);
         CatalogIndex loaded = CatalogIndex.load(folder);
         assertThat(loaded.size()).isEqualTo(ITEMS);
-        assertThat(loaded.manifest()).isEqualTo(index.manifest());
+        assertThat(loaded.manifest().withHnswSha256(null)).isEqualTo(index.manifest());
+        assertThat(loaded.manifest().hnswSha256()).isEqualTo(CatalogIndexer.sha256(folder.resolve("hnsw.bin")));
         assertThat(loaded.manifest().modelSha256()).isEqualTo(CatalogIndexer.sha256(modelFile));
         assertThat(loaded.pixels(5)).isEqualTo(index.pixels(5));
         assertThat(loaded.item(7)).isEqualTo(new CatalogIndex.Item("test/7", images.classNames().get(images.label(7))));
         assertThat(loaded.nearest(index.embedding(3), 5)).isEqualTo(index.nearest(index.embedding(3), 5));
+
+        // saved again over itself, whole, with nothing left beside it; a folder that is not an index is not replaced
+        index.save(folder);
+        assertThat(CatalogIndex.load(folder).size()).isEqualTo(ITEMS);
+        try (var siblings = Files.list(dir)) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).containsExactly("index");
+        }
+        Path notAnIndex = Files.createDirectories(dir.resolve("notes"));
+        Files.writeString(notAnIndex.resolve("todo.txt"), "keep me");
+        assertThatThrownBy(() -> index.save(notAnIndex)).isInstanceOf(IndexException.class)
+                .hasMessageContaining("exists and is not an index");
+        assertThat(notAnIndex.resolve("todo.txt")).hasContent("keep me");
+
+        // a graph swapped since the build is refused before hnswlib deserializes it
+        byte[] graph = Files.readAllBytes(folder.resolve("hnsw.bin"));
+        graph[graph.length / 2] ^= 1;
+        Files.write(folder.resolve("hnsw.bin"), graph);
+        assertThatThrownBy(() -> CatalogIndex.load(folder)).isInstanceOf(IndexException.class)
+                .hasMessageContaining(folder.resolve("hnsw.bin") + " is not the graph this index was built with")
+                .hasMessageContaining("refused unread");
 
         Files.write(folder.resolve("pixels.u8"), new byte[10]);
         assertThatThrownBy(() -> CatalogIndex.load(folder)).isInstanceOf(IndexException.class)
                 .hasMessageContaining(folder + " is incomplete or damaged");
         assertThatThrownBy(() -> CatalogIndex.load(dir.resolve("none"))).isInstanceOf(IndexException.class)
                 .hasMessageContaining("no index at " + dir.resolve("none"));
+    }
+
+    /** hnswlib's format is Java serialization: a file naming any class a graph never holds is refused unloaded. */
+    @Test
+    void aGraphFileNamingOtherClassesIsRefusedBeforeTheyLoad() throws IOException {
+        Path file = dir.resolve("hnsw.bin");
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(Files.newOutputStream(file))) {
+            out.writeObject(new java.util.HashMap<>(java.util.Map.of("gadget", 1)));
+        }
+        assertThatThrownBy(() -> HnswSearch.load(file)).isInstanceOf(IndexException.class)
+                .hasMessageContaining("refused the HNSW graph " + file).hasMessageContaining("REJECTED");
     }
 }

@@ -1,6 +1,7 @@
 package dev.fmnist.server.batch;
 
 import dev.fmnist.runtime.predict.Predictor;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -41,6 +42,7 @@ public final class BatchingExecutor implements AutoCloseable {
     private final Thread worker;
     private final DistributionSummary batchSizes;
     private final Timer forwardPasses;
+    private final Counter skipped;
     private final MeterRegistry registry;
     private final List<Meter> meters;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -69,7 +71,10 @@ public final class BatchingExecutor implements AutoCloseable {
         Gauge depth = Gauge.builder("fmnist.queue.depth", queue, BlockingQueue::size)
                 .tags("model", model, "version", version)
                 .description("requests waiting for the model").register(registry);
-        this.meters = List.of(batchSizes, forwardPasses, depth);
+        this.skipped = Counter.builder("fmnist.requests.skipped").tags("model", model, "version", version)
+                .description("requests that timed out before their forward pass, which was then skipped")
+                .register(registry);
+        this.meters = List.of(batchSizes, forwardPasses, depth, skipped);
         this.worker = new Thread(this::run, "fmnist-model-" + model);
         this.worker.setDaemon(true);
         this.worker.start();
@@ -186,7 +191,14 @@ public final class BatchingExecutor implements AutoCloseable {
         return batch;
     }
 
-    private void execute(List<Job> batch) {
+    private void execute(List<Job> taken) {
+        // a request that timed out while it waited has had its 503: under overload, its forward pass would only
+        // delay the requests still waiting
+        List<Job> batch = taken.stream().filter(job -> !job.result().isDone()).toList();
+        skipped.increment(taken.size() - batch.size());
+        if (batch.isEmpty()) {
+            return;
+        }
         int images = batch.stream().mapToInt(Job::count).sum();
         try {
             float[] rows = new float[images * predictor.encoder().pixels()];

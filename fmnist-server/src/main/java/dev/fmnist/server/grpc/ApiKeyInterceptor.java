@@ -18,7 +18,7 @@ final class ApiKeyInterceptor implements ServerInterceptor {
 
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
             Metadata.ASCII_STRING_MARSHALLER);
-    private static final Set<String> OPEN = Set.of("ServerLive", "ServerReady", "ModelReady");
+    private static final Set<String> OPEN = Set.of("ServerLive", "ServerReady");
 
     private final Optional<byte[]> expected;
 

@@ -137,6 +137,11 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
                                 answer(observer, GrpcTensors.response(model, input, probabilities,
                                         predictor.manifest().classNames()));
                             }
+                        } catch (RuntimeException e) {
+                            // thrown here, it would vanish into the future and leave the client waiting forever
+                            log.error("gRPC inference of model '{}' failed while answering", model.name(), e);
+                            observer.onError(Status.INTERNAL.withDescription("internal error; the server log has "
+                                    + "the details").asRuntimeException());
                         } finally {
                             executor.leave();
                         }

@@ -28,10 +28,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +49,7 @@ public final class Routes {
 
     private static final Logger log = LoggerFactory.getLogger(Routes.class);
     private static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg", "image/jpg", "image/gif",
-            "image/bmp", "image/x-ms-bmp", "application/octet-stream");
+            "image/bmp", "image/x-ms-bmp", "image/webp", "application/octet-stream");
 
     /** Triton's binary tensor extension: the length of the JSON at the start of a body with binary data. */
     static final String BINARY_HEADER = "Inference-Header-Content-Length";
@@ -70,24 +68,26 @@ public final class Routes {
 
     public Router router(PrometheusMeterRegistry registry, Path uploads) {
         Router router = Router.router(vertx);
+        router.route().handler(new RequestGuard(config));
         router.get("/v2/health/live").handler(ctx -> ctx.json(new JsonObject().put("live", true)));
         router.get("/v2/health/ready").handler(this::serverReady);
-        router.route("/*").handler(this::authorize);
-        router.route().handler(BodyHandler.create().setBodyLimit(config.maxBodyBytes())
-                .setUploadsDirectory(uploads.toString()).setDeleteUploadedFilesOnEnd(true));
+        // bodies are read only for a route that takes one, after the guard: a request refused or to an unknown
+        // path buffers nothing
+        BodyHandler body = BodyHandler.create().setBodyLimit(config.maxBodyBytes())
+                .setUploadsDirectory(uploads.toString()).setDeleteUploadedFilesOnEnd(true);
         router.get("/v2").handler(this::serverMetadata);
         router.get("/v2/").handler(this::serverMetadata);
         for (String base : List.of("/v2/models/:name", "/v2/models/:name/versions/:version")) {
             router.get(base).handler(this::modelMetadata);
             router.get(base + "/ready").handler(this::modelReady);
-            router.post(base + "/infer").handler(this::infer);
-            router.post(base + "/classify").handler(this::classify);
-            router.post(base + "/similar").handler(this::similar);
+            router.post(base + "/infer").handler(body).handler(this::infer);
+            router.post(base + "/classify").handler(body).handler(this::classify);
+            router.post(base + "/similar").handler(body).handler(this::similar);
         }
         router.get("/v2/models/:name/items/:item/image").handler(this::itemImage);
-        router.post("/v2/repository/index").handler(this::repositoryIndex);
-        router.post("/v2/repository/models/:name/load").handler(this::loadModel);
-        router.post("/v2/repository/models/:name/unload").handler(this::unloadModel);
+        router.post("/v2/repository/index").handler(body).handler(this::repositoryIndex);
+        router.post("/v2/repository/models/:name/load").handler(body).handler(this::loadModel);
+        router.post("/v2/repository/models/:name/unload").handler(body).handler(this::unloadModel);
         router.get("/api/models").handler(this::listModels);
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
         router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
@@ -95,26 +95,6 @@ public final class Routes {
                 "no route " + ctx.request().method() + " " + ctx.request().path())));
         router.route().failureHandler(this::failure);
         return router;
-    }
-
-    private void authorize(RoutingContext ctx) {
-        String path = ctx.request().path();
-        boolean open = path.startsWith("/v2/health/") || !(path.startsWith("/v2") || path.startsWith("/api")
-                || path.startsWith("/metrics"));
-        if (config.apiKey().isEmpty() || open) {
-            ctx.next();
-            return;
-        }
-        String header = ctx.request().getHeader("Authorization");
-        String expected = "Bearer " + config.apiKey().get();
-        if (header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
-                expected.getBytes(StandardCharsets.UTF_8))) {
-            ctx.next();
-        } else {
-            ctx.response().putHeader("WWW-Authenticate", "Bearer");
-            ctx.fail(new ApiError(401, header == null ? "this server needs an API key: Authorization: Bearer KEY"
-                    : "the API key is not valid"));
-        }
     }
 
     private void serverReady(RoutingContext ctx) {
@@ -248,10 +228,18 @@ public final class Routes {
         return Optional.ofNullable((String) value).filter(v -> !v.isBlank());
     }
 
-    /** The body as a JSON object; an empty body is an empty object. */
+    /**
+     * The body as a JSON object; no body (and no Content-Type) is an empty object. A form's body (a multipart
+     * one is parsed away before this) is refused, not taken for an empty request.
+     */
     private static JsonObject jsonBody(RoutingContext ctx) {
         Buffer body = ctx.body().buffer();
-        if (body == null || body.length() == 0) {
+        boolean empty = body == null || body.length() == 0;
+        if (empty && ctx.request().getHeader("Content-Type") == null) {
+            return new JsonObject();
+        }
+        requireJson(ctx);
+        if (empty) {
             return new JsonObject();
         }
         try {
@@ -265,11 +253,17 @@ public final class Routes {
         ServedModel model = model(ctx, true);
         Predictor predictor = model.predictor().orElseThrow();
         BatchingExecutor executor = model.executor().orElseThrow();
+        String headerLength = ctx.request().getHeader(BINARY_HEADER);
+        if (headerLength == null) {
+            requireJson(ctx);
+        } else if (!contentType(ctx).equals("application/octet-stream") && !isJson(contentType(ctx))) {
+            throw new ApiError(415, "a request with binary tensor data is application/octet-stream, not '"
+                    + contentType(ctx) + "'");
+        }
         Buffer body = ctx.body().buffer();
         if (body == null || body.length() == 0) {
             throw new ApiError(400, "the request has no body; send an inference request JSON object");
         }
-        String headerLength = ctx.request().getHeader(BINARY_HEADER);
         vertx.executeBlocking(() -> InferenceProtocol.parse(body, headerLength, predictor, executor.maxBatch()), false)
                 .compose(input -> run(executor, input.rows(), input.count())
                         .map(probabilities -> InferenceProtocol.response(model, input, probabilities,
@@ -311,7 +305,7 @@ public final class Routes {
         List<FileUpload> uploads = ctx.fileUploads();
         String type = contentType(ctx);
         if (uploads.isEmpty() && !IMAGE_TYPES.contains(type)) {
-            throw new ApiError(415, "send an image (image/png, image/jpeg, image/gif or image/bmp) or "
+            throw new ApiError(415, "send an image (image/png, image/jpeg, image/gif, image/bmp or image/webp) or "
                     + "multipart/form-data with image files, not '" + type + "'");
         }
         if (uploads.size() > maxImages) {
@@ -445,6 +439,20 @@ public final class Routes {
         }
         throw new ApiError(400, "'" + name + "' must be a whole number from " + min + " to " + max + ", got '"
                 + value + "'");
+    }
+
+    /**
+     * JSON only as JSON: a browser sends {@code text/plain} across sites without asking the server first, so a page
+     * the user visits must not be able to post "JSON" that way.
+     */
+    private static void requireJson(RoutingContext ctx) {
+        if (!isJson(contentType(ctx))) {
+            throw new ApiError(415, "send the JSON as application/json, not '" + contentType(ctx) + "'");
+        }
+    }
+
+    private static boolean isJson(String type) {
+        return type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json");
     }
 
     private static String contentType(RoutingContext ctx) {

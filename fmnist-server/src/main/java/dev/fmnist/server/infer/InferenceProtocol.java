@@ -129,7 +129,7 @@ public final class InferenceProtocol {
             throw bad("the body has " + binary.length() + " bytes of binary data but input '" + name
                     + "' has no 'binary_data_size' parameter");
         }
-        float[] values = flatten(input.getValue("data"), name, (long) count * pixels);
+        float[] values = flatten(input.getValue("data"), name, shape, (long) count * pixels);
         if (datatype.equals("UINT8")) {
             byte[] raw = new byte[values.length];
             for (int i = 0; i < values.length; i++) {
@@ -153,7 +153,9 @@ public final class InferenceProtocol {
         int pixels = encoder.pixels();
         int bytesPerValue = datatype.equals("UINT8") ? 1 : Float.BYTES;
         long expected = (long) count * pixels * bytesPerValue;
-        if (!(parameters.getValue("binary_data_size") instanceof Number size) || size.longValue() != expected) {
+        // a whole number: 3136.5 must not pass as 3136
+        if (!(parameters.getValue("binary_data_size") instanceof Number size)
+                || !(size instanceof Integer || size instanceof Long) || size.longValue() != expected) {
             throw bad("input '" + name + "': binary_data_size must be " + expected + " bytes for its shape and "
                     + datatype + ", got " + parameters.getValue("binary_data_size"));
         }
@@ -194,12 +196,16 @@ public final class InferenceProtocol {
     /**
      * Rows from pixels in [0,1].
      *
-     * @throws ApiError 400 for a non-finite value
+     * @throws ApiError 400 for a value outside [0, 1] (far outside it, a network's softmax overflows to NaN)
      */
     public static void encodeUnit(float[] values, String name, int count, InputEncoder encoder, float[] rows) {
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {
                 throw bad("input '" + name + "' holds a non-finite value at element " + i);
+            }
+            if (values[i] < 0 || values[i] > 1) {
+                throw bad("input '" + name + "' holds " + values[i] + " at element " + i + "; FP32 pixels are in "
+                        + "[0, 1] (or send UINT8 pixels, 0 to 255)");
             }
         }
         for (int i = 0; i < count; i++) {
@@ -247,9 +253,13 @@ public final class InferenceProtocol {
     }
 
     /** Row-major values of flat or nested data, which must hold exactly {@code expected} finite numbers. */
-    private static float[] flatten(Object data, String name, long expected) {
+    /** The values of flat data, or of nested data whose nesting is the shape's, level by level. */
+    private static float[] flatten(Object data, String name, long[] shape, long expected) {
         if (!(data instanceof JsonArray array)) {
             throw bad("input '" + name + "' has no 'data' array");
+        }
+        if (array.stream().anyMatch(JsonArray.class::isInstance)) {
+            checkNesting(array, shape, 0, name, "data");
         }
         float[] values = new float[(int) expected];
         int[] position = {0};
@@ -258,6 +268,25 @@ public final class InferenceProtocol {
             throw bad("input '" + name + "' holds " + position[0] + " values but its shape needs " + expected);
         }
         return values;
+    }
+
+    private static void checkNesting(JsonArray array, long[] shape, int depth, String name, String where) {
+        if (depth >= shape.length || array.size() != shape[depth]) {
+            throw bad("input '" + name + "': " + where + " has " + array.size() + " elements"
+                    + (depth < shape.length ? " but the shape says " + shape[depth] : " nested deeper than its shape")
+                    + "; nested data follows the shape exactly (or send it flat)");
+        }
+        for (int i = 0; i < array.size(); i++) {
+            Object element = array.getValue(i);
+            boolean last = depth == shape.length - 1;
+            if (!last && element instanceof JsonArray nested) {
+                checkNesting(nested, shape, depth + 1, name, where + "[" + i + "]");
+            } else if (last == element instanceof JsonArray) {
+                throw bad("input '" + name + "': " + where + "[" + i + "] is " + (last ? "an array" : "a single value")
+                        + " but the shape " + java.util.Arrays.toString(shape) + " has " + (last ? "no more" : "more")
+                        + " levels; nested data follows the shape exactly (or send it flat)");
+            }
+        }
     }
 
     private static void collect(JsonArray array, float[] values, int[] position, String name) {

@@ -188,12 +188,28 @@ public final class JdbcStudyStorage implements StudyStorage {
                 insert.setInt(9, maxTrials);
                 inserted = insert.executeUpdate();
             } catch (SQLException e) {
-                last = e; // the number was taken meanwhile
+                if (!numberTaken(e, url.startsWith("jdbc:sqlite:"))) {
+                    // a locked, read-only or broken database: say so now, not after 50 waits for a lock
+                    throw failure("cannot start a trial of '" + study + "'", e);
+                }
+                last = e; // another worker took the number meanwhile: try the next one
                 continue;
             }
             return inserted == 0 ? OptionalInt.empty() : OptionalInt.of(latestOf(study, worker, json));
         }
         throw failure("cannot start a trial of '" + study + "' after " + START_ATTEMPTS + " attempts", last);
+    }
+
+    /**
+     * Whether the insert broke the primary key (a number another worker just took): SQL state 23505
+     * (unique_violation) in PostgreSQL, SQLite's SQLITE_CONSTRAINT_PRIMARYKEY (1555) or, from drivers that give
+     * only the primary code, SQLITE_CONSTRAINT (19), the only constraint this insert can break.
+     */
+    static boolean numberTaken(SQLException e, boolean sqlite) {
+        if (sqlite) {
+            return e.getErrorCode() == 1555 || e.getErrorCode() == 19;
+        }
+        return "23505".equals(e.getSQLState());
     }
 
     /** The number this worker was just given: its newest trial with these parameters. */

@@ -6,6 +6,7 @@ import dev.fmnist.tune.TrialState;
 import dev.fmnist.tune.prune.Pruner;
 import dev.fmnist.tune.sampler.Sampler;
 import dev.fmnist.tune.space.SearchSpace;
+import dev.fmnist.tune.storage.StorageException;
 import dev.fmnist.tune.storage.StudyRecord;
 import dev.fmnist.tune.storage.StudyStorage;
 import java.util.List;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class Study {
 
     private static final Logger log = LoggerFactory.getLogger(Study.class);
+    private static final int FINISH_ATTEMPTS = 3;
+    private static final long FINISH_PAUSE_MILLIS = 500;
 
     private final StudyStorage storage;
     private final StudyRecord record;
@@ -155,24 +158,51 @@ public final class Study {
                 log.warn("Heartbeat of trial {} failed: {}", number, e.getMessage());
             }
         }, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
-        PruningReporter reporter = new PruningReporter(number);
+        // the trial beats until its end is recorded: retries of a busy storage must not get it marked lost
         try {
-            double value = objective.run(number, params, reporter);
-            if (reporter.prunedAt > 0) {
-                return recorded(storage.finish(record.name(), number, TrialState.PRUNED,
-                        OptionalDouble.of(reporter.last)), new TrialOutcome(number, params, TrialState.PRUNED,
-                        OptionalDouble.of(reporter.last), "pruned after step " + reporter.prunedAt));
+            PruningReporter reporter = new PruningReporter(number);
+            double value;
+            try {
+                value = objective.run(number, params, reporter);
+            } catch (StorageException e) {
+                throw e; // the storage, not the trial, failed: the study cannot go on
+            } catch (Exception e) {
+                String failure = e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
+                log.error("Trial {} of study '{}' failed: {}", number, record.name(), failure);
+                return recorded(storage.fail(record.name(), number, failure),
+                        new TrialOutcome(number, params, TrialState.FAILED, OptionalDouble.empty(), failure));
             }
-            return recorded(storage.finish(record.name(), number, TrialState.COMPLETE, OptionalDouble.of(value)),
-                    new TrialOutcome(number, params, TrialState.COMPLETE, OptionalDouble.of(value), ""));
-        } catch (Exception e) {
-            String failure = e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
-            log.error("Trial {} of study '{}' failed: {}", number, record.name(), failure);
-            return recorded(storage.fail(record.name(), number, failure),
-                    new TrialOutcome(number, params, TrialState.FAILED, OptionalDouble.empty(), failure));
+            TrialOutcome outcome = reporter.prunedAt > 0
+                    ? new TrialOutcome(number, params, TrialState.PRUNED, OptionalDouble.of(reporter.last),
+                            "pruned after step " + reporter.prunedAt)
+                    : new TrialOutcome(number, params, TrialState.COMPLETE, OptionalDouble.of(value), "");
+            return recorded(finish(outcome), outcome);
         } finally {
             beats.shutdownNow();
         }
+    }
+
+    /**
+     * Records a finished trial, trying again when the storage fails (a lock held too long, a connection lost); a
+     * result it still cannot record is reported with its value, never turned into a failed trial.
+     */
+    private boolean finish(TrialOutcome outcome) {
+        StorageException last = null;
+        for (int attempt = 1; attempt <= FINISH_ATTEMPTS; attempt++) {
+            try {
+                return storage.finish(record.name(), outcome.number(), outcome.state(), outcome.value());
+            } catch (StorageException e) {
+                last = e;
+                log.warn("Recording trial {} of study '{}' failed (attempt {} of {}): {}", outcome.number(),
+                        record.name(), attempt, FINISH_ATTEMPTS, e.getMessage());
+                if (attempt < FINISH_ATTEMPTS) {
+                    sleep(FINISH_PAUSE_MILLIS * attempt);
+                }
+            }
+        }
+        throw new StorageException("trial " + outcome.number() + " of study '" + record.name() + "' ended "
+                + outcome.state() + " with " + record.metric() + " " + outcome.value().getAsDouble() + ", but the "
+                + "storage could not record it (" + last.getMessage() + "); its run folder keeps the result", last);
     }
 
     /**

@@ -58,6 +58,21 @@ class SqliteStudyStorageTest extends StudyStorageContract {
         }
     }
 
+    /** Only a broken primary key (another worker took the number) is worth another attempt; a lock is not. */
+    @Test
+    void aTakenNumberIsToldFromOtherErrors() {
+        assertThat(JdbcStudyStorage.numberTaken(new java.sql.SQLException("duplicate key", "23505"), false)).isTrue();
+        assertThat(JdbcStudyStorage.numberTaken(new java.sql.SQLException("not null", "23502"), false)).isFalse();
+        assertThat(JdbcStudyStorage.numberTaken(new java.sql.SQLException("connection lost", "08006"), false))
+                .isFalse();
+        assertThat(JdbcStudyStorage.numberTaken(new java.sql.SQLException("UNIQUE constraint failed", null, 1555),
+                true)).as("SQLITE_CONSTRAINT_PRIMARYKEY").isTrue();
+        assertThat(JdbcStudyStorage.numberTaken(new java.sql.SQLException("database is locked", null, 5), true))
+                .isFalse();
+        assertThat(JdbcStudyStorage.numberTaken(new java.sql.SQLException("readonly", null, 8), true)).isFalse();
+        assertThat(JdbcStudyStorage.numberTaken(new java.sql.SQLException("MySQL 1043", null, 1043), true)).isFalse();
+    }
+
     @Test
     void anUnreachableDatabaseIsNamedWithoutItsPassword() {
         assertThatThrownBy(() -> JdbcStudyStorage.open("jdbc:postgresql://127.0.0.1:1/studies?user=u&password=hunter2"))

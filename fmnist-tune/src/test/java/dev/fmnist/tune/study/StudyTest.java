@@ -1,6 +1,7 @@
 package dev.fmnist.tune.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fmnist.tune.Direction;
 import dev.fmnist.tune.Trial;
@@ -11,12 +12,17 @@ import dev.fmnist.tune.sampler.TpeSampler;
 import dev.fmnist.tune.space.Distribution.FloatRange;
 import dev.fmnist.tune.space.SearchSpace;
 import dev.fmnist.tune.storage.JdbcStudyStorage;
+import dev.fmnist.tune.storage.StorageException;
+import dev.fmnist.tune.storage.StudyStorage;
 import dev.fmnist.tune.storage.StudyRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -119,6 +125,38 @@ class StudyTest {
             assertThat(again.optimize(4, fixed, outcome -> { })).isEmpty();
             assertThat(again.trials()).extracting(Trial::state).containsExactly(TrialState.FAILED,
                     TrialState.FAILED, TrialState.COMPLETE, TrialState.COMPLETE);
+        }
+    }
+
+    /** A storage that cannot record results: the study stops with the result's value, the trial is not FAILED. */
+    @Test
+    void aResultTheStorageCannotRecordIsReportedWithItsValueNeverAsAFailedTrial() {
+        try (JdbcStudyStorage real = JdbcStudyStorage.sqlite(dir.resolve("study.db"))) {
+            StudyStorage broken = new StudyStorage() {
+                public StudyRecord openStudy(StudyRecord wanted) { return real.openStudy(wanted); }
+                public Optional<StudyRecord> study(String name) { return real.study(name); }
+                public List<StudyRecord> studies() { return real.studies(); }
+                public OptionalInt startTrial(String study, Map<String, Object> params, String worker, int max) {
+                    return real.startTrial(study, params, worker, max);
+                }
+                public void report(String study, int number, int step, double value) {
+                    real.report(study, number, step, value);
+                }
+                public void heartbeat(String study, int number) { real.heartbeat(study, number); }
+                public boolean finish(String study, int number, TrialState state, OptionalDouble value) {
+                    throw new StorageException("database is locked", null);
+                }
+                public boolean fail(String study, int number, String failure) { return real.fail(study, number, failure); }
+                public List<Trial> trials(String study) { return real.trials(study); }
+                public List<Integer> loseStale(String study, long staleMillis) { return real.loseStale(study, staleMillis); }
+                public void close() { }
+            };
+            Study study = new Study(broken, RECORD, SPACE, new TpeSampler(1), Pruner.NONE, "w", 1000, 3);
+            assertThatThrownBy(() -> study.optimize(1, CURVE, outcome -> { }))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining("trial 0 of study 'curve' ended COMPLETE with val_accuracy 0.")
+                    .hasMessageContaining("the storage could not record it (database is locked)");
+            assertThat(real.trials(RECORD.name()).get(0).state()).isNotEqualTo(TrialState.FAILED);
         }
     }
 

@@ -1,0 +1,44 @@
+package dev.fmnist.server.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fmnist.runtime.TestModels;
+import dev.fmnist.runtime.predict.Predictor;
+import dev.fmnist.runtime.run.RunDirectory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("dataset")
+class BatchingExecutorTest {
+
+    /**
+     * A request that timed out while it waited (its future completed by {@code orTimeout}) gets no forward pass.
+     * The batch waits up to 5 s for four images, so the timed-out one is in it before it closes, whatever the
+     * machine's speed.
+     */
+    @Test
+    void aRequestThatTimedOutWhileItWaitedIsSkipped() throws Exception {
+        Predictor predictor = Predictor.load(new RunDirectory(TestModels.mlp()).model());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        BatchingExecutor executor = new BatchingExecutor("m", "1", predictor, 4, 5_000, 16, true, registry);
+        try {
+            float[] image = new float[predictor.encoder().pixels()];
+            CompletableFuture<float[][]> first = executor.submit(image, 1);
+            CompletableFuture<float[][]> late = executor.submit(image, 1);
+            late.completeExceptionally(new TimeoutException("as orTimeout does"));
+            CompletableFuture<float[][]> third = executor.submit(image, 1);
+            CompletableFuture<float[][]> fourth = executor.submit(image, 1);
+            for (CompletableFuture<float[][]> answered : new CompletableFuture[] {first, third, fourth}) {
+                assertThat(answered.get(30, TimeUnit.SECONDS)).hasDimensions(1, 10);
+            }
+            assertThat(registry.get("fmnist.requests.skipped").counter().count()).isEqualTo(1);
+            assertThat(registry.get("fmnist.batch.size").summary().totalAmount()).as("images run").isEqualTo(3);
+        } finally {
+            executor.close(1_000);
+        }
+    }
+}

@@ -7,12 +7,16 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -34,6 +38,10 @@ public final class PredictionServer implements AutoCloseable {
      * repository load of a large index), short enough that silent clients do not hold sockets for ever.
      */
     static final int IDLE_SECONDS = 300;
+
+    /** The methods the metrics name; others are counted as OTHER. */
+    private static final java.util.Set<String> KNOWN_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE",
+            "OPTIONS", "PATCH");
 
     private static final Logger log = LoggerFactory.getLogger(PredictionServer.class);
 
@@ -78,8 +86,10 @@ public final class PredictionServer implements AutoCloseable {
             log.warn("The server listens on {}, reachable from the network, without an API key: anyone who reaches "
                     + "the port can classify, and load or unload models; set server.api-key", config.host());
         }
-        log.warn("The server listens on {} over plain HTTP: requests, the API key included, cross the network "
-                + "unencrypted; put it behind a TLS-terminating proxy", config.host());
+        if (config.tls().isEmpty()) {
+            log.warn("The server listens on {} over plain HTTP: requests, the API key included, cross the network "
+                    + "unencrypted; set server.tls.cert and server.tls.key, or put it behind a TLS proxy", config.host());
+        }
     }
 
     /**
@@ -89,6 +99,15 @@ public final class PredictionServer implements AutoCloseable {
     public static PredictionServer start(ServerConfig config, List<ModelSource> sources, Optional<Path> modelsDir,
             String platformVersion, PluginClasses classes) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // HTTP allows any token as a method: without a bound, anyone could create series without the key
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                String method = id.getTag("method");
+                return !id.getName().startsWith("vertx.http") || method == null || KNOWN_METHODS.contains(method) ? id
+                        : id.replaceTags(Tags.of(id.getTags()).and("method", "OTHER"));
+            }
+        });
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -103,9 +122,12 @@ public final class PredictionServer implements AutoCloseable {
             Path uploads = Files.createTempDirectory("fmnist-uploads");
             uploads.toFile().deleteOnExit();
             // an idle connection (a slow or silent client) is closed instead of holding a socket for ever
-            HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host())
-                            .setPort(config.port()).setCompressionSupported(true)
-                            .setIdleTimeout(IDLE_SECONDS).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
+            HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+                    .setCompressionSupported(true)
+                    .setIdleTimeout(IDLE_SECONDS).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
+            config.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));
+            HttpServer server = vertx.createHttpServer(options)
                     .requestHandler(new Routes(vertx, config, models, platformVersion).router(registry, uploads))
                     .listen()
                     .await();
@@ -119,7 +141,8 @@ public final class PredictionServer implements AutoCloseable {
                 }
             }
             warnWhenExposed(config);
-            log.info("Listening on http://{}:{}/{} with {} model(s){}", config.host(), server.actualPort(),
+            log.info("Listening on {}://{}:{}/{} with {} model(s){}", config.tls().isPresent() ? "https" : "http",
+                    config.host(), server.actualPort(),
                     grpc.map(g -> " and gRPC " + config.host() + ":" + g.port()).orElse(""), models.all().size(),
                     models.allReady() ? "" : " (NOT READY: a model failed to load)");
             return new PredictionServer(vertx, server, grpc, models);

@@ -1,5 +1,6 @@
 package dev.fmnist.server;
 
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -16,10 +17,22 @@ import java.util.Optional;
  * @param apiKey         when set, every route but health and the page needs {@code Authorization: Bearer KEY}
  * @param flipAveraging  answer with each image's probabilities averaged with its mirror image's
  * @param grpcPort       the port of the Open Inference Protocol's gRPC service: -1 none (the default), 0 a free one
+ * @param tls            the certificate chain and private key (PEM files) to serve HTTPS and gRPC over TLS with
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, long maxImagePixels, int maxBatchSize,
         long batchWaitMillis, int queueCapacity, long timeoutMillis, boolean batching, Optional<String> apiKey,
-        boolean flipAveraging, int grpcPort) {
+        boolean flipAveraging, int grpcPort, Optional<Tls> tls) {
+
+    /** A certificate chain and its private key, PEM files (the key in PKCS#8: "BEGIN PRIVATE KEY"). */
+    public record Tls(Path certificate, Path key) {}
+
+    /** The settings without TLS. */
+    public ServerConfig(String host, int port, long maxBodyBytes, long maxImagePixels, int maxBatchSize,
+            long batchWaitMillis, int queueCapacity, long timeoutMillis, boolean batching, Optional<String> apiKey,
+            boolean flipAveraging, int grpcPort) {
+        this(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity, timeoutMillis,
+                batching, apiKey, flipAveraging, grpcPort, Optional.empty());
+    }
 
     /** The settings without a gRPC service. */
     public ServerConfig(String host, int port, long maxBodyBytes, long maxImagePixels, int maxBatchSize,
@@ -36,31 +49,36 @@ public record ServerConfig(String host, int port, long maxBodyBytes, long maxIma
 
     public ServerConfig withPort(int value) {
         return new ServerConfig(host, value, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis,
-                queueCapacity, timeoutMillis, batching, apiKey, flipAveraging, grpcPort);
+                queueCapacity, timeoutMillis, batching, apiKey, flipAveraging, grpcPort, tls);
     }
 
     public ServerConfig withApiKey(String value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis,
-                queueCapacity, timeoutMillis, batching, Optional.ofNullable(value), flipAveraging, grpcPort);
+                queueCapacity, timeoutMillis, batching, Optional.ofNullable(value), flipAveraging, grpcPort, tls);
     }
 
     public ServerConfig withLimits(long bodyBytes, long imagePixels, int batchSize, int queue, long timeout) {
         return new ServerConfig(host, port, bodyBytes, imagePixels, batchSize, batchWaitMillis, queue, timeout,
-                batching, apiKey, flipAveraging, grpcPort);
+                batching, apiKey, flipAveraging, grpcPort, tls);
     }
 
     public ServerConfig withFlipAveraging(boolean value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
-                timeoutMillis, batching, apiKey, value, grpcPort);
+                timeoutMillis, batching, apiKey, value, grpcPort, tls);
     }
 
     public ServerConfig withBatching(boolean value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
-                timeoutMillis, value, apiKey, flipAveraging, grpcPort);
+                timeoutMillis, value, apiKey, flipAveraging, grpcPort, tls);
+    }
+
+    public ServerConfig withTls(Tls value) {
+        return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
+                timeoutMillis, batching, apiKey, flipAveraging, grpcPort, Optional.of(value));
     }
 
     public ServerConfig withGrpcPort(int value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
-                timeoutMillis, batching, apiKey, flipAveraging, value);
+                timeoutMillis, batching, apiKey, flipAveraging, value, tls);
     }
 }

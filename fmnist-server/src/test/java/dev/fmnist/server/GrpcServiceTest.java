@@ -210,4 +210,60 @@ class GrpcServiceTest {
         assertThat(metrics).contains("fmnist_grpc_calls_seconds_count{code=\"INVALID_ARGUMENT\",method=\"ModelInfer\"}")
                 .contains("code=\"UNAUTHENTICATED\"");
     }
+
+    /** A hostile client over gRPC: every call completes with the protocol's code, none leaves the client waiting. */
+    @Test
+    void outOfRangeOversizedAndManyConcurrentCallsAllComplete() throws Exception {
+        InferTensorContents.Builder far = InferTensorContents.newBuilder();
+        for (int i = 0; i < IMAGES * 784; i++) {
+            far.addFp32Contents(i == 7 ? 1e30f : 0.5f);
+        }
+        assertThatThrownBy(() -> client.modelInfer(ModelInferRequest.newBuilder().setModelName("cnn")
+                .addInputs(input("FP32").setContents(far)).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("at element 7")
+                            .contains("FP32 pixels are in [0, 1]");
+                });
+        // raw FP32 contents one float short, and a message over the limit (8 MB)
+        assertThatThrownBy(() -> client.modelInfer(ModelInferRequest.newBuilder().setModelName("cnn")
+                .addInputs(input("FP32")).addRawInputContents(ByteString.copyFrom(new byte[IMAGES * 784 * 4 - 4]))
+                .build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> client.modelInfer(ModelInferRequest.newBuilder().setModelName("cnn")
+                .addInputs(input("UINT8")).addRawInputContents(ByteString.copyFrom(new byte[9 * 1024 * 1024]))
+                .build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+
+        GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub async = GRPCInferenceServiceGrpc.newFutureStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(keyMetadata()))
+                .withDeadlineAfter(120, TimeUnit.SECONDS);
+        ModelInferRequest request = ModelInferRequest.newBuilder().setModelName("cnn")
+                .addInputs(input("UINT8")).addRawInputContents(ByteString.copyFrom(pixels())).build();
+        List<com.google.common.util.concurrent.ListenableFuture<ModelInferResponse>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            calls.add(async.modelInfer(request));
+        }
+        int answered = 0;
+        for (var call : calls) {
+            try {
+                call.get(120, TimeUnit.SECONDS);
+                answered++;
+            } catch (java.util.concurrent.ExecutionException e) {
+                // a full queue is an answer too: UNAVAILABLE, never a hang
+                assertThat(((StatusRuntimeException) e.getCause()).getStatus().getCode())
+                        .isEqualTo(Status.Code.UNAVAILABLE);
+            }
+        }
+        assertThat(answered).as("calls answered with probabilities").isPositive();
+        assertThat(http.get("/v2/health/ready").status()).isEqualTo(200);
+    }
+
+    private static Metadata keyMetadata() {
+        Metadata key = new Metadata();
+        key.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + KEY);
+        return key;
+    }
 }

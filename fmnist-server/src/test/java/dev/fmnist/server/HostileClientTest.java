@@ -130,6 +130,17 @@ class HostileClientTest {
         stillServes();
     }
 
+    /** Invented methods cannot grow the metrics: they are counted under one label value. */
+    @Test
+    void inventedMethodsAreCountedAsOther() {
+        for (int i = 0; i < 5; i++) {
+            raw("BREW" + i, "/v2/health/live", "");
+        }
+        String metrics = raw("GET", "/metrics", "", "Authorization", bearer()).body();
+        assertThat(metrics).doesNotContain("BREW").contains("method=\"OTHER\"");
+        stillServes();
+    }
+
     @Test
     void healthAndThePageAreOpenAndNothingElseIs() {
         for (String path : List.of("/v2/health/live", "/v2/health/ready", "/", "/index.html", "/app.js", "/style.css")) {

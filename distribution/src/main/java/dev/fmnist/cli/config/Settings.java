@@ -14,6 +14,8 @@ import static dev.fmnist.cli.config.ConfigKeys.PLUGINS_DIR;
 import static dev.fmnist.cli.config.ConfigKeys.RUNS_DIR;
 import static dev.fmnist.cli.config.ConfigKeys.SEED;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_API_KEY;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_TLS_CERT;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_TLS_KEY;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_BATCHING;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_BATCH_WAIT_MS;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_FLIP_TTA;
@@ -86,12 +88,35 @@ public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, 
                 reader.intAtLeast(SERVER_MAX_BATCH_SIZE, 1), reader.intAtLeast(SERVER_BATCH_WAIT_MS, 0),
                 reader.intAtLeast(SERVER_QUEUE_CAPACITY, 1), reader.intAtLeast(SERVER_TIMEOUT_MS, 1),
                 reader.bool(SERVER_BATCHING), reader.optionalString(SERVER_API_KEY), reader.bool(SERVER_FLIP_TTA),
-                reader.intBetween(SERVER_GRPC_PORT, -1, 65535));
+                reader.intBetween(SERVER_GRPC_PORT, -1, 65535), tls(reader));
         reader.check();
         DataConfig data = new DataConfig(dataDir, config.source(DATA_DIR), systemDir, cacheDir, baseUrl, download,
                 validationFraction, normalization, seed, source, testFraction);
         TrainingConfig training = new TrainingConfig(runsDir, epochs, patience, monitor, minDelta, restoreBest,
                 augmentation);
         return new Settings(config, data, pluginsDir, training, server, nativeHelpers);
+    }
+
+    /** The certificate and key, both or neither, each a readable file. */
+    private static Optional<ServerConfig.Tls> tls(ConfigReader reader) {
+        Optional<Path> certificate = reader.optionalPath(SERVER_TLS_CERT);
+        Optional<Path> key = reader.optionalPath(SERVER_TLS_KEY);
+        if (certificate.isPresent() != key.isPresent()) {
+            ConfigKey given = certificate.isPresent() ? SERVER_TLS_CERT : SERVER_TLS_KEY;
+            ConfigKey missing = certificate.isPresent() ? SERVER_TLS_KEY : SERVER_TLS_CERT;
+            reader.problem(given, "needs " + missing.name() + " too: set both for TLS, or neither");
+            return Optional.empty();
+        }
+        if (certificate.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean readable = true;
+        for (var file : java.util.Map.of(SERVER_TLS_CERT, certificate.get(), SERVER_TLS_KEY, key.get()).entrySet()) {
+            if (!java.nio.file.Files.isReadable(file.getValue())) {
+                reader.problem(file.getKey(), "no readable file at " + file.getValue());
+                readable = false;
+            }
+        }
+        return readable ? Optional.of(new ServerConfig.Tls(certificate.get(), key.get())) : Optional.empty();
     }
 }

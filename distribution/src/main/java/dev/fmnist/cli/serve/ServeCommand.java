@@ -101,8 +101,8 @@ public final class ServeCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, "fmnist-shutdown"));
-        spec.commandLine().getOut().printf("Serving on http://%s:%d/%s (Ctrl-C or SIGTERM stops it)%n", config.host(),
-                server.port(), server.grpcPort().map(p -> " and gRPC " + config.host() + ":" + p).orElse(""));
+        spec.commandLine().getOut().printf("Serving on %s://%s:%d/%s (Ctrl-C or SIGTERM stops it)%n",
+                config.tls().isPresent() ? "https" : "http", config.host(), server.port(), server.grpcPort().map(p -> " and gRPC " + config.host() + ":" + p).orElse(""));
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;

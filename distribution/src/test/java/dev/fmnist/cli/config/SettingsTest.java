@@ -138,6 +138,27 @@ class SettingsTest {
     }
 
     @Test
+    void tlsNeedsBothReadableFiles() throws IOException {
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----");
+        assertThatThrownBy(() -> read(new ConfigSources(Map.of("server.tls.cert", cert.toString()), new Properties(),
+                Map.of(), Optional.empty(), Optional.empty())))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly("server.tls.cert (from "
+                        + "command line): needs server.tls.key too: set both for TLS, or neither"));
+        Path missing = dir.resolve("nokey.pem");
+        assertThatThrownBy(() -> read(new ConfigSources(Map.of("server.tls.cert", cert.toString(), "server.tls.key",
+                missing.toString()), new Properties(), Map.of(), Optional.empty(), Optional.empty())))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly("server.tls.key (from "
+                        + "command line): no readable file at " + missing));
+        Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----");
+        var tls = read(new ConfigSources(Map.of("server.tls.cert", cert.toString(), "server.tls.key", key.toString()),
+                new Properties(), Map.of(), Optional.empty(), Optional.empty())).server().tls().orElseThrow();
+        assertThat(tls.certificate()).isEqualTo(cert);
+        assertThat(tls.key()).isEqualTo(key);
+    }
+
+    @Test
     void missingOrUnreadableUserFile() throws IOException {
         Path missing = dir.resolve("nope.properties");
         assertThatThrownBy(() -> read(new ConfigSources(Map.of(), new Properties(), Map.of(), Optional.of(missing),

@@ -35,7 +35,18 @@ public final class GrpcEndpoint implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 });
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(),
+                config.grpcPort()));
+        config.tls().ifPresent(tls -> builder.useTransportSecurity(tls.certificate().toFile(), tls.key().toFile()));
+        // a client's connection takes at most 100 calls at once; a silent one is closed after 5 minutes, a dead
+        // one found by keepalive pings; clients may ping every 30 s, not more
+        Server server = builder
+                .maxConcurrentCallsPerConnection(100)
+                .maxConnectionIdle(5, TimeUnit.MINUTES)
+                .keepAliveTime(1, TimeUnit.MINUTES)
+                .keepAliveTimeout(20, TimeUnit.SECONDS)
+                .permitKeepAliveTime(30, TimeUnit.SECONDS)
+                .maxInboundMetadataSize(16 * 1024)
                 .executor(threads)
                 .maxInboundMessageSize((int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE))
                 .addService(ServerInterceptors.intercept(

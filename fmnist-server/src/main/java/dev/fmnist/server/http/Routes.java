@@ -19,6 +19,7 @@ import dev.fmnist.server.infer.InferenceResponse;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -55,12 +56,15 @@ public final class Routes {
     static final String BINARY_HEADER = "Inference-Header-Content-Length";
 
     private final Vertx vertx;
+    private final WorkerExecutor decoding;
     private final ServerConfig config;
     private final ModelRepository models;
     private final String platformVersion;
 
     public Routes(Vertx vertx, ServerConfig config, ModelRepository models, String platformVersion) {
         this.vertx = vertx;
+        this.decoding = vertx.createSharedWorkerExecutor("fmnist-image-decoding",
+                Math.max(1, Runtime.getRuntime().availableProcessors()));
         this.config = config;
         this.models = models;
         this.platformVersion = platformVersion;
@@ -312,7 +316,10 @@ public final class Routes {
             throw new ApiError(400, uploads.size() + " images; at most " + maxImages + " per request");
         }
         Buffer body = ctx.body().buffer();
-        return vertx.executeBlocking(() -> images(uploads, body, predictor), false);
+        // decoded on a pool of their own, as many at once as there are cores: a flood of images can neither take
+        // the heap (each is bounded, and so is their number) nor the workers that parse JSON requests
+        return decoding.executeBlocking(() -> images(uploads, body, predictor), false)
+                .timeout(config.timeoutMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**

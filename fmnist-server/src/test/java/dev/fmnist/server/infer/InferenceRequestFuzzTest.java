@@ -1,0 +1,43 @@
+package dev.fmnist.server.infer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.fmnist.runtime.TestModels;
+import dev.fmnist.runtime.predict.Predictor;
+import dev.fmnist.runtime.run.RunDirectory;
+import dev.fmnist.server.http.ApiError;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+
+/**
+ * The protocol's request parsing a stranger feeds (JSON, and JSON followed by binary tensor data), fuzzed: any
+ * body and header end in rows for the model or the protocol's own 400; anything else (a runtime exception of
+ * the JSON parser, an out-of-memory from a claimed size) is a crash. {@code mvn verify} fuzzes it for a bounded
+ * time (the {@code fuzz} execution of this module's POM); other test runs replay the corpus in
+ * {@code src/test/resources/dev/fmnist/server/infer/InferenceRequestFuzzTestInputs/}.
+ */
+@Tag("dataset")
+class InferenceRequestFuzzTest {
+
+    private static Predictor predictor;
+
+    @BeforeAll
+    static void model() {
+        predictor = Predictor.load(new RunDirectory(TestModels.mlp()).model());
+    }
+
+    @FuzzTest(maxDuration = "90s")
+    void anyRequestBecomesModelRowsOrAProtocolError(FuzzedDataProvider data) {
+        String header = data.consumeBoolean() ? data.consumeAsciiString(8) : null;
+        byte[] body = data.consumeRemainingAsBytes();
+        try {
+            InferenceInput input = InferenceProtocol.parse(Buffer.buffer(body), header, predictor, 64);
+            assertThat(input.rows()).hasSize(input.count() * predictor.encoder().pixels());
+        } catch (ApiError expected) {
+            assertThat(expected.status()).as(expected.getMessage()).isIn(400, 413);
+        }
+    }
+}

@@ -2,6 +2,7 @@ package dev.fmnist.server;
 
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.server.grpc.GrpcEndpoint;
+import dev.fmnist.server.http.ConnectionCap;
 import dev.fmnist.server.http.Routes;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -128,6 +129,7 @@ public final class PredictionServer implements AutoCloseable {
             config.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                     .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));
             HttpServer server = vertx.createHttpServer(options)
+                    .connectionHandler(new ConnectionCap(config.maxConnections()))
                     .requestHandler(new Routes(vertx, config, models, platformVersion).router(registry, uploads))
                     .listen()
                     .await();

@@ -18,10 +18,22 @@ import java.util.Optional;
  * @param flipAveraging  answer with each image's probabilities averaged with its mirror image's
  * @param grpcPort       the port of the Open Inference Protocol's gRPC service: -1 none (the default), 0 a free one
  * @param tls            the certificate chain and private key (PEM files) to serve HTTPS and gRPC over TLS with
+ * @param maxConnections HTTP connections open at once; one more is closed as soon as it is accepted
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, long maxImagePixels, int maxBatchSize,
         long batchWaitMillis, int queueCapacity, long timeoutMillis, boolean batching, Optional<String> apiKey,
-        boolean flipAveraging, int grpcPort, Optional<Tls> tls) {
+        boolean flipAveraging, int grpcPort, Optional<Tls> tls, int maxConnections) {
+
+    /** The default of {@code server.max-connections}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+
+    /** The settings with the default connection cap. */
+    public ServerConfig(String host, int port, long maxBodyBytes, long maxImagePixels, int maxBatchSize,
+            long batchWaitMillis, int queueCapacity, long timeoutMillis, boolean batching, Optional<String> apiKey,
+            boolean flipAveraging, int grpcPort, Optional<Tls> tls) {
+        this(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity, timeoutMillis,
+                batching, apiKey, flipAveraging, grpcPort, tls, DEFAULT_MAX_CONNECTIONS);
+    }
 
     /** A certificate chain and its private key, PEM files (the key in PKCS#8: "BEGIN PRIVATE KEY"). */
     public record Tls(Path certificate, Path key) {}
@@ -49,36 +61,42 @@ public record ServerConfig(String host, int port, long maxBodyBytes, long maxIma
 
     public ServerConfig withPort(int value) {
         return new ServerConfig(host, value, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis,
-                queueCapacity, timeoutMillis, batching, apiKey, flipAveraging, grpcPort, tls);
+                queueCapacity, timeoutMillis, batching, apiKey, flipAveraging, grpcPort, tls, maxConnections);
     }
 
     public ServerConfig withApiKey(String value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis,
-                queueCapacity, timeoutMillis, batching, Optional.ofNullable(value), flipAveraging, grpcPort, tls);
+                queueCapacity, timeoutMillis, batching, Optional.ofNullable(value), flipAveraging, grpcPort, tls,
+                maxConnections);
     }
 
     public ServerConfig withLimits(long bodyBytes, long imagePixels, int batchSize, int queue, long timeout) {
         return new ServerConfig(host, port, bodyBytes, imagePixels, batchSize, batchWaitMillis, queue, timeout,
-                batching, apiKey, flipAveraging, grpcPort, tls);
+                batching, apiKey, flipAveraging, grpcPort, tls, maxConnections);
     }
 
     public ServerConfig withFlipAveraging(boolean value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
-                timeoutMillis, batching, apiKey, value, grpcPort, tls);
+                timeoutMillis, batching, apiKey, value, grpcPort, tls, maxConnections);
     }
 
     public ServerConfig withBatching(boolean value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
-                timeoutMillis, value, apiKey, flipAveraging, grpcPort, tls);
+                timeoutMillis, value, apiKey, flipAveraging, grpcPort, tls, maxConnections);
     }
 
     public ServerConfig withTls(Tls value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
-                timeoutMillis, batching, apiKey, flipAveraging, grpcPort, Optional.of(value));
+                timeoutMillis, batching, apiKey, flipAveraging, grpcPort, Optional.of(value), maxConnections);
+    }
+
+    public ServerConfig withMaxConnections(int value) {
+        return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
+                timeoutMillis, batching, apiKey, flipAveraging, grpcPort, tls, value);
     }
 
     public ServerConfig withGrpcPort(int value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
-                timeoutMillis, batching, apiKey, flipAveraging, value, tls);
+                timeoutMillis, batching, apiKey, flipAveraging, value, tls, maxConnections);
     }
 }

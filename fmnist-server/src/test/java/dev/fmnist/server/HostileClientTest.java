@@ -141,6 +141,56 @@ class HostileClientTest {
         stillServes();
     }
 
+    /** Sockets opened and held cannot take the server: one over server.max-connections is closed at once. */
+    @Test
+    void connectionsOverTheCapAreClosedAndTheirPlacesFreedWhenOthersClose() throws Exception {
+        try (PredictionServer capped = PredictionServer.start(ServerConfig.defaults().withPort(0).withMaxConnections(3),
+                List.of(new ModelSource("m", TestModels.mlp())), "test")) {
+            List<Socket> held = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Socket socket = new Socket("127.0.0.1", capped.port());
+                    held.add(socket);
+                }
+                // the three are counted in once the server has accepted them: a request on each answers
+                for (Socket socket : held) {
+                    socket.getOutputStream().write(("GET /v2/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    socket.setSoTimeout(10_000);
+                    assertThat(new String(socket.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1))
+                            .isEqualTo("HTTP/1.1 200");
+                }
+                try (Socket fourth = new Socket("127.0.0.1", capped.port())) {
+                    fourth.setSoTimeout(10_000);
+                    fourth.getOutputStream().write(("GET /v2/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    int read;
+                    try {
+                        read = fourth.getInputStream().read();
+                    } catch (java.net.SocketException reset) {
+                        read = -1;
+                    }
+                    assertThat(read).as("the fourth connection is closed unanswered").isEqualTo(-1);
+                }
+            } finally {
+                for (Socket socket : held) {
+                    socket.close();
+                }
+            }
+            // their places are free again once the server has seen them close
+            Http http = new Http(capped.port());
+            int status = 0;
+            for (int attempt = 0; attempt < 50 && status != 200; attempt++) {
+                try {
+                    status = http.get("/v2/health/live").status();
+                } catch (RuntimeException closed) {
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(status).isEqualTo(200);
+        }
+    }
+
     @Test
     void healthAndThePageAreOpenAndNothingElseIs() {
         for (String path : List.of("/v2/health/live", "/v2/health/ready", "/", "/index.html", "/app.js", "/style.css")) {

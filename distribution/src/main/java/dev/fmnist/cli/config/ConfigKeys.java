@@ -77,6 +77,8 @@ public final class ConfigKeys {
             "Requests waiting per model before new ones get 503 with Retry-After", false);
     public static final ConfigKey SERVER_TIMEOUT_MS = new ConfigKey("server.timeout-ms", "10000",
             "A request not answered by then gets 503 with Retry-After", false);
+    public static final ConfigKey SERVER_MAX_CONNECTIONS = new ConfigKey("server.max-connections", "1024",
+            "HTTP connections open at once; one more is closed as soon as it is accepted", false);
     public static final ConfigKey SERVER_API_KEY = new ConfigKey("server.api-key", null,
             "When set, every route but health and the page needs Authorization: Bearer KEY", true);
     public static final ConfigKey SERVER_TLS_CERT = new ConfigKey("server.tls.cert", null,
@@ -88,7 +90,8 @@ public final class ConfigKeys {
             DATA_SYSTEM_DIR, DATA_CACHE_DIR, DATA_DOWNLOAD, DATA_BASE_URL, DATA_VALIDATION_FRACTION, DATA_NORMALIZATION, PLUGINS_DIR, RUNS_DIR, TRAIN_EPOCHS,
             TRAIN_PATIENCE, TRAIN_MONITOR, TRAIN_MIN_DELTA, TRAIN_RESTORE_BEST, TRAIN_AUGMENT, NATIVE_HELPERS, SERVER_HOST, SERVER_PORT,
             SERVER_GRPC_PORT, SERVER_MAX_BODY_BYTES, SERVER_MAX_IMAGE_PIXELS, SERVER_MAX_BATCH_SIZE, SERVER_BATCH_WAIT_MS, SERVER_BATCHING, SERVER_FLIP_TTA,
-            SERVER_QUEUE_CAPACITY, SERVER_TIMEOUT_MS, SERVER_API_KEY, SERVER_TLS_CERT, SERVER_TLS_KEY);
+            SERVER_QUEUE_CAPACITY, SERVER_TIMEOUT_MS, SERVER_MAX_CONNECTIONS, SERVER_API_KEY, SERVER_TLS_CERT,
+            SERVER_TLS_KEY);
 
     private static final Map<String, ConfigKey> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));

@@ -26,6 +26,7 @@ import static dev.fmnist.cli.config.ConfigKeys.SERVER_MAX_BODY_BYTES;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_MAX_IMAGE_PIXELS;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_PORT;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_QUEUE_CAPACITY;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_MAX_CONNECTIONS;
 import static dev.fmnist.cli.config.ConfigKeys.SERVER_TIMEOUT_MS;
 import static dev.fmnist.cli.config.ConfigKeys.TRAIN_AUGMENT;
 import static dev.fmnist.cli.config.ConfigKeys.TRAIN_EPOCHS;
@@ -88,7 +89,8 @@ public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, 
                 reader.intAtLeast(SERVER_MAX_BATCH_SIZE, 1), reader.intAtLeast(SERVER_BATCH_WAIT_MS, 0),
                 reader.intAtLeast(SERVER_QUEUE_CAPACITY, 1), reader.intAtLeast(SERVER_TIMEOUT_MS, 1),
                 reader.bool(SERVER_BATCHING), reader.optionalString(SERVER_API_KEY), reader.bool(SERVER_FLIP_TTA),
-                reader.intBetween(SERVER_GRPC_PORT, -1, 65535), tls(reader));
+                reader.intBetween(SERVER_GRPC_PORT, -1, 65535), tls(reader),
+                reader.intAtLeast(SERVER_MAX_CONNECTIONS, 1));
         reader.check();
         DataConfig data = new DataConfig(dataDir, config.source(DATA_DIR), systemDir, cacheDir, baseUrl, download,
                 validationFraction, normalization, seed, source, testFraction);

@@ -123,8 +123,10 @@ public final class PredictionServer implements AutoCloseable {
             Path uploads = Files.createTempDirectory("fmnist-uploads");
             uploads.toFile().deleteOnExit();
             // an idle connection (a slow or silent client) is closed instead of holding a socket for ever
+            // no HTTP/2 over plain text: Vert.x would wait for a client's first bytes to tell the two apart
+            // before it sets the connection up, so silent sockets would escape the connection cap
             HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
-                    .setCompressionSupported(true)
+                    .setCompressionSupported(true).setHttp2ClearTextEnabled(false)
                     .setIdleTimeout(IDLE_SECONDS).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
             config.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                     .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));

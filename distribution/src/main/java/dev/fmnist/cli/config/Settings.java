@@ -99,7 +99,16 @@ public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, 
         return new Settings(config, data, pluginsDir, training, server, nativeHelpers);
     }
 
-    /** The certificate and key, both or neither, each a readable file. */
+    private static boolean pkcs8(Path key) {
+        try (var lines = java.nio.file.Files.lines(key)) {
+            return lines.map(String::strip).filter(line -> !line.isEmpty()).findFirst()
+                    .map(line -> line.equals("-----BEGIN PRIVATE KEY-----")).orElse(false);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /** The certificate and key, both or neither, each a readable file, the key in PKCS#8. */
     private static Optional<ServerConfig.Tls> tls(ConfigReader reader) {
         Optional<Path> certificate = reader.optionalPath(SERVER_TLS_CERT);
         Optional<Path> key = reader.optionalPath(SERVER_TLS_KEY);
@@ -114,10 +123,16 @@ public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, 
         }
         boolean readable = true;
         for (var file : java.util.Map.of(SERVER_TLS_CERT, certificate.get(), SERVER_TLS_KEY, key.get()).entrySet()) {
-            if (!java.nio.file.Files.isReadable(file.getValue())) {
+            if (!java.nio.file.Files.isRegularFile(file.getValue()) || !java.nio.file.Files.isReadable(file.getValue())) {
                 reader.problem(file.getKey(), "no readable file at " + file.getValue());
                 readable = false;
             }
+        }
+        if (readable && !pkcs8(key.get())) {
+            // Vert.x reads other key forms, gRPC's Netty only this one: refused here, not half-started
+            reader.problem(SERVER_TLS_KEY, key.get() + " is not a PKCS#8 key (BEGIN PRIVATE KEY); convert it with "
+                    + "openssl pkcs8 -topk8 -nocrypt -in KEY -out key.pem");
+            readable = false;
         }
         return readable ? Optional.of(new ServerConfig.Tls(certificate.get(), key.get())) : Optional.empty();
     }

@@ -151,6 +151,11 @@ class SettingsTest {
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly("server.tls.key (from "
                         + "command line): no readable file at " + missing));
+        Path rsa = Files.writeString(dir.resolve("rsa.pem"), "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n");
+        assertThatThrownBy(() -> read(new ConfigSources(Map.of("server.tls.cert", cert.toString(), "server.tls.key",
+                rsa.toString()), new Properties(), Map.of(), Optional.empty(), Optional.empty())))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems().get(0)).contains("is not a PKCS#8 key"));
         Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----");
         var tls = read(new ConfigSources(Map.of("server.tls.cert", cert.toString(), "server.tls.key", key.toString()),
                 new Properties(), Map.of(), Optional.empty(), Optional.empty())).server().tls().orElseThrow();

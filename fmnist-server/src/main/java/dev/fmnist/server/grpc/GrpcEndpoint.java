@@ -46,7 +46,6 @@ public final class GrpcEndpoint implements AutoCloseable {
                 .keepAliveTime(1, TimeUnit.MINUTES)
                 .keepAliveTimeout(20, TimeUnit.SECONDS)
                 .permitKeepAliveTime(30, TimeUnit.SECONDS)
-                .maxInboundMetadataSize(16 * 1024)
                 .executor(threads)
                 .maxInboundMessageSize((int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE))
                 .addService(ServerInterceptors.intercept(

@@ -43,8 +43,9 @@ final class RequestGuard implements Handler<RoutingContext> {
         this.expected = config.apiKey().map(key -> ("Bearer " + key).getBytes(StandardCharsets.UTF_8));
         this.loopback = isLoopback(config.host());
         String bound = config.host().toLowerCase(Locale.ROOT);
-        this.hostNames = Set.copyOf(new java.util.HashSet<>(java.util.List.of("localhost", "127.0.0.1", "::1",
-                "[::1]", bound, bound.contains(":") && !bound.startsWith("[") ? "[" + bound + "]" : bound)));
+        // the bound address as a Host names it: an IPv6 one in brackets
+        String asHost = bound.contains(":") && !bound.startsWith("[") ? "[" + bound + "]" : bound;
+        this.hostNames = Set.copyOf(java.util.List.of("localhost", "127.0.0.1", "::1", "[::1]", bound, asHost));
     }
 
     @Override

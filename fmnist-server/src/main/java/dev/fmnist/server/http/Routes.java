@@ -319,7 +319,11 @@ public final class Routes {
         // decoded on a pool of their own, as many at once as there are cores: a flood of images can neither take
         // the heap (each is bounded, and so is their number) nor the workers that parse JSON requests
         return decoding.executeBlocking(() -> images(uploads, body, predictor), false)
-                .timeout(config.timeoutMillis(), TimeUnit.MILLISECONDS);
+                .timeout(config.timeoutMillis(), TimeUnit.MILLISECONDS)
+                .recover(failure -> Future.failedFuture(failure instanceof TimeoutException
+                        ? new ApiError(503, "the images were not decoded within " + config.timeoutMillis()
+                                + " ms; try again shortly", "1")
+                        : failure));
     }
 
     /**

@@ -379,6 +379,47 @@ class HostileClientTest {
         stillServes();
     }
 
+    /**
+     * Eight 9-megapixel RGBA photos at once, each a few kB as a file and 36 MB decoded: all are answered, the
+     * decodes never reserve more than the process's decoding memory (a quarter of the heap), and the heap in use
+     * after a collection is back where it was.
+     */
+    @Test
+    void largePhotosAtOnceStayWithinTheDecodingMemory() throws Exception {
+        java.awt.image.BufferedImage photo = new java.awt.image.BufferedImage(3_000, 3_000,
+                java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        java.awt.Graphics2D g = photo.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, 3_000, 3_000);
+        g.setColor(java.awt.Color.DARK_GRAY);
+        g.fillRect(900, 600, 1_200, 1_800);
+        g.dispose();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(photo, "png", png);
+        photo = null;
+        java.lang.management.MemoryMXBean heap = java.lang.management.ManagementFactory.getMemoryMXBean();
+        System.gc();
+        long before = heap.getHeapMemoryUsage().getUsed();
+        Http http = new Http(server.port()).withKey(KEY);
+        List<java.util.concurrent.CompletableFuture<Http.Response>> posted = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            posted.add(http.postAsync("/v2/models/m/classify", "image/png", png.toByteArray()));
+        }
+        for (var response : posted) {
+            Http.Response answered = response.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(answered.status()).as(answered.body()).isEqualTo(200);
+            assertThat(answered.json().getJsonArray("predictions")).hasSize(1);
+        }
+        dev.fmnist.data.image.DecodingMemory memory = dev.fmnist.data.image.DecodingMemory.shared();
+        assertThat(memory.peakBytes()).as("reserved at once").isGreaterThanOrEqualTo(54_000_000L)
+                .isLessThanOrEqualTo(memory.capacityBytes());
+        assertThat(memory.reservedBytes()).isZero();
+        System.gc();
+        assertThat(heap.getHeapMemoryUsage().getUsed() - before).as("heap kept after the photos")
+                .isLessThan(64L << 20);
+        stillServes();
+    }
+
     /** A PNG's signature, header chunk and an empty end: enough for a reader to learn the image's size and type. */
     private static byte[] pngHeader(int width, int height, int bitDepth, int colourType) throws IOException {
         ByteArrayOutputStream png = new ByteArrayOutputStream();

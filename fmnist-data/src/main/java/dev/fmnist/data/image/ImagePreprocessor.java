@@ -8,9 +8,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.event.IIOReadProgressListener;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -35,23 +37,47 @@ public final class ImagePreprocessor {
         ImageIO.setUseCache(false);
     }
 
+    /** No deadline: decoding takes as long as it takes. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
+
     private final long maxPixels;
+    private final DecodingMemory memory;
 
     /**
      * @param maxPixels the largest width x height accepted, checked from the header before decoding; the decoded
      *                  size is bounded too, at that many 8-bit RGBA pixels
      */
     public ImagePreprocessor(long maxPixels) {
+        this(maxPixels, DecodingMemory.shared());
+    }
+
+    ImagePreprocessor(long maxPixels, DecodingMemory memory) {
         this.maxPixels = maxPixels;
+        this.memory = memory;
     }
 
     /** An image file's bytes as 28x28 8-bit grey pixels, as the dataset stores them. */
     public byte[] pixels(byte[] file, String name) {
-        return toFashionMnist(decode(file, name));
+        return pixels(file, name, NO_DEADLINE);
     }
 
-    /** Decodes PNG, JPEG, GIF or BMP bytes, refusing images over the pixel limit before allocating them. */
+    /**
+     * As {@link #pixels(byte[], String)}, given up at {@code deadlineNanos} ({@link System#nanoTime()}): the
+     * reader is aborted between rows, so a slow image frees its thread soon after nobody waits for it.
+     *
+     * @throws ImageInputException TIMED_OUT past the deadline
+     */
+    public byte[] pixels(byte[] file, String name, long deadlineNanos) {
+        return decoded(file, name, deadlineNanos, this::toFashionMnist);
+    }
+
+    /** Decodes PNG, JPEG, GIF, BMP or WebP bytes, refusing images over the limits before allocating them. */
     public BufferedImage decode(byte[] bytes, String name) {
+        return decoded(bytes, name, NO_DEADLINE, image -> image);
+    }
+
+    /** Decodes, then gives the image to {@code use} while its memory is still reserved. */
+    private <T> T decoded(byte[] bytes, String name, long deadlineNanos, Function<BufferedImage, T> use) {
         try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = input == null ? null : ImageIO.getImageReaders(input);
             if (readers == null || !readers.hasNext()) {
@@ -82,13 +108,23 @@ public final class ImagePreprocessor {
                             "%s is %dx%d pixels of %d bytes each: %,d bytes decoded; at most %,d are accepted", name,
                             width, height, bytesPerPixel(reader), decoded, maxPixels * 4));
                 }
-                BufferedImage image = reader.read(0);
-                if (!warnings.isEmpty()) {
-                    // ImageIO decodes a truncated JPEG with grey where the data ends, and only warns.
-                    throw new ImageInputException(ImageInputException.Reason.CORRUPT, name
-                            + " is truncated or corrupt: " + String.join("; ", warnings));
+                // the decoded image, plus the grey copy and the halvings the conversion makes (under 2 bytes a pixel)
+                try (DecodingMemory.Reservation held = memory.reserve(decoded + 2 * width * height, deadlineNanos,
+                        name)) {
+                    AbortAtDeadline abort = new AbortAtDeadline(deadlineNanos);
+                    reader.addIIOReadProgressListener(abort);
+                    BufferedImage image = reader.read(0);
+                    if (abort.aborted) {
+                        throw new ImageInputException(ImageInputException.Reason.TIMED_OUT, name
+                                + " was not decoded before its deadline; try again shortly");
+                    }
+                    if (!warnings.isEmpty()) {
+                        // ImageIO decodes a truncated JPEG with grey where the data ends, and only warns.
+                        throw new ImageInputException(ImageInputException.Reason.CORRUPT, name
+                                + " is truncated or corrupt: " + String.join("; ", warnings));
+                    }
+                    return use.apply(image);
                 }
-                return image;
             } finally {
                 reader.dispose();
             }
@@ -99,6 +135,52 @@ public final class ImagePreprocessor {
             throw new ImageInputException(ImageInputException.Reason.CORRUPT,
                     name + " cannot be decoded as " + "an image: " + e.getMessage());
         }
+    }
+
+    /**
+     * Asks the reader to stop once the deadline has passed; ImageIO's readers report progress and check for an
+     * abort between rows, and return what they read so far.
+     */
+    private static final class AbortAtDeadline implements IIOReadProgressListener {
+        private final long deadlineNanos;
+        private volatile boolean aborted;
+
+        AbortAtDeadline(long deadlineNanos) {
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        @Override
+        public void imageProgress(ImageReader source, float percentageDone) {
+            if (deadlineNanos != NO_DEADLINE && System.nanoTime() - deadlineNanos > 0) {
+                source.abort();
+            }
+        }
+
+        @Override
+        public void readAborted(ImageReader source) {
+            aborted = true;
+        }
+
+        @Override
+        public void sequenceStarted(ImageReader source, int minIndex) {}
+
+        @Override
+        public void sequenceComplete(ImageReader source) {}
+
+        @Override
+        public void imageStarted(ImageReader source, int imageIndex) {}
+
+        @Override
+        public void imageComplete(ImageReader source) {}
+
+        @Override
+        public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {}
+
+        @Override
+        public void thumbnailProgress(ImageReader source, float percentageDone) {}
+
+        @Override
+        public void thumbnailComplete(ImageReader source) {}
     }
 
     /** The bytes a decoded pixel takes, from the header: its colour model's bits, rounded up to bytes. */

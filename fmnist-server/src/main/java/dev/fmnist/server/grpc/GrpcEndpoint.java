@@ -10,7 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,13 +29,7 @@ public final class GrpcEndpoint implements AutoCloseable {
     /** Listens on {@code config.grpcPort()} (0: a free one) of {@code config.host()}. */
     public static GrpcEndpoint start(ServerConfig config, ModelRepository models, String platformVersion,
             MeterRegistry registry) {
-        AtomicInteger count = new AtomicInteger();
-        ExecutorService threads = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                task -> {
-                    Thread thread = new Thread(task, "fmnist-grpc-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+        ExecutorService threads = callThreads(Math.max(2, Runtime.getRuntime().availableProcessors()), QUEUED_TASKS);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(),
                 config.grpcPort()));
         config.tls().ifPresent(tls -> builder.useTransportSecurity(tls.certificate().toFile(), tls.key().toFile()));
@@ -60,6 +55,25 @@ public final class GrpcEndpoint implements AutoCloseable {
                     + ": " + e.getMessage(), e);
         }
         return new GrpcEndpoint(server, threads);
+    }
+
+    /** Tasks (a call's start, messages, completions) waiting for a thread before callers run their own. */
+    static final int QUEUED_TASKS = 10_000;
+
+    /**
+     * The threads that check and answer calls, with a bounded queue: when it is full the thread handing over a
+     * task (Netty's, reading a connection) runs it itself, so it reads no more from its clients until it is done
+     * and TCP pushes back on them, where an unbounded queue would hold every task a flood of clients sends.
+     * The tasks only check, hand over to the batcher and write answers: none blocks.
+     */
+    static ThreadPoolExecutor callThreads(int count, int queued) {
+        AtomicInteger made = new AtomicInteger();
+        return new ThreadPoolExecutor(count, count, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queued),
+                task -> {
+                    Thread thread = new Thread(task, "fmnist-grpc-" + made.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
     }
 
     public int port() {

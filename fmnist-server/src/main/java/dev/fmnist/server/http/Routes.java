@@ -268,8 +268,9 @@ public final class Routes {
         if (body == null || body.length() == 0) {
             throw new ApiError(400, "the request has no body; send an inference request JSON object");
         }
+        long deadline = deadline();
         vertx.executeBlocking(() -> InferenceProtocol.parse(body, headerLength, predictor, executor.maxBatch()), false)
-                .compose(input -> run(executor, input.rows(), input.count())
+                .compose(input -> run(executor, input.rows(), input.count(), deadline)
                         .map(probabilities -> InferenceProtocol.response(model, input, probabilities,
                                 predictor.manifest().classNames())))
                 .onSuccess(response -> send(ctx, response))
@@ -294,7 +295,7 @@ public final class Routes {
         BatchingExecutor executor = model.executor().orElseThrow();
         int top = intParameter(ctx, "top", 3, 1, 10);
         postedImages(ctx, predictor, executor.maxBatch())
-                .compose(images -> run(executor, images.rows(), images.names().size())
+                .compose(images -> run(executor, images.rows(), images.names().size(), images.deadline())
                         .map(probabilities -> imageResponse(model, images.names(), probabilities, top,
                                 predictor.manifest().classNames())))
                 .onSuccess(ctx::json)
@@ -316,9 +317,11 @@ public final class Routes {
             throw new ApiError(400, uploads.size() + " images; at most " + maxImages + " per request");
         }
         Buffer body = ctx.body().buffer();
-        // decoded on a pool of their own, as many at once as there are cores: a flood of images can neither take
-        // the heap (each is bounded, and so is their number) nor the workers that parse JSON requests
-        return decoding.executeBlocking(() -> images(uploads, body, predictor), false)
+        // decoded on a pool of their own, as many at once as there are cores and as fit the decoding memory (a
+        // quarter of the heap): a flood of images can neither take the heap nor the workers that parse JSON. One
+        // deadline covers decoding and the model: a reader still at work past it is aborted between rows.
+        long deadline = deadline();
+        return decoding.executeBlocking(() -> images(uploads, body, predictor, deadline), false)
                 .timeout(config.timeoutMillis(), TimeUnit.MILLISECONDS)
                 .recover(failure -> Future.failedFuture(failure instanceof TimeoutException
                         ? new ApiError(503, "the images were not decoded within " + config.timeoutMillis()
@@ -338,7 +341,8 @@ public final class Routes {
         BatchingExecutor executor = model.executor().orElseThrow();
         int k = intParameter(ctx, "k", 10, 1, 100);
         postedImages(ctx, predictor, executor.maxBatch())
-                .compose(images -> answer(executor.submitEmbedding(images.rows(), images.names().size()))
+                .compose(images -> answer(executor.submitEmbedding(images.rows(), images.names().size()),
+                        images.deadline())
                         .compose(rows -> vertx.executeBlocking(() -> similarResponse(model, index, images.names(),
                                 rows, k), false)))
                 .onSuccess(ctx::json)
@@ -386,9 +390,9 @@ public final class Routes {
                 .onFailure(ctx::fail);
     }
 
-    private record Images(List<String> names, float[] rows) {}
+    private record Images(List<String> names, float[] rows, long deadline) {}
 
-    private Images images(List<FileUpload> uploads, Buffer body, Predictor predictor) throws java.io.IOException {
+    private Images images(List<FileUpload> uploads, Buffer body, Predictor predictor, long deadline) throws java.io.IOException {
         ImagePreprocessor preprocessor = new ImagePreprocessor(config.maxImagePixels());
         List<String> names = new ArrayList<>();
         List<byte[]> files = new ArrayList<>();
@@ -406,9 +410,9 @@ public final class Routes {
         }
         float[] rows = new float[files.size() * predictor.encoder().pixels()];
         for (int i = 0; i < files.size(); i++) {
-            predictor.encoder().encodeBytes(preprocessor.pixels(files.get(i), names.get(i)), 0, rows, i);
+            predictor.encoder().encodeBytes(preprocessor.pixels(files.get(i), names.get(i), deadline), 0, rows, i);
         }
-        return new Images(names, rows);
+        return new Images(names, rows, deadline);
     }
 
     private static JsonObject imageResponse(ServedModel model, List<String> names, float[][] probabilities, int top,
@@ -425,14 +429,19 @@ public final class Routes {
                 .put("predictions", predictions);
     }
 
-    private Future<float[][]> run(BatchingExecutor executor, float[] rows, int count) {
-        return answer(executor.submit(rows, count));
+    private Future<float[][]> run(BatchingExecutor executor, float[] rows, int count, long deadline) {
+        return answer(executor.submit(rows, count), deadline);
     }
 
-    /** The model's answer back on this request's context, or a timeout after {@code server.timeout-ms}. */
-    private Future<float[][]> answer(CompletableFuture<float[][]> result) {
-        return Future.fromCompletionStage(result.orTimeout(config.timeoutMillis(), TimeUnit.MILLISECONDS),
-                vertx.getOrCreateContext());
+    /** When a request arriving now must have its answer: {@code server.timeout-ms} from now, in nanoTime. */
+    private long deadline() {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.timeoutMillis());
+    }
+
+    /** The model's answer back on this request's context, or a timeout at the request's deadline. */
+    private Future<float[][]> answer(CompletableFuture<float[][]> result, long deadline) {
+        long left = Math.max(1, deadline - System.nanoTime());
+        return Future.fromCompletionStage(result.orTimeout(left, TimeUnit.NANOSECONDS), vertx.getOrCreateContext());
     }
 
     private static int intParameter(RoutingContext ctx, String name, int fallback, int min, int max) {
@@ -495,9 +504,14 @@ public final class Routes {
             message = "the model did not answer within " + config.timeoutMillis() + " ms; try again shortly";
             retryAfter = "1";
         } else if (failure instanceof ImageInputException image) {
-            status = image.reason() == ImageInputException.Reason.TOO_LARGE ? 413
-                    : image.reason() == ImageInputException.Reason.NOT_AN_IMAGE ? 415 : 400;
+            status = switch (image.reason()) {
+                case TOO_LARGE -> 413;
+                case NOT_AN_IMAGE -> 415;
+                case TIMED_OUT -> 503;
+                case CORRUPT -> 400;
+            };
             message = image.getMessage();
+            retryAfter = image.reason() == ImageInputException.Reason.TIMED_OUT ? "1" : null;
         } else if (failure == null && ctx.statusCode() == 413) {
             status = 413;
             message = "the request body exceeds the limit of " + config.maxBodyBytes() + " bytes";

@@ -72,6 +72,11 @@ public final class RunSetup {
         this.config = config;
     }
 
+    /** The native threads the configuration asks trainings to use. */
+    public TrainingThreads threads() {
+        return config.threads();
+    }
+
     public Prepared prepare(TrainingRequest request) {
         if (request.resume().isPresent()) {
             return resume(request);

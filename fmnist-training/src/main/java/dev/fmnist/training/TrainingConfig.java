@@ -18,14 +18,21 @@ import java.nio.file.Path;
  * @param augmentation the training images' augmentation spec (see {@code Augmentation}); {@code none} for none
  */
 public record TrainingConfig(Path runsDir, int epochs, int patience, String monitor, double minDelta,
-        boolean restoreBest, String augmentation) {
+        boolean restoreBest, String augmentation, TrainingThreads threads) {
 
     public TrainingConfig {
         requireNonNull(runsDir, "runsDir is null");
+        requireNonNull(threads, "threads is null");
         augmentation = Augmentation.parse(augmentation).toString();
         if (!monitor.equals("val_loss") && !monitor.equals("val_accuracy")) {
             throw new IllegalArgumentException("monitor must be val_loss or val_accuracy, got " + monitor);
         }
+    }
+
+    /** With the process's threads as they are. */
+    public TrainingConfig(Path runsDir, int epochs, int patience, String monitor, double minDelta,
+            boolean restoreBest, String augmentation) {
+        this(runsDir, epochs, patience, monitor, minDelta, restoreBest, augmentation, TrainingThreads.inherit());
     }
 
     /** Without augmentation. */

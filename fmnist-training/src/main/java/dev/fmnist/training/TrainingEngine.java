@@ -14,6 +14,7 @@ import dev.fmnist.models.ModelBuilder;
 import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.runtime.Release;
 import dev.fmnist.runtime.model.Network;
+import dev.fmnist.runtime.nativecpu.NativeThreads;
 import dev.fmnist.runtime.run.RunConfig;
 import dev.fmnist.runtime.run.RunDirectory;
 import dev.fmnist.runtime.run.RunSummary;
@@ -98,6 +99,7 @@ public final class TrainingEngine {
                 ModelBuilder.labelSmoothing(Hyperparameters.of(run.hyperparameters())));
         BatchProbe probe = new BatchProbe();
         network.setListeners(probe);
+        ThreadChoice threads = ThreadChoice.of(setups.threads(), NativeThreads.available(), NativeThreads::use);
 
         int startEpoch = setup.history().size() + 1;
         log.info("Training {} ({} parameters) on {} images (augmentation: {}), validating on {}, batch {}, epochs "
@@ -113,7 +115,7 @@ public final class TrainingEngine {
                 final int current = epoch;
                 each(callbacks, "onEpochStart", c -> c.onEpochStart(context, current));
                 long epochStarted = System.nanoTime();
-                EpochTotals totals = trainEpoch(network, trainBatches, probe, epoch, callbacks, context);
+                EpochTotals totals = trainEpoch(network, trainBatches, probe, threads, epoch, callbacks, context);
                 long trainPhase = System.nanoTime() - epochStarted;
                 // The rate this epoch trained with, read before the epoch counter moves a schedule on.
                 Double rate = network.learningRate();
@@ -166,7 +168,8 @@ public final class TrainingEngine {
         }
     }
 
-    private EpochTotals trainEpoch(Network network, ImageBatchIterator batches, BatchProbe probe, int epoch,
+    private EpochTotals trainEpoch(Network network, ImageBatchIterator batches, BatchProbe probe, ThreadChoice threads,
+            int epoch,
             List<Named> callbacks, RunContext context) {
         batches.startEpoch(epoch);
         int batchCount = batches.batchesPerEpoch();
@@ -179,7 +182,10 @@ public final class TrainingEngine {
             DataSet dataSet = batches.next();
             int size = dataSet.numExamples();
             probe.reset(dataSet.getLabels());
+            threads.beforeBatch();
+            long started = System.nanoTime();
             network.fit(dataSet);
+            threads.afterBatch(size, System.nanoTime() - started);
             batch++;
             double loss = probe.measured() ? probe.loss() : network.score();
             if (!Double.isFinite(loss)) {

@@ -51,6 +51,11 @@ public final class ConfigKeys {
     public static final ConfigKey TRAIN_RESTORE_BEST = new ConfigKey("train.restore-best", "true",
             "The run's model is the best epoch's (best.zip); false: the last epoch's (last.zip)", false);
 
+    public static final ConfigKey TRAIN_THREADS = new ConfigKey("train.threads", "auto",
+            "Native threads a training computes with: auto (its first batches are timed with 1, half and all of the "
+                    + "cores and the fastest kept), or a number; an OMP_NUM_THREADS set before the launcher fixes it",
+            false);
+
     public static final ConfigKey NATIVE_HELPERS = new ConfigKey("native-helpers", "true",
             "Run DL4J's oneDNN layer helpers (convolution, pooling, batch normalization) in training, evaluation and "
                     + "serving; false for DL4J's built-in Java path", false);
@@ -88,7 +93,7 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey> ALL = List.of(SEED, DATA_SOURCE, DATA_TEST_FRACTION, DATA_DIR,
             DATA_SYSTEM_DIR, DATA_CACHE_DIR, DATA_DOWNLOAD, DATA_BASE_URL, DATA_VALIDATION_FRACTION, DATA_NORMALIZATION, PLUGINS_DIR, RUNS_DIR, TRAIN_EPOCHS,
-            TRAIN_PATIENCE, TRAIN_MONITOR, TRAIN_MIN_DELTA, TRAIN_RESTORE_BEST, TRAIN_AUGMENT, NATIVE_HELPERS, SERVER_HOST, SERVER_PORT,
+            TRAIN_PATIENCE, TRAIN_MONITOR, TRAIN_MIN_DELTA, TRAIN_RESTORE_BEST, TRAIN_AUGMENT, TRAIN_THREADS, NATIVE_HELPERS, SERVER_HOST, SERVER_PORT,
             SERVER_GRPC_PORT, SERVER_MAX_BODY_BYTES, SERVER_MAX_IMAGE_PIXELS, SERVER_MAX_BATCH_SIZE, SERVER_BATCH_WAIT_MS, SERVER_BATCHING, SERVER_FLIP_TTA,
             SERVER_QUEUE_CAPACITY, SERVER_TIMEOUT_MS, SERVER_MAX_CONNECTIONS, SERVER_API_KEY, SERVER_TLS_CERT,
             SERVER_TLS_KEY);

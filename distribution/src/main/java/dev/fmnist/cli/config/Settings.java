@@ -34,6 +34,7 @@ import static dev.fmnist.cli.config.ConfigKeys.TRAIN_MIN_DELTA;
 import static dev.fmnist.cli.config.ConfigKeys.TRAIN_MONITOR;
 import static dev.fmnist.cli.config.ConfigKeys.TRAIN_PATIENCE;
 import static dev.fmnist.cli.config.ConfigKeys.TRAIN_RESTORE_BEST;
+import static dev.fmnist.cli.config.ConfigKeys.TRAIN_THREADS;
 
 import dev.fmnist.data.DataConfig;
 import dev.fmnist.data.SourceChoice;
@@ -41,6 +42,7 @@ import dev.fmnist.data.augment.Augmentation;
 import dev.fmnist.data.prep.Normalization;
 import dev.fmnist.server.ServerConfig;
 import dev.fmnist.training.TrainingConfig;
+import dev.fmnist.training.TrainingThreads;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -83,6 +85,16 @@ public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, 
         } catch (IllegalArgumentException e) {
             reader.problem(TRAIN_AUGMENT, e.getMessage());
         }
+        TrainingThreads threads = TrainingThreads.auto();
+        try {
+            threads = TrainingThreads.parse(reader.string(TRAIN_THREADS));
+        } catch (IllegalArgumentException e) {
+            reader.problem(TRAIN_THREADS, e.getMessage());
+        }
+        if (threads.kind() == TrainingThreads.Kind.AUTO && Boolean.getBoolean("fmnist.threads.pinned")) {
+            // the user's OMP_NUM_THREADS, seen by the launcher, is their choice
+            threads = TrainingThreads.inherit();
+        }
         boolean nativeHelpers = reader.bool(NATIVE_HELPERS);
         ServerConfig server = new ServerConfig(reader.string(SERVER_HOST), reader.intBetween(SERVER_PORT, 0, 65535),
                 reader.intAtLeast(SERVER_MAX_BODY_BYTES, 1024), reader.longAtLeast(SERVER_MAX_IMAGE_PIXELS, 784),
@@ -95,7 +107,7 @@ public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, 
         DataConfig data = new DataConfig(dataDir, config.source(DATA_DIR), systemDir, cacheDir, baseUrl, download,
                 validationFraction, normalization, seed, source, testFraction);
         TrainingConfig training = new TrainingConfig(runsDir, epochs, patience, monitor, minDelta, restoreBest,
-                augmentation);
+                augmentation, threads);
         return new Settings(config, data, pluginsDir, training, server, nativeHelpers);
     }
 

@@ -5,10 +5,13 @@ import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.VersionProvider;
 import dev.fmnist.cli.config.PlatformConfig;
+import dev.fmnist.cli.config.Settings;
 import dev.fmnist.data.DataException;
 import dev.fmnist.data.FashionMnist;
 import dev.fmnist.data.source.LoadedDataset;
 import dev.fmnist.models.plugins.ModelRegistry;
+import dev.fmnist.runtime.nativecpu.NativeThreads;
+import dev.fmnist.training.TrainingThreads;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -50,6 +53,9 @@ public final class DoctorCommand implements Callable<Integer> {
 
         section(out, "ND4J");
         Nd4jInfo.describe().forEach(l -> out.println("  " + l));
+        line(out, "threads", NativeThreads.current() + " native threads now (OMP_NUM_THREADS), pools of up to "
+                + NativeThreads.available() + " (SD_MAX_THREADS); trainings: " + trainingThreads(
+                        injector.getInstance(Settings.class).training().threads(), NativeThreads.available()));
 
         section(out, "Data");
         try {
@@ -70,6 +76,18 @@ public final class DoctorCommand implements Callable<Integer> {
         described.forEach((key, value) -> line(out, key, value));
         out.flush();
         return 0;
+    }
+
+    /** What a training will do about threads, in a sentence. */
+    static String trainingThreads(TrainingThreads threads, int available) {
+        return switch (threads.kind()) {
+            case AUTO -> available == 1 ? "1 thread (auto: one is all there is)"
+                    : "auto: the first batches are timed with " + (available / 2 > 1 && available / 2 < available
+                            ? "1, " + available / 2 + " and " + available : "1 and " + available)
+                            + " threads, the fastest kept";
+            case FIXED -> Math.min(threads.count(), available) + " (train.threads)";
+            case INHERIT -> "the launcher's count, fixed by the OMP_NUM_THREADS set before it";
+        };
     }
 
     private static void section(PrintWriter out, String title) {

@@ -138,6 +138,31 @@ class SettingsTest {
     }
 
     @Test
+    void trainingThreadsAreAutoByDefaultOrANumberAndAnythingElseIsRefused() {
+        assertThat(read(ConfigSources.ofFlags(Map.of())).training().threads())
+                .isEqualTo(dev.fmnist.training.TrainingThreads.auto());
+        assertThat(read(ConfigSources.ofFlags(Map.of("train.threads", "2"))).training().threads())
+                .isEqualTo(dev.fmnist.training.TrainingThreads.fixed(2));
+        assertThatThrownBy(() -> read(ConfigSources.ofFlags(Map.of("train.threads", "0"))))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly("train.threads "
+                        + "(from command line): '0' is neither auto nor a number of threads (1 or more)"));
+    }
+
+    @Test
+    void anOmpNumThreadsSetBeforeTheLauncherFixesAutoButNotAGivenNumber() {
+        System.setProperty("fmnist.threads.pinned", "true");
+        try {
+            assertThat(read(ConfigSources.ofFlags(Map.of())).training().threads())
+                    .isEqualTo(dev.fmnist.training.TrainingThreads.inherit());
+            assertThat(read(ConfigSources.ofFlags(Map.of("train.threads", "2"))).training().threads())
+                    .isEqualTo(dev.fmnist.training.TrainingThreads.fixed(2));
+        } finally {
+            System.clearProperty("fmnist.threads.pinned");
+        }
+    }
+
+    @Test
     void tlsNeedsBothReadableFiles() throws IOException {
         Path cert = Files.writeString(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----");
         assertThatThrownBy(() -> read(new ConfigSources(Map.of("server.tls.cert", cert.toString()), new Properties(),

@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
  * Picks the native thread count a training runs fastest with, by timing its own batches: which count wins depends
  * on the model and the CPU (on 2 cores the cnn trains fastest with 1 OpenMP thread, the deep-cnn and the resnet
  * with 2; docs/BENCHMARKS.md), so no fixed rule holds. After a warm-up, blocks of batches alternate between the
- * candidates (1, half and all of the threads, in ABBA order against drift) for a few rounds; the best median
- * images/s wins, and more threads only when they are clearly faster, since a free core serves the JVM's own work.
+ * candidates (1, half and all of the threads, in ABBA order against drift); the first round is not counted
+ * (oneDNN makes its kernels anew for each thread count), the best median images/s of the others wins, and more
+ * threads only when they are clearly faster, since a free core serves the JVM's own work.
  * Threads change no result beyond floating-point rounding: a run to reproduce to the last bit fixes the count.
  */
 final class ThreadChoice {
@@ -39,7 +40,7 @@ final class ThreadChoice {
     private ThreadChoice(List<Integer> candidates, IntConsumer apply) {
         this.candidates = candidates;
         this.apply = apply;
-        this.rates = new double[candidates.size()][ROUNDS];
+        this.rates = new double[candidates.size()][ROUNDS + 1];
         if (candidates.size() == 1) {
             chosen = candidates.get(0);
         }
@@ -98,7 +99,7 @@ final class ThreadChoice {
         rates[candidate(block)][block / candidates.size()] = blockImages / (blockNanos / 1e9);
         blockNanos = 0;
         blockImages = 0;
-        if (block + 1 == ROUNDS * candidates.size()) {
+        if (block + 1 == (ROUNDS + 1) * candidates.size()) {
             choose();
         }
     }
@@ -114,7 +115,7 @@ final class ThreadChoice {
         int best = 0;
         double[] medians = new double[candidates.size()];
         for (int c = 0; c < candidates.size(); c++) {
-            double[] sorted = rates[c].clone();
+            double[] sorted = Arrays.copyOfRange(rates[c], 1, ROUNDS + 1);
             Arrays.sort(sorted);
             medians[c] = sorted[ROUNDS / 2];
             if (medians[c] > medians[best] * MARGIN) {

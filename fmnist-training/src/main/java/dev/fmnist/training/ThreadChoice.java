@@ -24,7 +24,8 @@ final class ThreadChoice {
 
     static final int WARMUP = 5;
     static final int BLOCK = 4;
-    static final int ROUNDS = 3;
+    /** Counted rounds, after the first: BA AB BA AB, so each candidate runs first as often as second. */
+    static final int ROUNDS = 4;
     /** More threads must train at least this much faster to be chosen. */
     static final double MARGIN = 1.05;
 
@@ -68,6 +69,18 @@ final class ThreadChoice {
     /** The count chosen, once there is one. */
     Optional<Integer> chosen() {
         return Optional.ofNullable(chosen);
+    }
+
+    /**
+     * Ends a measurement the training was too short to finish: back to all the threads, where the warm-up ran,
+     * rather than whichever candidate the last block tried.
+     */
+    void finish() {
+        if (chosen == null && !candidates.isEmpty()) {
+            chosen = candidates.get(candidates.size() - 1);
+            set(chosen);
+            log.debug("The training ended before its thread counts were measured; {} threads from now", chosen);
+        }
     }
 
     /** Sets the count the next batch trains with. */
@@ -117,7 +130,7 @@ final class ThreadChoice {
         for (int c = 0; c < candidates.size(); c++) {
             double[] sorted = Arrays.copyOfRange(rates[c], 1, ROUNDS + 1);
             Arrays.sort(sorted);
-            medians[c] = sorted[ROUNDS / 2];
+            medians[c] = (sorted[ROUNDS / 2 - 1] + sorted[ROUNDS / 2]) / 2;
             if (medians[c] > medians[best] * MARGIN) {
                 best = c;
             }

@@ -142,6 +142,7 @@ public final class TrainingEngine {
             throw e instanceof TrainingException ? e : new TrainingException("training " + run.modelId()
                     + " failed in epoch " + (epochsRun + 1) + ": " + e, e);
         } finally {
+            threads.finish();
             final int finished = epochsRun;
             try {
                 each(callbacks, "onTrainEnd", c -> c.onTrainEnd(context, finished));

@@ -71,6 +71,20 @@ class ThreadChoiceTest {
     }
 
     @Test
+    void aTrainingTooShortToMeasureEndsOnAllTheThreads() {
+        List<Integer> applied = new ArrayList<>();
+        ThreadChoice choice = ThreadChoice.of(TrainingThreads.auto(), 2, applied::add);
+        for (int batch = 0; batch < ThreadChoice.WARMUP + 2; batch++) {
+            choice.beforeBatch();
+            choice.afterBatch(64, 1_000_000L);
+        }
+        assertThat(applied).containsExactly(2, 1);
+        choice.finish();
+        assertThat(choice.chosen()).contains(2);
+        assertThat(applied).containsExactly(2, 1, 2);
+    }
+
+    @Test
     void theCandidatesAreOneHalfAndAll() {
         List<Integer> applied = new ArrayList<>();
         ThreadChoice choice = ThreadChoice.of(TrainingThreads.auto(), 8, applied::add);

@@ -227,6 +227,9 @@ public final class TuneCommand implements Callable<Integer> {
         for (int i = 0; i < arguments.length; i++) {
             if (arguments[i].equals("--parallel") && i + 1 < arguments.length) {
                 i++; // its value goes too
+            } else if (arguments[i].startsWith("-Dfmnist.threads.pinned=")) {
+                // each worker keeps its share of the cores: no measuring with all of them
+                command.add("-Dfmnist.threads.pinned=true");
             } else if (!arguments[i].startsWith("--parallel=")) {
                 command.add(arguments[i]);
             }
@@ -236,6 +239,7 @@ public final class TuneCommand implements Callable<Integer> {
             for (int k = 0; k < parallel; k++) {
                 ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
                 builder.environment().put("OMP_NUM_THREADS", Integer.toString(Math.max(1, cores / parallel)));
+                builder.environment().put("SD_MAX_THREADS", Integer.toString(Math.max(1, cores / parallel)));
                 builder.environment().put(WORKER_ENV, Integer.toString(k + 1));
                 processes.add(builder.start());
             }

@@ -45,8 +45,10 @@ public final class DecodingMemory {
     public Reservation reserve(long bytes, long deadlineNanos, String name) {
         int units = (int) Math.min(capacity, Math.max(1, (bytes + UNIT - 1) / UNIT));
         try {
-            long wait = Math.max(0, deadlineNanos - System.nanoTime());
-            if (!kibibytes.tryAcquire(units, wait, TimeUnit.NANOSECONDS)) {
+            if (deadlineNanos == ImagePreprocessor.NO_DEADLINE) {
+                kibibytes.acquire(units);
+            } else if (!kibibytes.tryAcquire(units, Math.max(0, deadlineNanos - System.nanoTime()),
+                    TimeUnit.NANOSECONDS)) {
                 throw new ImageInputException(ImageInputException.Reason.TIMED_OUT, name + " waited for "
                         + "memory to decode in while other images were decoded, past its deadline; try again shortly");
             }

@@ -40,6 +40,12 @@ public final class ImagePreprocessor {
     /** No deadline: decoding takes as long as it takes. */
     public static final long NO_DEADLINE = Long.MAX_VALUE;
 
+    /**
+     * How long an image may take when the caller gives no deadline: no real image takes seconds, but the JDK's
+     * JPEG reader loops without end on some malformed headers (found by the fuzz test), re-reading the stream.
+     */
+    public static final java.time.Duration DEFAULT_LIMIT = java.time.Duration.ofSeconds(30);
+
     private final long maxPixels;
     private final DecodingMemory memory;
 
@@ -56,9 +62,9 @@ public final class ImagePreprocessor {
         this.memory = memory;
     }
 
-    /** An image file's bytes as 28x28 8-bit grey pixels, as the dataset stores them. */
+    /** An image file's bytes as 28x28 8-bit grey pixels, as the dataset stores them, within {@link #DEFAULT_LIMIT}. */
     public byte[] pixels(byte[] file, String name) {
-        return pixels(file, name, NO_DEADLINE);
+        return pixels(file, name, System.nanoTime() + DEFAULT_LIMIT.toNanos());
     }
 
     /**
@@ -73,12 +79,12 @@ public final class ImagePreprocessor {
 
     /** Decodes PNG, JPEG, GIF, BMP or WebP bytes, refusing images over the limits before allocating them. */
     public BufferedImage decode(byte[] bytes, String name) {
-        return decoded(bytes, name, NO_DEADLINE, image -> image);
+        return decoded(bytes, name, System.nanoTime() + DEFAULT_LIMIT.toNanos(), image -> image);
     }
 
     /** Decodes, then gives the image to {@code use} while its memory is still reserved. */
     private <T> T decoded(byte[] bytes, String name, long deadlineNanos, Function<BufferedImage, T> use) {
-        try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream input = ImageIO.createImageInputStream(new DeadlineStream(bytes, deadlineNanos))) {
             Iterator<ImageReader> readers = input == null ? null : ImageIO.getImageReaders(input);
             if (readers == null || !readers.hasNext()) {
                 throw new ImageInputException(ImageInputException.Reason.NOT_AN_IMAGE,
@@ -115,13 +121,15 @@ public final class ImagePreprocessor {
                     reader.addIIOReadProgressListener(abort);
                     BufferedImage image = reader.read(0);
                     if (abort.aborted) {
-                        throw new ImageInputException(ImageInputException.Reason.TIMED_OUT, name
-                                + " was not decoded before its deadline; try again shortly");
+                        throw timedOut(name);
                     }
                     if (!warnings.isEmpty()) {
                         // ImageIO decodes a truncated JPEG with grey where the data ends, and only warns.
                         throw new ImageInputException(ImageInputException.Reason.CORRUPT, name
                                 + " is truncated or corrupt: " + String.join("; ", warnings));
+                    }
+                    if (passed(deadlineNanos)) {
+                        throw timedOut(name);
                     }
                     return use.apply(image);
                 }
@@ -132,8 +140,52 @@ public final class ImagePreprocessor {
             if (e instanceof ImageInputException known) {
                 throw known;
             }
+            if (passed(deadlineNanos)) {
+                // the stream refused to be read past the deadline, whatever the reader made of that
+                throw timedOut(name);
+            }
             throw new ImageInputException(ImageInputException.Reason.CORRUPT,
                     name + " cannot be decoded as " + "an image: " + e.getMessage());
+        }
+    }
+
+    private static boolean passed(long deadlineNanos) {
+        return deadlineNanos != NO_DEADLINE && System.nanoTime() - deadlineNanos > 0;
+    }
+
+    private static ImageInputException timedOut(String name) {
+        return new ImageInputException(ImageInputException.Reason.TIMED_OUT, name
+                + " was not decoded before its deadline; try again shortly");
+    }
+
+    /**
+     * The file's bytes, refused once the deadline has passed: the JPEG reader reports no progress while it
+     * consumes a progressive file's scans, but it reads them from here as it goes.
+     */
+    private static final class DeadlineStream extends ByteArrayInputStream {
+        private final long deadlineNanos;
+
+        DeadlineStream(byte[] bytes, long deadlineNanos) {
+            super(bytes);
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        @Override
+        public synchronized int read() {
+            check();
+            return super.read();
+        }
+
+        @Override
+        public synchronized int read(byte[] buffer, int offset, int length) {
+            check();
+            return super.read(buffer, offset, length);
+        }
+
+        private void check() {
+            if (passed(deadlineNanos)) {
+                throw new java.io.UncheckedIOException(new IOException("the deadline has passed"));
+            }
         }
     }
 
@@ -151,7 +203,7 @@ public final class ImagePreprocessor {
 
         @Override
         public void imageProgress(ImageReader source, float percentageDone) {
-            if (deadlineNanos != NO_DEADLINE && System.nanoTime() - deadlineNanos > 0) {
+            if (passed(deadlineNanos)) {
                 source.abort();
             }
         }

@@ -74,7 +74,7 @@ class DecodingMemoryTest {
     }
 
     @Test
-    void aReaderStillAtWorkPastTheDeadlineIsAbortedAndSaysSo() throws Exception {
+    void anImagePastItsDeadlineIsGivenUpAndSaysSo() throws Exception {
         ImagePreprocessor preprocessor = new ImagePreprocessor(40_000_000L, new DecodingMemory(64L << 20));
         assertThatThrownBy(() -> preprocessor.pixels(photo(), "slow.png", System.nanoTime() - 1))
                 .isInstanceOfSatisfying(ImageInputException.class, e -> assertThat(e.reason())

@@ -20,9 +20,12 @@ public final class NativeThreads {
         return NativeOpsHolder.getInstance().getDeviceNativeOps();
     }
 
-    /** The most threads native code can use in this process: the size of libnd4j's pool. */
+    /**
+     * The most threads native code can use in this process: the size of libnd4j's pool, and no more than the JVM
+     * may run at once (a container's CPU quota or an affinity mask, which the launcher's count does not see).
+     */
     public static int available() {
-        return Math.max(1, Nd4j.getEnvironment().maxThreads());
+        return Math.max(1, Math.min(Nd4j.getEnvironment().maxThreads(), Runtime.getRuntime().availableProcessors()));
     }
 
     /** The OpenMP threads the calling thread's native calls use now. */

@@ -9,8 +9,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,16 +21,28 @@ public final class GrpcEndpoint implements AutoCloseable {
 
     private final Server server;
     private final ExecutorService threads;
+    private final ExecutorService answers;
 
-    private GrpcEndpoint(Server server, ExecutorService threads) {
+    private GrpcEndpoint(Server server, ExecutorService threads, ExecutorService answers) {
         this.server = server;
         this.threads = threads;
+        this.answers = answers;
     }
 
     /** Listens on {@code config.grpcPort()} (0: a free one) of {@code config.host()}. */
     public static GrpcEndpoint start(ServerConfig config, ModelRepository models, String platformVersion,
             MeterRegistry registry) {
-        ExecutorService threads = callThreads(Math.max(2, Runtime.getRuntime().availableProcessors()), QUEUED_TASKS);
+        int count = Math.max(2, Runtime.getRuntime().availableProcessors());
+        ExecutorService threads = callThreads(count, QUEUED_TASKS);
+        // answers get threads of their own, so a full call queue never makes the model's thread (or the timeout
+        // timer) write them; their queue needs no bound of its own: one task per call in flight, and calls in
+        // flight are bounded by the call threads' queue and each model's batcher (server.queue-capacity)
+        AtomicInteger made = new AtomicInteger();
+        ExecutorService answers = Executors.newFixedThreadPool(count, task -> {
+            Thread thread = new Thread(task, "fmnist-grpc-answer-" + made.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(),
                 config.grpcPort()));
         config.tls().ifPresent(tls -> builder.useTransportSecurity(tls.certificate().toFile(), tls.key().toFile()));
@@ -44,17 +57,18 @@ public final class GrpcEndpoint implements AutoCloseable {
                 .executor(threads)
                 .maxInboundMessageSize((int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE))
                 .addService(ServerInterceptors.intercept(
-                        new GrpcInferenceService(models, config, platformVersion, threads),
+                        new GrpcInferenceService(models, config, platformVersion, answers),
                         new ApiKeyInterceptor(config.apiKey()), new CallMetrics(registry)))
                 .build();
         try {
             server.start();
         } catch (IOException e) {
             threads.shutdownNow();
+            answers.shutdownNow();
             throw new UncheckedIOException("cannot listen for gRPC on " + config.host() + ":" + config.grpcPort()
                     + ": " + e.getMessage(), e);
         }
-        return new GrpcEndpoint(server, threads);
+        return new GrpcEndpoint(server, threads, answers);
     }
 
     /** Tasks (a call's start, messages, completions) waiting for a thread before callers run their own. */
@@ -91,6 +105,7 @@ public final class GrpcEndpoint implements AutoCloseable {
         } finally {
             server.shutdownNow();
             threads.shutdownNow();
+            answers.shutdownNow();
         }
     }
 }

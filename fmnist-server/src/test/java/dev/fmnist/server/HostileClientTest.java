@@ -414,6 +414,8 @@ class HostileClientTest {
         assertThat(memory.peakBytes()).as("reserved at once").isGreaterThanOrEqualTo(54_000_000L)
                 .isLessThanOrEqualTo(memory.capacityBytes());
         assertThat(memory.reservedBytes()).isZero();
+        assertThat(raw("GET", "/metrics", "", "Authorization", bearer()).body())
+                .containsPattern("fmnist_images_decoding_bytes\\S* 0\\.0");
         System.gc();
         assertThat(heap.getHeapMemoryUsage().getUsed() - before).as("heap kept after the photos")
                 .isLessThan(64L << 20);

@@ -1,10 +1,8 @@
 package dev.fmnist.training;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +55,7 @@ final class ThreadChoice {
                 yield fixed;
             }
             case AUTO -> {
-                List<Integer> counts = new ArrayList<>(new TreeSet<>(List.of(1, Math.max(1, available / 2),
-                        available)));
+                List<Integer> counts = TrainingThreads.candidates(available);
                 ThreadChoice auto = new ThreadChoice(counts, apply);
                 auto.set(counts.get(counts.size() - 1));
                 yield auto;

@@ -1,6 +1,8 @@
 package dev.fmnist.training;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
 
 /**
  * How many native threads a training computes with: the process's as they are, a fixed count, or the count its own
@@ -45,12 +47,8 @@ public record TrainingThreads(Kind kind, int count) {
         throw new IllegalArgumentException("'" + value + "' is neither auto nor a number of threads (1 or more)");
     }
 
-    @Override
-    public String toString() {
-        return switch (kind) {
-            case INHERIT -> "as the process has them";
-            case FIXED -> Integer.toString(count);
-            case AUTO -> "auto";
-        };
+    /** The counts {@code auto} times with {@code available} threads: 1, half and all of them, each once, ascending. */
+    public static List<Integer> candidates(int available) {
+        return List.copyOf(new TreeSet<>(List.of(1, Math.max(1, available / 2), Math.max(1, available))));
     }
 }

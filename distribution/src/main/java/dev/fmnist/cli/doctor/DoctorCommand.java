@@ -82,8 +82,8 @@ public final class DoctorCommand implements Callable<Integer> {
     static String trainingThreads(TrainingThreads threads, int available) {
         return switch (threads.kind()) {
             case AUTO -> available == 1 ? "1 thread (auto: one is all there is)"
-                    : "auto: the first batches are timed with " + (available / 2 > 1 && available / 2 < available
-                            ? "1, " + available / 2 + " and " + available : "1 and " + available)
+                    : "auto: the first batches are timed with " + TrainingThreads.candidates(available).stream()
+                            .map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
                             + " threads, the fastest kept";
             case FIXED -> Math.min(threads.count(), available) + " (train.threads)";
             case INHERIT -> "the launcher's count, fixed by the OMP_NUM_THREADS set before it";

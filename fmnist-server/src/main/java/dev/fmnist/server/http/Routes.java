@@ -2,6 +2,7 @@ package dev.fmnist.server.http;
 
 import dev.fmnist.api.ImageShape;
 import dev.fmnist.data.image.DatasetImages;
+import dev.fmnist.data.image.DecodingMemory;
 import dev.fmnist.data.image.ImageInputException;
 import dev.fmnist.data.image.ImagePreprocessor;
 import dev.fmnist.runtime.predict.Prediction;
@@ -94,6 +95,9 @@ public final class Routes {
         router.post("/v2/repository/models/:name/unload").handler(body).handler(this::unloadModel);
         router.get("/api/models").handler(this::listModels);
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+        // what the image decodes hold of the process's decoding memory now (a quarter of the heap at most)
+        io.micrometer.core.instrument.Gauge.builder("fmnist.images.decoding.bytes", DecodingMemory.shared(),
+                DecodingMemory::reservedBytes).baseUnit("bytes").register(registry);
         router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
         router.route().last().handler(ctx -> ctx.fail(new ApiError(404,
                 "no route " + ctx.request().method() + " " + ctx.request().path())));
@@ -392,7 +396,8 @@ public final class Routes {
 
     private record Images(List<String> names, float[] rows, long deadline) {}
 
-    private Images images(List<FileUpload> uploads, Buffer body, Predictor predictor, long deadline) throws java.io.IOException {
+    private Images images(List<FileUpload> uploads, Buffer body, Predictor predictor, long deadline)
+            throws java.io.IOException {
         ImagePreprocessor preprocessor = new ImagePreprocessor(config.maxImagePixels());
         List<String> names = new ArrayList<>();
         List<byte[]> files = new ArrayList<>();

@@ -3,18 +3,19 @@ package dev.fmnist.training;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.IntConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Picks the native thread count a training runs fastest with, by timing its own batches: which count wins depends
- * on the model and the CPU (on 2 cores the cnn trains fastest with 1 OpenMP thread, the deep-cnn and the resnet
- * with 2; docs/BENCHMARKS.md), so no fixed rule holds. After a warm-up, blocks of batches alternate between the
- * candidates (1, half and all of the threads, in ABBA order against drift); the first round is not counted
- * (oneDNN makes its kernels anew for each thread count), the best median images/s of the others wins, and more
- * threads only when they are clearly faster, since a free core serves the JVM's own work.
- * Threads change no result beyond floating-point rounding: a run to reproduce to the last bit fixes the count.
+ * Picks the {@link Parallelism} a training runs fastest with, by timing its own batches: which wins depends on the
+ * model and the CPU (docs/BENCHMARKS.md), so no fixed rule holds. After a warm-up with all the threads, blocks of
+ * batches alternate between the candidates ({@link TrainingThreads#candidates}, in ABBA order against drift); the
+ * first round is not counted (oneDNN makes its kernels anew for each thread count), the best median images/s of
+ * the others wins, and a later candidate (more threads, then data parallelism) only when clearly faster, since a
+ * free core serves the JVM's own work. Intra-op threads change no result beyond floating-point rounding; data
+ * parallelism changes what batch normalization and Adam see a little ({@link DataParallel}). A run to reproduce to
+ * the last bit fixes the count ({@code train.threads=N}).
  */
 final class ThreadChoice {
 
@@ -27,18 +28,21 @@ final class ThreadChoice {
     /** More threads must train at least this much faster to be chosen. */
     static final double MARGIN = 1.05;
 
-    private final List<Integer> candidates;
-    private final IntConsumer apply;
+    private final List<Parallelism> candidates;
+    private final Consumer<Parallelism> apply;
     private final double[][] rates;
     private int batch;
     private long blockNanos;
     private long blockImages;
-    private Integer chosen;
-    private int applied;
+    private Parallelism chosen;
+    private Parallelism applied;
+    /** All the threads on the network itself: the warm-up, and the fallback of a training too short to measure. */
+    private final Parallelism fallback;
 
-    private ThreadChoice(List<Integer> candidates, IntConsumer apply) {
+    private ThreadChoice(List<Parallelism> candidates, Consumer<Parallelism> apply) {
         this.candidates = candidates;
         this.apply = apply;
+        this.fallback = candidates.stream().filter(c -> !c.dataParallel()).reduce((a, b) -> b).orElse(null);
         this.rates = new double[candidates.size()][ROUNDS + 1];
         if (candidates.size() == 1) {
             chosen = candidates.get(0);
@@ -46,25 +50,24 @@ final class ThreadChoice {
     }
 
     /** What {@code setting} asks for with {@code available} threads; {@code apply} sets a count for what follows. */
-    static ThreadChoice of(TrainingThreads setting, int available, IntConsumer apply) {
+    static ThreadChoice of(TrainingThreads setting, int available, Consumer<Parallelism> apply) {
         return switch (setting.kind()) {
             case INHERIT -> new ThreadChoice(List.of(), apply);
             case FIXED -> {
-                ThreadChoice fixed = new ThreadChoice(List.of(Math.min(setting.count(), available)), apply);
+                ThreadChoice fixed = new ThreadChoice(List.of(setting.within(available)), apply);
                 fixed.set(fixed.chosen);
                 yield fixed;
             }
             case AUTO -> {
-                List<Integer> counts = TrainingThreads.candidates(available);
-                ThreadChoice auto = new ThreadChoice(counts, apply);
-                auto.set(counts.get(counts.size() - 1));
+                ThreadChoice auto = new ThreadChoice(TrainingThreads.candidates(available), apply);
+                auto.set(auto.fallback);
                 yield auto;
             }
         };
     }
 
-    /** The count chosen, once there is one. */
-    Optional<Integer> chosen() {
+    /** The parallelism chosen, once there is one. */
+    Optional<Parallelism> chosen() {
         return Optional.ofNullable(chosen);
     }
 
@@ -74,9 +77,9 @@ final class ThreadChoice {
      */
     void finish() {
         if (chosen == null && !candidates.isEmpty()) {
-            chosen = candidates.get(candidates.size() - 1);
+            chosen = fallback;
             set(chosen);
-            log.debug("The training ended before its thread counts were measured; {} threads from now", chosen);
+            log.debug("The training ended before its thread counts were measured; {} from now", chosen);
         }
     }
 
@@ -136,17 +139,17 @@ final class ThreadChoice {
         set(chosen);
         StringBuilder measured = new StringBuilder();
         for (int c = 0; c < candidates.size(); c++) {
-            measured.append(c == 0 ? "" : ", ").append(candidates.get(c)).append(candidates.get(c) == 1 ? " thread " :
-                    " threads ").append(String.format("%,.0f img/s", medians[c]));
+            measured.append(c == 0 ? "" : ", ").append(candidates.get(c))
+                    .append(String.format(" %,.0f img/s", medians[c]));
         }
-        log.info("Training with {} native thread{}, the fastest here ({}; medians of {} rounds of {} batches)",
-                chosen, chosen == 1 ? "" : "s", measured, ROUNDS, BLOCK);
+        log.info("Training with {}{}, the fastest here ({}; medians of {} rounds of {} batches)", chosen,
+                chosen.dataParallel() ? " (data parallel)" : "", measured, ROUNDS, BLOCK);
     }
 
-    private void set(int threads) {
-        if (threads != applied) {
-            apply.accept(threads);
-            applied = threads;
+    private void set(Parallelism parallelism) {
+        if (!parallelism.equals(applied)) {
+            apply.accept(parallelism);
+            applied = parallelism;
         }
     }
 }

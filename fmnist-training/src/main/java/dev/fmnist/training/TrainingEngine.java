@@ -99,7 +99,8 @@ public final class TrainingEngine {
                 ModelBuilder.labelSmoothing(Hyperparameters.of(run.hyperparameters())));
         BatchProbe probe = new BatchProbe();
         network.setListeners(probe);
-        ThreadChoice threads = ThreadChoice.of(setups.threads(), NativeThreads.available(), NativeThreads::use);
+        BatchFitter fitter = new BatchFitter(network, probe, run.seed());
+        ThreadChoice threads = ThreadChoice.of(setups.threads(), NativeThreads.available(), fitter::use);
 
         int startEpoch = setup.history().size() + 1;
         log.info("Training {} ({} parameters) on {} images (augmentation: {}), validating on {}, batch {}, epochs "
@@ -115,8 +116,9 @@ public final class TrainingEngine {
                 final int current = epoch;
                 each(callbacks, "onEpochStart", c -> c.onEpochStart(context, current));
                 long epochStarted = System.nanoTime();
-                EpochTotals totals = trainEpoch(network, trainBatches, probe, threads, epoch, callbacks, context);
+                EpochTotals totals = trainEpoch(network, fitter, trainBatches, threads, epoch, callbacks, context);
                 long trainPhase = System.nanoTime() - epochStarted;
+                fitter.useAllThreadsHere();
                 // The rate this epoch trained with, read before the epoch counter moves a schedule on.
                 Double rate = network.learningRate();
                 network.incrementEpochCount();
@@ -143,6 +145,7 @@ public final class TrainingEngine {
                     + " failed in epoch " + (epochsRun + 1) + ": " + e, e);
         } finally {
             threads.finish();
+            fitter.close();
             final int finished = epochsRun;
             try {
                 each(callbacks, "onTrainEnd", c -> c.onTrainEnd(context, finished));
@@ -169,9 +172,8 @@ public final class TrainingEngine {
         }
     }
 
-    private EpochTotals trainEpoch(Network network, ImageBatchIterator batches, BatchProbe probe, ThreadChoice threads,
-            int epoch,
-            List<Named> callbacks, RunContext context) {
+    private EpochTotals trainEpoch(Network network, BatchFitter fitter, ImageBatchIterator batches, ThreadChoice threads,
+            int epoch, List<Named> callbacks, RunContext context) {
         batches.startEpoch(epoch);
         int batchCount = batches.batchesPerEpoch();
         double lossSum = 0;
@@ -182,13 +184,13 @@ public final class TrainingEngine {
         while (batches.hasNext()) {
             DataSet dataSet = batches.next();
             int size = dataSet.numExamples();
-            probe.reset(dataSet.getLabels());
             threads.beforeBatch();
             long started = System.nanoTime();
-            network.fit(dataSet);
+            BatchFitter.Fitted fitted = fitter.fit(dataSet);
             threads.afterBatch(size, System.nanoTime() - started);
+            threads.chosen().ifPresent(fitter::settle);
             batch++;
-            double loss = probe.measured() ? probe.loss() : network.score();
+            double loss = fitted.loss();
             if (!Double.isFinite(loss)) {
                 throw new TrainingException(String.format("training %s diverged: the loss became %s in epoch %d, "
                         + "batch %d; lower the learning rate (%s now)", context.modelId(), loss, epoch, batch,
@@ -197,10 +199,10 @@ public final class TrainingEngine {
             // Free the batch's off-heap buffers now rather than when the garbage collector gets to them:
             // with a small heap it rarely runs, and a long run would hold gigabytes of spent batches.
             Release.all(dataSet.getFeatures(), dataSet.getLabels());
-            double accuracy = probe.measured() ? (double) probe.correct() / size : Double.NaN;
+            double accuracy = fitted.measured() ? (double) fitted.correct() / size : Double.NaN;
             lossSum += loss * size;
-            if (probe.measured()) {
-                correct += probe.correct();
+            if (fitted.measured()) {
+                correct += fitted.correct();
                 measured += size;
             }
             images += size;

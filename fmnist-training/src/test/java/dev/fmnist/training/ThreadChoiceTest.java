@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntToLongFunction;
+import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Test;
 
 class ThreadChoiceTest {
 
-    /** Trains batches of 64 images, each taking what {@code nanos} says for the count in force, until a choice. */
-    private static List<Integer> run(ThreadChoice choice, List<Integer> applied, IntToLongFunction nanos) {
-        for (int batch = 0; batch < 100 && choice.chosen().isEmpty(); batch++) {
+    private static final Parallelism ONE = Parallelism.threads(1);
+    private static final Parallelism TWO = Parallelism.threads(2);
+    private static final Parallelism DATA = new Parallelism(2, 1);
+
+    /** Trains batches of 64 images, each taking what {@code nanos} says for what is in force, until a choice. */
+    private static List<Parallelism> run(ThreadChoice choice, List<Parallelism> applied,
+            ToLongFunction<Parallelism> nanos) {
+        for (int batch = 0; batch < 200 && choice.chosen().isEmpty(); batch++) {
             choice.beforeBatch();
             choice.afterBatch(64, nanos.applyAsLong(applied.get(applied.size() - 1)));
         }
@@ -19,48 +24,59 @@ class ThreadChoiceTest {
     }
 
     @Test
-    void moreThreadsWinOnlyWhenClearlyFaster() {
-        List<Integer> applied = new ArrayList<>();
+    void laterCandidatesWinOnlyWhenClearlyFaster() {
+        List<Parallelism> applied = new ArrayList<>();
         ThreadChoice faster = ThreadChoice.of(TrainingThreads.auto(), 2, applied::add);
-        run(faster, applied, threads -> threads == 2 ? 60_000_000L : 100_000_000L);
-        assertThat(faster.chosen()).contains(2);
-        assertThat(applied).as("warm-up on all, then ABBA blocks, then the choice").containsExactly(2, 1, 2, 1, 2, 1, 2);
+        run(faster, applied, p -> p.equals(TWO) ? 60_000_000L : 100_000_000L);
+        assertThat(faster.chosen()).contains(TWO);
+        assertThat(applied).as("warm-up on all the threads, then ABBA rounds of the three, then the choice")
+                .containsExactly(TWO, ONE, TWO, DATA, TWO, ONE, TWO, DATA, TWO, ONE, TWO, DATA, TWO);
 
-        List<Integer> same = new ArrayList<>();
+        List<Parallelism> same = new ArrayList<>();
         ThreadChoice barely = ThreadChoice.of(TrainingThreads.auto(), 2, same::add);
-        run(barely, same, threads -> threads == 2 ? 97_000_000L : 100_000_000L);
-        assertThat(barely.chosen()).as("3% faster is within the margin: a core stays free").contains(1);
+        run(barely, same, p -> p.equals(ONE) ? 100_000_000L : 97_000_000L);
+        assertThat(barely.chosen()).as("3% faster is within the margin: a core stays free").contains(ONE);
+    }
+
+    @Test
+    void dataParallelismWinsWhenItIsFastest() {
+        List<Parallelism> applied = new ArrayList<>();
+        ThreadChoice choice = ThreadChoice.of(TrainingThreads.auto(), 2, applied::add);
+        run(choice, applied, p -> p.equals(DATA) ? 50_000_000L : p.equals(TWO) ? 70_000_000L : 100_000_000L);
+        assertThat(choice.chosen()).contains(DATA);
+        assertThat(applied.get(applied.size() - 1)).isEqualTo(DATA);
     }
 
     @Test
     void oneNoisyBlockDoesNotDecide() {
-        List<Integer> applied = new ArrayList<>();
+        List<Parallelism> applied = new ArrayList<>();
         ThreadChoice choice = ThreadChoice.of(TrainingThreads.auto(), 2, applied::add);
         int[] blocksAtTwo = {0};
         long[] batches = {0};
-        for (int batch = 0; batch < 100 && choice.chosen().isEmpty(); batch++) {
+        for (int batch = 0; batch < 200 && choice.chosen().isEmpty(); batch++) {
             choice.beforeBatch();
-            int threads = applied.get(applied.size() - 1);
+            Parallelism now = applied.get(applied.size() - 1);
             boolean measured = batch >= ThreadChoice.WARMUP;
-            if (measured && threads == 2 && batches[0]++ % ThreadChoice.BLOCK == 0) {
+            if (measured && now.equals(TWO) && batches[0]++ % ThreadChoice.BLOCK == 0) {
                 blocksAtTwo[0]++;
             }
             // 1 thread is faster, but the first two blocks with 2 threads are lucky ones (the first is not counted)
-            long nanos = threads == 1 ? 80_000_000L : blocksAtTwo[0] <= 2 ? 20_000_000L : 100_000_000L;
+            long nanos = now.equals(ONE) ? 80_000_000L : now.equals(TWO) && blocksAtTwo[0] <= 2 ? 20_000_000L
+                    : 100_000_000L;
             choice.afterBatch(64, nanos);
         }
-        assertThat(choice.chosen()).contains(1);
+        assertThat(choice.chosen()).contains(ONE);
     }
 
     @Test
     void aFixedCountIsSetOnceAndInheritSetsNothing() {
-        List<Integer> applied = new ArrayList<>();
+        List<Parallelism> applied = new ArrayList<>();
         ThreadChoice fixed = ThreadChoice.of(TrainingThreads.fixed(8), 2, applied::add);
-        run(fixed, applied, threads -> 1);
-        assertThat(fixed.chosen()).contains(2);
-        assertThat(applied).as("at most what native code has").containsExactly(2);
+        run(fixed, applied, p -> 1);
+        assertThat(fixed.chosen()).contains(TWO);
+        assertThat(applied).as("at most what native code has, never data parallel").containsExactly(TWO);
 
-        List<Integer> none = new ArrayList<>();
+        List<Parallelism> none = new ArrayList<>();
         ThreadChoice inherit = ThreadChoice.of(TrainingThreads.inherit(), 2, none::add);
         for (int batch = 0; batch < 50; batch++) {
             inherit.beforeBatch();
@@ -72,24 +88,29 @@ class ThreadChoiceTest {
 
     @Test
     void aTrainingTooShortToMeasureEndsOnAllTheThreads() {
-        List<Integer> applied = new ArrayList<>();
+        List<Parallelism> applied = new ArrayList<>();
         ThreadChoice choice = ThreadChoice.of(TrainingThreads.auto(), 2, applied::add);
         for (int batch = 0; batch < ThreadChoice.WARMUP + 2; batch++) {
             choice.beforeBatch();
             choice.afterBatch(64, 1_000_000L);
         }
-        assertThat(applied).containsExactly(2, 1);
+        assertThat(applied).containsExactly(TWO, ONE);
         choice.finish();
-        assertThat(choice.chosen()).contains(2);
-        assertThat(applied).containsExactly(2, 1, 2);
+        assertThat(choice.chosen()).contains(TWO);
+        assertThat(applied).containsExactly(TWO, ONE, TWO);
     }
 
     @Test
-    void theCandidatesAreOneHalfAndAll() {
-        List<Integer> applied = new ArrayList<>();
+    void theCandidatesAreOneHalfAllAndTwoWorkers() {
+        assertThat(TrainingThreads.candidates(1)).containsExactly(ONE);
+        assertThat(TrainingThreads.candidates(2)).containsExactly(ONE, TWO, DATA);
+        assertThat(TrainingThreads.candidates(8)).containsExactly(ONE, Parallelism.threads(4), Parallelism.threads(8),
+                new Parallelism(2, 4));
+        List<Parallelism> applied = new ArrayList<>();
         ThreadChoice choice = ThreadChoice.of(TrainingThreads.auto(), 8, applied::add);
-        run(choice, applied, threads -> threads == 4 ? 50_000_000L : 100_000_000L);
-        assertThat(choice.chosen()).contains(4);
-        assertThat(applied.subList(0, 4)).containsExactly(8, 1, 4, 8);
+        run(choice, applied, p -> p.equals(Parallelism.threads(4)) ? 50_000_000L : 100_000_000L);
+        assertThat(choice.chosen()).contains(Parallelism.threads(4));
+        assertThat(applied.subList(0, 4)).containsExactly(Parallelism.threads(8), ONE, Parallelism.threads(4),
+                Parallelism.threads(8));
     }
 }

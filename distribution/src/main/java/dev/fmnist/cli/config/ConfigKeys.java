@@ -52,8 +52,10 @@ public final class ConfigKeys {
             "The run's model is the best epoch's (best.zip); false: the last epoch's (last.zip)", false);
 
     public static final ConfigKey TRAIN_THREADS = new ConfigKey("train.threads", "auto",
-            "Native threads a training computes with: auto (its first batches are timed with 1, half and all of the "
-                    + "cores and the fastest kept), or a number; an OMP_NUM_THREADS set before the launcher fixes it",
+            "How a training uses the cores: auto (its first batches are timed with 1, half and all of the cores, and "
+                    + "with 2 data-parallel workers of half the cores each, and the fastest kept), a number of native "
+                    + "threads, or WxT (W data-parallel workers of T threads, e.g. 2x1); an OMP_NUM_THREADS set before "
+                    + "the launcher fixes it",
             false);
 
     public static final ConfigKey NATIVE_HELPERS = new ConfigKey("native-helpers", "true",

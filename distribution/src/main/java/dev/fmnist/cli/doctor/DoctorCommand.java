@@ -84,8 +84,9 @@ public final class DoctorCommand implements Callable<Integer> {
             case AUTO -> available == 1 ? "1 thread (auto: one is all there is)"
                     : "auto: the first batches are timed with " + TrainingThreads.candidates(available).stream()
                             .map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
-                            + " threads, the fastest kept";
-            case FIXED -> Math.min(threads.count(), available) + " (train.threads)";
+                            + " (data parallel), the fastest kept";
+            case FIXED -> threads.within(available) + (threads.fixed().dataParallel() ? " (data parallel)" : "")
+                    + " (train.threads)";
             case INHERIT -> "the launcher's count, fixed by the OMP_NUM_THREADS set before it";
         };
     }

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -138,15 +139,20 @@ class SettingsTest {
     }
 
     @Test
-    void trainingThreadsAreAutoByDefaultOrANumberAndAnythingElseIsRefused() {
+    void trainingThreadsAreAutoByDefaultANumberOrWorkersAndAnythingElseIsRefused() {
         assertThat(read(ConfigSources.ofFlags(Map.of())).training().threads())
                 .isEqualTo(dev.fmnist.training.TrainingThreads.auto());
         assertThat(read(ConfigSources.ofFlags(Map.of("train.threads", "2"))).training().threads())
                 .isEqualTo(dev.fmnist.training.TrainingThreads.fixed(2));
-        assertThatThrownBy(() -> read(ConfigSources.ofFlags(Map.of("train.threads", "0"))))
-                .isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly("train.threads "
-                        + "(from command line): '0' is neither auto nor a number of threads (1 or more)"));
+        assertThat(read(ConfigSources.ofFlags(Map.of("train.threads", "2x1"))).training().threads())
+                .isEqualTo(dev.fmnist.training.TrainingThreads.fixed(new dev.fmnist.training.Parallelism(2, 1)));
+        for (String bad : List.of("0", "2x0", "two")) {
+            assertThatThrownBy(() -> read(ConfigSources.ofFlags(Map.of("train.threads", bad))))
+                    .isInstanceOf(ConfigException.class)
+                    .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly("train.threads "
+                            + "(from command line): '" + bad + "' is neither auto, a number of threads (1 or more), "
+                            + "nor WxT (W data-parallel workers of T threads, e.g. 2x1)"));
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.fmnist.runtime.model;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.fmnist.runtime.nativecpu.LayerHelpers;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -100,6 +101,26 @@ public sealed interface Network {
     /** Marks the end of an epoch: schedules that count epochs move on. */
     void incrementEpochCount();
 
+    /** The optimizer steps taken so far; schedules that count iterations read it. */
+    int iterationCount();
+
+    int epochCount();
+
+    /** Sets both counters, so a copy's schedules stand where this network's do. */
+    void setCounts(int iterations, int epochs);
+
+    /**
+     * The optimizer's state (Adam's moments, momentum) as one flat array, made if the network has not trained yet;
+     * null for an optimizer without state. Writes to it change the network's optimizer.
+     */
+    INDArray updaterState();
+
+    /**
+     * An independent copy: configuration, parameters and optimizer state, no listeners; its layers get the helpers
+     * a network loaded now would (DL4J makes them anew), readied by {@link LayerHelpers#prepare}.
+     */
+    Network copy();
+
     /** Activations as one row per example, whatever their shape. */
     private static INDArray flat(INDArray activations) {
         return activations.rank() == 2 ? activations : activations.reshape('c', activations.size(0), -1);
@@ -184,6 +205,34 @@ public sealed interface Network {
         public void incrementEpochCount() {
             network.incrementEpochCount();
         }
+
+        @Override
+        public int iterationCount() {
+            return network.getIterationCount();
+        }
+
+        @Override
+        public int epochCount() {
+            return network.getEpochCount();
+        }
+
+        @Override
+        public void setCounts(int iterations, int epochs) {
+            network.setIterationCount(iterations);
+            network.setEpochCount(epochs);
+        }
+
+        @Override
+        public INDArray updaterState() {
+            return network.getUpdater(true).getStateViewArray();
+        }
+
+        @Override
+        public Network copy() {
+            MultiLayerNetwork copy = network.clone();
+            LayerHelpers.prepare(copy);
+            return new Layers(copy);
+        }
     }
 
     /** A {@link ComputationGraph} with one input and one output. */
@@ -257,6 +306,42 @@ public sealed interface Network {
         @Override
         public void incrementEpochCount() {
             graph.incrementEpochCount();
+        }
+
+        @Override
+        public int iterationCount() {
+            return graph.getIterationCount();
+        }
+
+        @Override
+        public int epochCount() {
+            return graph.getEpochCount();
+        }
+
+        @Override
+        public void setCounts(int iterations, int epochs) {
+            graph.getConfiguration().setIterationCount(iterations);
+            graph.getConfiguration().setEpochCount(epochs);
+        }
+
+        @Override
+        public INDArray updaterState() {
+            return graph.getUpdater(true).getStateViewArray();
+        }
+
+        @Override
+        public Network copy() {
+            // Not clone(): in DL4J 1.0.0-M2.1 a cloned graph shares the original's listener list, so a listener
+            // set on the copy would replace the original's.
+            ComputationGraph copy = new ComputationGraph(graph.getConfiguration().clone());
+            copy.init(graph.params().dup(), false);
+            LayerHelpers.prepare(copy);
+            Graph result = new Graph(copy);
+            INDArray state = updaterState();
+            if (state != null) {
+                result.updaterState().assign(state);
+            }
+            return result;
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.fmnist.runtime.nativecpu;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,7 +36,8 @@ public final class HelperFallback {
      */
     public static List<String> apply(Model model) {
         List<String> dropped = new ArrayList<>();
-        for (Layer layer : LayerHelpers.layersOf(model)) {
+        for (Layer wrapped : LayerHelpers.layersOf(model)) {
+            Layer layer = LayerHelpers.unwrapped(wrapped);
             reason(layer).ifPresent(reason -> {
                 drop(layer);
                 String name = layer.conf().getLayer().getLayerName();
@@ -62,20 +62,7 @@ public final class HelperFallback {
         return Optional.empty();
     }
 
-    /** DL4J has no setter: the helper lives in a protected field {@code helper} of the layer class. */
     private static void drop(Layer layer) {
-        for (Class<?> type = layer.getClass(); type != null; type = type.getSuperclass()) {
-            try {
-                Field field = type.getDeclaredField("helper");
-                field.setAccessible(true);
-                field.set(layer, null);
-                return;
-            } catch (NoSuchFieldException e) {
-                // declared higher up
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException("cannot turn off the helper of " + layer.getClass().getName(), e);
-            }
-        }
-        throw new IllegalStateException(layer.getClass().getName() + " has no 'helper' field to turn off");
+        LayerHelpers.setHelper(layer, null);
     }
 }

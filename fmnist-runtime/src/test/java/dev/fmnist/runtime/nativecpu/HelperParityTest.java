@@ -31,7 +31,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 
 /**
  * Every layer configuration computes with helpers what DL4J's built-in path computes: the same network
- * (same seed, so the same weights) built with helpers (and {@link HelperFallback}) and without, on one
+ * (same seed, so the same weights) built with helpers (readied by {@link LayerHelpers#prepare}) and without, on one
  * fixed batch, gives the same outputs in inference and training mode and the same gradients, within
  * float32 rounding of other summation orders: 1e-4 relative to the largest value compared. Configurations
  * whose helper misbehaves must have fallen back to the built-in path. (Local response normalization is not
@@ -87,7 +87,7 @@ class HelperParityTest {
     @MethodSource("layers")
     void helperAndBuiltInAgree(String name, boolean keepsHelper, Supplier<Layer> layer, CNN2DFormat format) {
         MultiLayerNetwork withHelpers = network(true, layer.get(), format);
-        HelperFallback.apply(withHelpers);
+        LayerHelpers.prepare(withHelpers);
         MultiLayerNetwork builtIn = network(false, layer.get(), format);
         assertThat(LayerHelpers.activeIn(withHelpers)).as("oneDNN helpers in use").hasSize(keepsHelper ? 1 : 0);
         assertThat(LayerHelpers.activeIn(builtIn)).isEmpty();

@@ -1,0 +1,116 @@
+package dev.fmnist.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fmnist.data.RealDataset;
+import dev.fmnist.models.plugins.ModelRegistry;
+import dev.fmnist.runtime.model.Network;
+import dev.fmnist.runtime.run.RunSummary;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+class DataParallelTest {
+
+    @TempDir
+    Path runs;
+
+    private static Network network(IUpdater updater) {
+        MultiLayerNetwork network = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .updater(updater)
+                .dataType(DataType.FLOAT)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(20).nOut(16).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(4).activation(Activation.SOFTMAX).build())
+                .build());
+        network.init();
+        return Network.of(network);
+    }
+
+    private static DataSet batch(int images, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        INDArray features = Nd4j.rand(DataType.FLOAT, images, 20);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, images, 4);
+        for (int i = 0; i < images; i++) {
+            labels.putScalar(i, i % 4, 1);
+        }
+        return new DataSet(features, labels);
+    }
+
+    @Test
+    void withSgdTwoWorkersStepAsOneNetworkOnTheWholeBatch() {
+        Network alone = network(new Sgd(0.5));
+        Network split = alone.copy();
+        BatchProbe probe = new BatchProbe();
+        split.setListeners(probe);
+        try (DataParallel parallel = new DataParallel(split, probe, new Parallelism(2, 1), 7)) {
+            for (int step = 0; step < 3; step++) {
+                DataSet batch = batch(9, step);
+                alone.fit(batch);
+                BatchFitter.Fitted fitted = parallel.fit(batch);
+                assertThat(fitted.loss()).isFinite().isPositive();
+                assertThat(fitted.correct()).as("the probe measures both shares").isBetween(0, 9);
+            }
+        }
+        assertThat(maxDifference(alone.model().params(), split.model().params())).isLessThan(1e-5);
+        assertThat(split.iterationCount()).isEqualTo(alone.iterationCount()).isEqualTo(3);
+    }
+
+    @Test
+    void copiesTrainFromWhereTheNetworkStandsAndAverageTheOptimizerState() {
+        Network network = network(new Adam(0.01));
+        network.fit(batch(8, 1));
+        BatchProbe probe = new BatchProbe();
+        network.setListeners(probe);
+        try (DataParallel parallel = new DataParallel(network, probe, new Parallelism(2, 1), 7)) {
+            parallel.fit(batch(8, 2));
+            // trained alone in between (the thread choice tries other candidates): the copies catch up first
+            network.fit(batch(8, 3));
+            parallel.fit(batch(8, 4));
+        }
+        assertThat(network.iterationCount()).isEqualTo(4);
+        assertThat(network.updaterState().sumNumber().doubleValue()).isFinite().isNotZero();
+        assertThat(network.model().params().isInfinite().any() || network.model().params().isNaN().any()).isFalse();
+    }
+
+    @Test
+    @Tag("dataset")
+    void theEngineTrainsAGraphWithBatchNormalizationDataParallel() {
+        TrainingEngine engine = new TrainingEngine(new ModelRegistry(Optional.empty()), RealDataset.get(),
+                RealDataset.get().config(), new TrainingConfig(runs, 20, 3, "val_loss", 1e-4, true, "none",
+                        TrainingThreads.fixed(new Parallelism(2, 1))));
+        RecordingCallback recorded = new RecordingCallback();
+        RunSummary summary = engine.train(TrainingRequest.of("resnet").withLimit(1280).withEpochs(2).withPatience(0)
+                .withOverrides(Map.of("blocks", "1", "width", "4", "batch-size", "64"))
+                .withRunDir(runs.resolve("parallel")), List.of(recorded));
+        assertThat(summary.status()).isEqualTo("completed");
+        assertThat(recorded.batches).as("each batch's loss and accuracy come from both workers' shares")
+                .hasSizeGreaterThanOrEqualTo(2 * 18).allSatisfy(batch -> {
+                    assertThat(batch.loss()).isFinite().isPositive();
+                    assertThat(batch.accuracy()).isNotNaN().isBetween(0.0, 1.0);
+                });
+        assertThat(summary.testAccuracy()).as("two tiny epochs beat chance").isGreaterThan(0.3);
+    }
+
+    private static double maxDifference(INDArray a, INDArray b) {
+        return a.sub(b).amaxNumber().doubleValue();
+    }
+}

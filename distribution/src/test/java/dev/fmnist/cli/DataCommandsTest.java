@@ -131,7 +131,7 @@ class DataCommandsTest {
                 .containsPattern("server.api-key +\\*\\*\\*\\*  \\[command line\\]")
                 .containsPattern("libnd4j +\\S*linux-x86_64-onednn\\S*libnd4jcpu.so")
                 .contains("oneDNN        built into this binary")
-                .contains("layer helpers on: MKLDNNConvHelper, BatchStatisticsHelper, MKLDNNSubsamplingHelper")
+                .contains("layer helpers on: MKLDNNConvHelper, MKLDNNBatchNormHelper, MKLDNNSubsamplingHelper")
                 .containsPattern("threads +\\d+ native threads now \\(OMP_NUM_THREADS\\), pools of up to \\d+ "
                         + "\\(SD_MAX_THREADS\\); trainings: ")
                 .doesNotContain("FAILED")

@@ -7,7 +7,7 @@ import dev.fmnist.api.Optimizers;
 import dev.fmnist.data.augment.Augmentation;
 import dev.fmnist.models.plugins.RegisteredPlugin;
 import dev.fmnist.runtime.model.Network;
-import dev.fmnist.runtime.nativecpu.LayerHelpers;
+import dev.fmnist.runtime.nativecpu.HelperFallback;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -105,7 +105,7 @@ public final class ModelBuilder {
             if (resolved.has(Optimizers.LEARNING_RATE) && !defaults(plugin).containsKey(Optimizers.LEARNING_RATE)) {
                 network.setLearningRate(resolved.positive(Optimizers.LEARNING_RATE));
             }
-            LayerHelpers.prepare(network.model());
+            HelperFallback.apply(network.model());
             return new BuiltModel(plugin, resolved, network);
         } catch (RuntimeException e) {
             throw new ModelException(plugin.describe() + " described a network DL4J cannot initialize: "

@@ -1,6 +1,6 @@
 package dev.fmnist.runtime.model;
 
-import dev.fmnist.runtime.nativecpu.LayerHelpers;
+import dev.fmnist.runtime.nativecpu.HelperFallback;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.runtime.run.Json;
 import java.io.ByteArrayInputStream;
@@ -180,7 +180,7 @@ public final class ModelFile {
                 case GRAPH -> ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(saved.bytes()),
                         withUpdater);
             };
-            LayerHelpers.prepare(network);
+            HelperFallback.apply(network);
             return new SavedModel(Network.of(network), manifest);
         } catch (IOException | RuntimeException | LinkageError e) {
             throw new ModelFileException(file + ": DL4J " + manifest.dl4jVersion() + " wrote it (model '"

@@ -3,7 +3,7 @@ package dev.fmnist.runtime.model;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.fmnist.runtime.nativecpu.LayerHelpers;
+import dev.fmnist.runtime.nativecpu.HelperFallback;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -117,7 +117,7 @@ public sealed interface Network {
 
     /**
      * An independent copy: configuration, parameters and optimizer state, no listeners; its layers get the helpers
-     * a network loaded now would (DL4J makes them anew), readied by {@link LayerHelpers#prepare}.
+     * a network loaded now would (DL4J makes them anew), with {@link HelperFallback}'s rules.
      */
     Network copy();
 
@@ -230,7 +230,7 @@ public sealed interface Network {
         @Override
         public Network copy() {
             MultiLayerNetwork copy = network.clone();
-            LayerHelpers.prepare(copy);
+            HelperFallback.apply(copy);
             return new Layers(copy);
         }
     }
@@ -335,7 +335,7 @@ public sealed interface Network {
             // set on the copy would replace the original's.
             ComputationGraph copy = new ComputationGraph(graph.getConfiguration().clone());
             copy.init(graph.params().dup(), false);
-            LayerHelpers.prepare(copy);
+            HelperFallback.apply(copy);
             Graph result = new Graph(copy);
             INDArray state = updaterState();
             if (state != null) {

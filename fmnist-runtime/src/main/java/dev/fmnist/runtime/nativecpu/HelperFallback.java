@@ -1,5 +1,6 @@
 package dev.fmnist.runtime.nativecpu;
 
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,6 +10,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
+import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +39,15 @@ public final class HelperFallback {
     public static List<String> apply(Model model) {
         List<String> dropped = new ArrayList<>();
         for (Layer wrapped : LayerHelpers.layersOf(model)) {
-            Layer layer = LayerHelpers.unwrapped(wrapped);
-            reason(layer).ifPresent(reason -> {
-                drop(layer);
-                String name = layer.conf().getLayer().getLayerName();
+            // a frozen layer (fine-tuning) passes getHelper() through to the layer it wraps, which holds the helper
+            Layer layer = wrapped;
+            while (layer instanceof BaseWrapperLayer wrapper) {
+                layer = wrapper.getUnderlying();
+            }
+            Layer checked = layer;
+            reason(checked).ifPresent(reason -> {
+                drop(checked);
+                String name = checked.conf().getLayer().getLayerName();
                 log.debug("layer {} runs DL4J's built-in path: {}", name, reason);
                 dropped.add(name + ": " + reason);
             });
@@ -62,7 +69,20 @@ public final class HelperFallback {
         return Optional.empty();
     }
 
+    /** DL4J has no setter: the helper lives in a protected field {@code helper} of the layer class. */
     private static void drop(Layer layer) {
-        LayerHelpers.setHelper(layer, null);
+        for (Class<?> type = layer.getClass(); type != null; type = type.getSuperclass()) {
+            try {
+                Field field = type.getDeclaredField("helper");
+                field.setAccessible(true);
+                field.set(layer, null);
+                return;
+            } catch (NoSuchFieldException e) {
+                // declared higher up
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("cannot turn off the helper of " + layer.getClass().getName(), e);
+            }
+        }
+        throw new IllegalStateException(layer.getClass().getName() + " has no 'helper' field to turn off");
     }
 }

@@ -1,6 +1,5 @@
 package dev.fmnist.runtime.nativecpu;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +13,8 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.layers.LayerHelper;
-import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -59,47 +55,6 @@ public final class LayerHelpers {
         return known;
     }
 
-    /**
-     * Readies the helpers of a network just initialized, loaded or copied: the layers {@link HelperFallback} names
-     * go back to DL4J's built-in path, and oneDNN batch normalization computes its batch statistics the cheaper way
-     * ({@link BatchStatisticsHelper}). Every place that makes a network calls this.
-     */
-    public static void prepare(Model model) {
-        HelperFallback.apply(model);
-        for (Layer layer : layersOf(model)) {
-            Layer inner = unwrapped(layer);
-            if (inner.getHelper() instanceof MKLDNNBatchNormHelper && !(inner.getHelper() instanceof BatchStatisticsHelper)) {
-                setHelper(inner, new BatchStatisticsHelper(DataType.FLOAT));
-            }
-        }
-    }
-
-    /** The layer a frozen one (fine-tuning) wraps, which holds the helper; any other layer itself. */
-    static Layer unwrapped(Layer layer) {
-        Layer inner = layer;
-        while (inner instanceof BaseWrapperLayer wrapper) {
-            inner = wrapper.getUnderlying();
-        }
-        return inner;
-    }
-
-    /** DL4J has no setter: the helper lives in a protected field {@code helper} of the layer class. */
-    static void setHelper(Layer layer, LayerHelper helper) {
-        for (Class<?> type = layer.getClass(); type != null; type = type.getSuperclass()) {
-            try {
-                Field field = type.getDeclaredField("helper");
-                field.setAccessible(true);
-                field.set(layer, helper);
-                return;
-            } catch (NoSuchFieldException e) {
-                // declared higher up
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException("cannot set the helper of " + layer.getClass().getName(), e);
-            }
-        }
-        throw new IllegalStateException(layer.getClass().getName() + " has no 'helper' field");
-    }
-
     /** The helper of each layer that has one, as "layer name: helper class", in layer order. */
     public static List<String> activeIn(Model model) {
         List<String> active = new ArrayList<>();
@@ -119,8 +74,7 @@ public final class LayerHelpers {
 
     /**
      * @param nativeBinary the libnd4j file JavaCPP loaded (its folder names the classifier)
-     * @param activeHelpers the helpers a small convolution, batch normalization and pooling network gets now,
-     *     readied as {@link #prepare} readies every network
+     * @param activeHelpers the helpers a small convolution, batch normalization and pooling network gets now
      */
     public record Status(String nativeBinary, boolean oneDnn, boolean enabled, List<String> activeHelpers) {
         public Status {
@@ -155,7 +109,6 @@ public final class LayerHelpers {
                 .setInputType(InputType.convolutional(8, 8, 1))
                 .build());
         network.init();
-        prepare(network);
         return network;
     }
 }

@@ -31,7 +31,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 
 /**
  * Every layer configuration computes with helpers what DL4J's built-in path computes: the same network
- * (same seed, so the same weights) built with helpers (readied by {@link LayerHelpers#prepare}) and without, on one
+ * (same seed, so the same weights) built with helpers (and {@link HelperFallback}) and without, on one
  * fixed batch, gives the same outputs in inference and training mode and the same gradients, within
  * float32 rounding of other summation orders: 1e-4 relative to the largest value compared. Configurations
  * whose helper misbehaves must have fallen back to the built-in path. (Local response normalization is not
@@ -87,7 +87,7 @@ class HelperParityTest {
     @MethodSource("layers")
     void helperAndBuiltInAgree(String name, boolean keepsHelper, Supplier<Layer> layer, CNN2DFormat format) {
         MultiLayerNetwork withHelpers = network(true, layer.get(), format);
-        LayerHelpers.prepare(withHelpers);
+        HelperFallback.apply(withHelpers);
         MultiLayerNetwork builtIn = network(false, layer.get(), format);
         assertThat(LayerHelpers.activeIn(withHelpers)).as("oneDNN helpers in use").hasSize(keepsHelper ? 1 : 0);
         assertThat(LayerHelpers.activeIn(builtIn)).isEmpty();
@@ -102,6 +102,18 @@ class HelperParityTest {
         MultiLayerNetwork builtIn = network(false, conv(3).nOut(8).dataFormat(CNN2DFormat.NHWC).build(), CNN2DFormat.NHWC);
         INDArray input = input(CNN2DFormat.NHWC);
         assertThat(relativeDifference(gradients(withHelper, input), gradients(builtIn, input))).isGreaterThan(0.1);
+    }
+
+    /** Fine-tuning wraps frozen layers; the rules look through the wrapper to the layer that holds the helper. */
+    @Test
+    void aFrozenLayerIsJudgedByTheLayerItWraps() {
+        MultiLayerNetwork frozen = new org.deeplearning4j.nn.transferlearning.TransferLearning.Builder(
+                network(true, conv(3).nOut(8).dataFormat(CNN2DFormat.NHWC).build(), CNN2DFormat.NHWC))
+                .setFeatureExtractor(0).build();
+        assertThat(frozen.getLayer(0)).isInstanceOf(org.deeplearning4j.nn.layers.FrozenLayer.class);
+        assertThat(LayerHelpers.activeIn(frozen)).hasSize(1);
+        assertThat(HelperFallback.apply(frozen)).hasSize(1);
+        assertThat(LayerHelpers.activeIn(frozen)).isEmpty();
     }
 
     static void assertAgree(MultiLayerNetwork withHelpers, MultiLayerNetwork builtIn, CNN2DFormat format) {

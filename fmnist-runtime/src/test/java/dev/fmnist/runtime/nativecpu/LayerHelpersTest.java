@@ -27,7 +27,7 @@ class LayerHelpersTest {
         assertThat(status.nativeBinary()).contains("linux-x86_64-onednn").endsWith("libnd4jcpu.so");
         assertThat(status.oneDnn()).isTrue();
         assertThat(status.enabled()).isTrue();
-        assertThat(status.activeHelpers()).containsExactly("conv: MKLDNNConvHelper", "batch-norm: BatchStatisticsHelper",
+        assertThat(status.activeHelpers()).containsExactly("conv: MKLDNNConvHelper", "batch-norm: MKLDNNBatchNormHelper",
                 "pool: MKLDNNSubsamplingHelper");
     }
 

@@ -1,7 +1,7 @@
 package dev.fmnist.training.transfer;
 
 import dev.fmnist.runtime.model.Network;
-import dev.fmnist.runtime.nativecpu.LayerHelpers;
+import dev.fmnist.runtime.nativecpu.HelperFallback;
 import dev.fmnist.training.TrainingException;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +49,7 @@ public final class Transfer {
                 ? adapt(thawed(layers.network()), classes, newOutput, frozen, tuning)
                 : adapt(thawed(((Network.Graph) parent).graph()), classes, newOutput, frozen, tuning);
         // Networks built here bypass ModelBuilder and ModelFile: the same oneDNN helper checks apply.
-        LayerHelpers.prepare(adapted.network().model());
+        HelperFallback.apply(adapted.network().model());
         return adapted;
     }
 

@@ -35,7 +35,7 @@ final class BatchFitter implements AutoCloseable {
     void use(Parallelism parallelism) {
         this.parallelism = parallelism;
         // The calling thread also validates: it keeps all the threads the parallelism occupies.
-        NativeThreads.use(parallelism.workers() * parallelism.threads());
+        NativeThreads.use(parallelism.cores());
         if (parallelism.dataParallel() && (dataParallel == null || !dataParallel.parallelism().equals(parallelism))) {
             close();
             dataParallel = new DataParallel(network, probe, parallelism, seed);
@@ -55,7 +55,7 @@ final class BatchFitter implements AutoCloseable {
      */
     void useAllThreadsHere() {
         if (parallelism != null) {
-            NativeThreads.use(parallelism.workers() * parallelism.threads());
+            NativeThreads.use(parallelism.cores());
         }
     }
 

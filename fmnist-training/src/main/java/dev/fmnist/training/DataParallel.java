@@ -19,8 +19,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Data parallelism on one machine, as DL4J's {@code ParallelWrapper} does it in its averaging mode with an
  * averaging frequency of 1: each worker holds a copy of the network (the first is the network itself) and fits its
  * share of every batch on a thread of its own; then the parameters (batch-normalization statistics included) and
- * the optimizer's state are averaged, weighted by the shares, and every copy continues from the average. With plain SGD that is exactly a
- * step on the whole batch; with Adam the first moment is exact and the second is the mean of the workers' (a little
+ * the optimizer's state are averaged, weighted by the shares, and every copy continues from the average. With
+ * plain SGD that is exactly a step on the whole batch; with Adam the first moment is exact and the second is the mean of the workers' (a little
  * larger, as from a smaller batch). Batch normalization sees each worker's share, as in PyTorch's
  * DistributedDataParallel without synchronized statistics. The batch size, so the steps per epoch and every
  * schedule, stay the recipe's.
@@ -40,7 +40,6 @@ final class DataParallel implements AutoCloseable {
 
     private final List<Worker> workers = new ArrayList<>();
     private final Parallelism parallelism;
-    private final int threads;
     /** The network's iteration count when the copies were last made equal to it; another means it trained alone. */
     private int syncedIteration = -1;
 
@@ -52,7 +51,6 @@ final class DataParallel implements AutoCloseable {
      */
     DataParallel(Network network, BatchProbe probe, Parallelism parallelism, long seed) {
         this.parallelism = parallelism;
-        this.threads = parallelism.threads();
         for (int i = 0; i < parallelism.workers(); i++) {
             Network copy = network;
             BatchProbe copyProbe = probe;
@@ -90,7 +88,7 @@ final class DataParallel implements AutoCloseable {
             DataSet part = share(batch, i, count);
             shares.add(worker.thread().submit(() -> {
                 // Every worker sets its own: OpenMP's count is per thread, libnd4j's and OpenBLAS's may have moved.
-                NativeThreads.use(threads);
+                NativeThreads.use(parallelism.threads());
                 worker.probe().reset(part.getLabels());
                 worker.network().fit(part);
                 BatchProbe probe = worker.probe();

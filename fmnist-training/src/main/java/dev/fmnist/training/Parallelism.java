@@ -18,6 +18,11 @@ public record Parallelism(int workers, int threads) {
         return new Parallelism(1, count);
     }
 
+    /** The threads it occupies in all. */
+    public int cores() {
+        return workers * threads;
+    }
+
     public boolean dataParallel() {
         return workers > 1;
     }

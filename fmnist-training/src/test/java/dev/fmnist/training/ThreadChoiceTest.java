@@ -76,6 +76,11 @@ class ThreadChoiceTest {
         assertThat(fixed.chosen()).contains(TWO);
         assertThat(applied).as("at most what native code has, never data parallel").containsExactly(TWO);
 
+        List<Parallelism> workers = new ArrayList<>();
+        ThreadChoice many = ThreadChoice.of(TrainingThreads.fixed(new Parallelism(64, 4)), 2, workers::add);
+        assertThat(many.chosen()).as("no more workers or threads than cores").contains(DATA);
+        assertThat(workers).containsExactly(DATA);
+
         List<Parallelism> none = new ArrayList<>();
         ThreadChoice inherit = ThreadChoice.of(TrainingThreads.inherit(), 2, none::add);
         for (int batch = 0; batch < 50; batch++) {

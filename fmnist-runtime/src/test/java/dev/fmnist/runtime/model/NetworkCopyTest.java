@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
@@ -47,7 +48,8 @@ class NetworkCopyTest {
         Network network = network(graph);
         TrainingListener listener = new BaseTrainingListener() {};
         network.setListeners(listener);
-        network.fit(new DataSet(Nd4j.rand(DataType.FLOAT, 4, 5), Nd4j.eye(4).getColumns(0, 1, 2).castTo(DataType.FLOAT)));
+        INDArray labels = Nd4j.eye(4).getColumns(0, 1, 2).castTo(DataType.FLOAT);
+        network.fit(new DataSet(Nd4j.rand(DataType.FLOAT, 4, 5), labels));
 
         Network copy = network.copy();
         copy.setListeners(new BaseTrainingListener() {});

@@ -23,12 +23,14 @@ final class BatchFitter implements AutoCloseable {
     private final long seed;
     private Parallelism parallelism;
     private DataParallel dataParallel;
+    private long steps;
 
     /** {@code probe} must be the network's listener; {@code seed} seeds the workers' random numbers. */
     BatchFitter(Network network, BatchProbe probe, long seed) {
         this.network = network;
         this.probe = probe;
         this.seed = seed;
+        network.keepForwardForBackprop();
     }
 
     /** Trains the next batches with {@code parallelism}. Until called, with the process's threads as they are. */
@@ -60,12 +62,23 @@ final class BatchFitter implements AutoCloseable {
     }
 
     Fitted fit(DataSet batch) {
-        if (parallelism != null && parallelism.dataParallel()) {
-            return dataParallel.fit(batch);
+        Fitted fitted;
+        boolean parallel = parallelism != null && parallelism.dataParallel();
+        if (parallel) {
+            fitted = dataParallel.fit(batch);
+        } else {
+            probe.reset(batch.getLabels());
+            network.fit(batch);
+            fitted = probe.measured() ? new Fitted(probe.loss(), probe.correct()) : new Fitted(network.score(), -1);
         }
-        probe.reset(batch.getLabels());
-        network.fit(batch);
-        return probe.measured() ? new Fitted(probe.loss(), probe.correct()) : new Fitted(network.score(), -1);
+        if (++steps % Subnormals.EVERY_STEPS == 0) {
+            if (parallel) {
+                dataParallel.flushSubnormals();
+            } else {
+                Subnormals.flush(network.updaterState());
+            }
+        }
+        return fitted;
     }
 
     @Override

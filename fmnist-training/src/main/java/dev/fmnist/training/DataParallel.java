@@ -56,6 +56,7 @@ final class DataParallel implements AutoCloseable {
             BatchProbe copyProbe = probe;
             if (i > 0) {
                 copy = network.copy();
+                copy.keepForwardForBackprop();
                 copyProbe = new BatchProbe();
                 copy.setListeners(copyProbe);
             }
@@ -110,6 +111,13 @@ final class DataParallel implements AutoCloseable {
         }
         average(done, images);
         return new BatchFitter.Fitted(lossSum / images, measured ? correct : -1);
+    }
+
+    /** Every copy's optimizer state cleaned of {@link Subnormals}; the copies hold the same state after a step. */
+    void flushSubnormals() {
+        for (Worker worker : workers) {
+            Subnormals.flush(worker.network().updaterState());
+        }
     }
 
     /** Images {@code [from, to)} of the batch for worker {@code index} of {@code count}, the shares within one. */

@@ -57,6 +57,11 @@ public final class DoctorCommand implements Callable<Integer> {
                 + NativeThreads.available() + " (SD_MAX_THREADS); trainings: " + trainingThreads(
                         injector.getInstance(Settings.class).training().threads(), NativeThreads.available()));
 
+        String openBlasCore = System.getenv("OPENBLAS_CORETYPE");
+        line(out, "openblas", openBlasCore == null || openBlasCore.isBlank()
+                ? "kernels chosen by OpenBLAS from the CPU's model (its generic ones for a model it does not know)"
+                : openBlasCore + " kernels (OPENBLAS_CORETYPE: the launcher names them on Intel CPUs, or you did)");
+
         section(out, "Data");
         try {
             LoadedDataset loaded = injector.getInstance(FashionMnist.class).dataset();

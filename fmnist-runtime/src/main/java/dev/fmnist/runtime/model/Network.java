@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -108,6 +109,12 @@ public sealed interface Network {
 
     /** Sets both counters, so a copy's schedules stand where this network's do. */
     void setCounts(int iterations, int epochs);
+
+    /**
+     * Makes training keep each convolution's pre-activation from the forward pass for the backward pass (DL4J's
+     * {@link CacheMode#DEVICE}); without it DL4J computes every convolution's forward pass twice a step.
+     */
+    void keepForwardForBackprop();
 
     /**
      * The optimizer's state (Adam's moments, momentum) as one flat array, made if the network has not trained yet;
@@ -228,6 +235,13 @@ public sealed interface Network {
         }
 
         @Override
+        public void keepForwardForBackprop() {
+            // the configuration's mode opens the workspace the layers cache into; the layers' mode makes them use it
+            network.getLayerWiseConfigurations().setCacheMode(CacheMode.DEVICE);
+            network.setCacheMode(CacheMode.DEVICE);
+        }
+
+        @Override
         public Network copy() {
             MultiLayerNetwork copy = network.clone();
             HelperFallback.apply(copy);
@@ -327,6 +341,12 @@ public sealed interface Network {
         @Override
         public INDArray updaterState() {
             return graph.getUpdater(true).getStateViewArray();
+        }
+
+        @Override
+        public void keepForwardForBackprop() {
+            graph.getConfiguration().setCacheMode(CacheMode.DEVICE);
+            graph.setCacheMode(CacheMode.DEVICE);
         }
 
         @Override

@@ -111,10 +111,23 @@ public sealed interface Network {
     void setCounts(int iterations, int epochs);
 
     /**
-     * Makes training keep each convolution's pre-activation from the forward pass for the backward pass (DL4J's
-     * {@link CacheMode#DEVICE}); without it DL4J computes every convolution's forward pass twice a step.
+     * Makes training keep each oneDNN convolution's pre-activation from the forward pass for the backward pass
+     * (DL4J's {@link CacheMode#DEVICE}); without it DL4J computes every convolution's forward pass twice a step.
      */
     void keepForwardForBackprop();
+
+    /**
+     * The layers' half of {@link #keepForwardForBackprop} (the configuration's mode opens the workspace they cache
+     * into): only layers on a helper, since on DL4J's built-in path the cache also holds each convolution's im2col
+     * buffer for the whole step (hundreds of MB for a ResNet at batch 128).
+     */
+    private static void cacheWhereHelped(Layer[] layers) {
+        for (Layer layer : layers) {
+            if (layer.getHelper() != null) {
+                layer.setCacheMode(CacheMode.DEVICE);
+            }
+        }
+    }
 
     /**
      * The optimizer's state (Adam's moments, momentum) as one flat array, made if the network has not trained yet;
@@ -236,9 +249,8 @@ public sealed interface Network {
 
         @Override
         public void keepForwardForBackprop() {
-            // the configuration's mode opens the workspace the layers cache into; the layers' mode makes them use it
             network.getLayerWiseConfigurations().setCacheMode(CacheMode.DEVICE);
-            network.setCacheMode(CacheMode.DEVICE);
+            cacheWhereHelped(layers());
         }
 
         @Override
@@ -346,7 +358,7 @@ public sealed interface Network {
         @Override
         public void keepForwardForBackprop() {
             graph.getConfiguration().setCacheMode(CacheMode.DEVICE);
-            graph.setCacheMode(CacheMode.DEVICE);
+            cacheWhereHelped(layers());
         }
 
         @Override

@@ -1,7 +1,7 @@
 package dev.fmnist.cli;
 
-import dev.fmnist.data.image.ImageInputException;
-import dev.fmnist.data.image.ImagePreprocessor;
+import dev.fmnist.image.ImageInputException;
+import dev.fmnist.image.ImagePreprocessor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.fmnist.bench;
 
 import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.data.batch.ImageBatchIterator;
-import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.image.encode.Normalization;
 import dev.fmnist.models.BuiltModel;
 import dev.fmnist.models.ModelBuilder;
 import dev.fmnist.models.plugins.RegisteredPlugin;

@@ -2,7 +2,7 @@ package dev.fmnist.data;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.image.encode.Normalization;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -7,7 +7,7 @@ import com.google.inject.Provider;
 import com.google.inject.Provides;
 import dev.fmnist.api.data.DataSource;
 import dev.fmnist.data.folder.ImageFolderSource;
-import dev.fmnist.data.image.ImagePreprocessor;
+import dev.fmnist.image.ImagePreprocessor;
 import dev.fmnist.data.source.DatasetFiles;
 import dev.fmnist.data.source.DatasetReader;
 import jakarta.inject.Singleton;

@@ -16,7 +16,7 @@ public final class RealDataset {
         if (instance == null) {
             DataConfig config = new DataConfig(java.util.Optional.empty(), "default", DataConfig.DEBIAN_DIR,
                     DataConfig.defaults().cacheDir(), DataConfig.OFFICIAL_BASE_URL, false, 0.1,
-                    dev.fmnist.data.prep.Normalization.Kind.SCALE, 42, SourceChoice.FASHION_MNIST, 0.2);
+                    dev.fmnist.image.encode.Normalization.Kind.SCALE, 42, SourceChoice.FASHION_MNIST, 0.2);
             String env = System.getenv("FMNIST_DATA_DIR");
             if (env != null && !env.isBlank()) {
                 config = config.withDataDir(java.nio.file.Path.of(env), "env FMNIST_DATA_DIR");

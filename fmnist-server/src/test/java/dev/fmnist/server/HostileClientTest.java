@@ -410,7 +410,7 @@ class HostileClientTest {
             assertThat(answered.status()).as(answered.body()).isEqualTo(200);
             assertThat(answered.json().getJsonArray("predictions")).hasSize(1);
         }
-        dev.fmnist.data.image.DecodingMemory memory = dev.fmnist.data.image.DecodingMemory.shared();
+        dev.fmnist.image.DecodingMemory memory = dev.fmnist.image.DecodingMemory.shared();
         assertThat(memory.peakBytes()).as("reserved at once").isGreaterThanOrEqualTo(54_000_000L)
                 .isLessThanOrEqualTo(memory.capacityBytes());
         assertThat(memory.reservedBytes()).isZero();

@@ -81,7 +81,7 @@ class PredictionServerTest {
     }
 
     static byte[] png(LabelledImages images, int index) {
-        return dev.fmnist.data.image.DatasetImages.png(images, index);
+        return dev.fmnist.image.DatasetImages.png(images, index);
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.data.RealDataset;
-import dev.fmnist.data.image.DatasetImages;
+import dev.fmnist.image.DatasetImages;
 import dev.fmnist.runtime.TestModels;
 import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.runtime.run.RunDirectory;

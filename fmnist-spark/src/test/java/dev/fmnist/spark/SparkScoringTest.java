@@ -7,7 +7,7 @@ import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.data.RealDataset;
 import dev.fmnist.data.folder.ImageFolderSource;
 import dev.fmnist.data.image.ImageFolderExport;
-import dev.fmnist.data.image.ImagePreprocessor;
+import dev.fmnist.image.ImagePreprocessor;
 import dev.fmnist.runtime.TestModels;
 import dev.fmnist.runtime.predict.ClassProbability;
 import dev.fmnist.runtime.predict.Prediction;

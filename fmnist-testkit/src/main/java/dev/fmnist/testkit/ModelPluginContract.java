@@ -6,7 +6,7 @@ import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.api.ImageShape;
 import dev.fmnist.api.ModelPlugin;
 import dev.fmnist.api.ModelSpec;
-import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.image.encode.Normalization;
 import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.ModelManifest;
 import dev.fmnist.runtime.model.Network;

@@ -6,7 +6,7 @@ import dev.fmnist.api.training.EpochMetrics;
 import dev.fmnist.data.DataConfig;
 import dev.fmnist.data.SplitData;
 import dev.fmnist.data.augment.Augmentation;
-import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.image.encode.Normalization;
 import dev.fmnist.models.BuiltModel;
 import dev.fmnist.models.ModelBuilder;
 import dev.fmnist.models.plugins.ModelRegistry;

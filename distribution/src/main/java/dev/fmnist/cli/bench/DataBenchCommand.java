@@ -11,7 +11,7 @@ import dev.fmnist.data.DataConfig;
 import dev.fmnist.data.FashionMnist;
 import dev.fmnist.data.SplitData;
 import dev.fmnist.data.batch.ImageBatchIterator;
-import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.image.encode.Normalization;
 import dev.fmnist.data.source.DatasetLocation;
 import dev.fmnist.data.source.DatasetLocator;
 import dev.fmnist.data.source.DatasetReader;

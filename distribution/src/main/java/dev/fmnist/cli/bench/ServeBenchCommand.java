@@ -9,7 +9,7 @@ import dev.fmnist.bench.LoadGenerator;
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
-import dev.fmnist.data.image.DatasetImages;
+import dev.fmnist.image.DatasetImages;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.server.ModelSource;
 import dev.fmnist.server.PredictionServer;

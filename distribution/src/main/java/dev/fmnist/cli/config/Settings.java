@@ -39,7 +39,7 @@ import static dev.fmnist.cli.config.ConfigKeys.TRAIN_THREADS;
 import dev.fmnist.data.DataConfig;
 import dev.fmnist.data.SourceChoice;
 import dev.fmnist.data.augment.Augmentation;
-import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.image.encode.Normalization;
 import dev.fmnist.server.ServerConfig;
 import dev.fmnist.training.TrainingConfig;
 import dev.fmnist.training.TrainingThreads;

@@ -5,7 +5,7 @@ import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
-import dev.fmnist.data.image.DatasetImages;
+import dev.fmnist.image.DatasetImages;
 import dev.fmnist.data.image.ImageFolderExport;
 import dev.fmnist.data.image.ProductPhotos;
 import java.io.IOException;

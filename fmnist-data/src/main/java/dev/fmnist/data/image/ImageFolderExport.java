@@ -1,6 +1,7 @@
 package dev.fmnist.data.image;
 
 import dev.fmnist.api.data.LabelledImages;
+import dev.fmnist.image.DatasetImages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

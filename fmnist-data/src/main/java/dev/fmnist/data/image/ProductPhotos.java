@@ -1,6 +1,7 @@
 package dev.fmnist.data.image;
 
 import dev.fmnist.api.data.LabelledImages;
+import dev.fmnist.image.ImagePreprocessor;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;

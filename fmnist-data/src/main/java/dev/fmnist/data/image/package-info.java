@@ -1,6 +1,2 @@
-/**
- * Turning an image file of any size and colour into a Fashion-MNIST input: decoding with a pixel limit
- * checked before decoding, then the conversion that made the dataset (trim to the item, longest edge 28,
- * sharpen, centre, light backgrounds inverted); product photos of dataset images; image folders written out.
- */
+/** Dataset images as files: product photos made from them, and image folders written out. */
 package dev.fmnist.data.image;

@@ -7,7 +7,7 @@ import dev.fmnist.api.ImageShape;
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.data.batch.ImageBatchIterator;
-import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.image.encode.Normalization;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;

@@ -7,7 +7,7 @@ import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.data.DataException;
 import dev.fmnist.data.RealDataset;
 import dev.fmnist.data.image.ImageFolderExport;
-import dev.fmnist.data.image.ImagePreprocessor;
+import dev.fmnist.image.ImagePreprocessor;
 import dev.fmnist.data.image.ProductPhotos;
 import java.io.IOException;
 import java.nio.file.Files;

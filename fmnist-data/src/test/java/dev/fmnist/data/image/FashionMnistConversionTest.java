@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.data.RealDataset;
+import dev.fmnist.image.ImageInputException;
+import dev.fmnist.image.ImagePreprocessor;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

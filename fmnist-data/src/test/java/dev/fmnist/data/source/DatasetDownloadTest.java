@@ -11,7 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.fmnist.data.DataConfig;
 import dev.fmnist.data.DataException;
 import dev.fmnist.data.SourceChoice;
-import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.image.encode.Normalization;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fmnist.data.DataConfig;
 import dev.fmnist.data.DataException;
 import dev.fmnist.data.SourceChoice;
-import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.image.encode.Normalization;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.fmnist.runtime.model;
 import dev.fmnist.api.ImageShape;
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.training.EpochMetrics;
-import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.image.encode.Normalization;
 import java.util.List;
 import java.util.Map;
 

@@ -3,7 +3,7 @@ package dev.fmnist.runtime.predict;
 import static java.util.Objects.requireNonNull;
 
 import dev.fmnist.api.data.LabelledImages;
-import dev.fmnist.data.prep.InputEncoder;
+import dev.fmnist.image.encode.InputEncoder;
 import dev.fmnist.runtime.Release;
 import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.ModelManifest;

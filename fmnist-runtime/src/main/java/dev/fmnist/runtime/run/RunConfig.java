@@ -1,6 +1,6 @@
 package dev.fmnist.runtime.run;
 
-import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.image.encode.Normalization;
 import java.util.Map;
 
 /**

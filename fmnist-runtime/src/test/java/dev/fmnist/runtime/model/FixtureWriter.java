@@ -4,7 +4,7 @@ import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.data.RealDataset;
 import dev.fmnist.data.batch.ImageBatchIterator;
-import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.image.encode.Normalization;
 import dev.fmnist.runtime.TestModels;
 import java.nio.file.Path;
 import java.time.Instant;

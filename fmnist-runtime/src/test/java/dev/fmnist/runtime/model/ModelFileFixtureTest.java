@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.data.RealDataset;
-import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.image.encode.Normalization;
 import dev.fmnist.runtime.predict.Predictor;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import dev.fmnist.api.ImageShape;
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.training.EpochMetrics;
 import dev.fmnist.data.FashionClass;
-import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.image.encode.Normalization;
 import dev.fmnist.runtime.run.Json;
 import java.io.IOException;
 import java.io.OutputStream;

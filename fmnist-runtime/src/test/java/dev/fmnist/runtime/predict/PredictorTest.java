@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.data.RealDataset;
-import dev.fmnist.data.image.ImageInputException;
-import dev.fmnist.data.image.ImagePreprocessor;
+import dev.fmnist.image.ImageInputException;
+import dev.fmnist.image.ImagePreprocessor;
 import dev.fmnist.runtime.TestModels;
 import dev.fmnist.runtime.predict.Predictor.PredictionsAndEmbeddings;
 import java.awt.Color;

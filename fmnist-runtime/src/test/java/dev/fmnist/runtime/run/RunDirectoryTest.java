@@ -3,7 +3,7 @@ package dev.fmnist.runtime.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fmnist.data.prep.Normalization;
+import dev.fmnist.image.encode.Normalization;
 import dev.fmnist.runtime.model.ModelFileException;
 import java.io.IOException;
 import java.nio.file.Files;

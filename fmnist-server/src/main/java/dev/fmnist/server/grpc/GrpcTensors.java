@@ -1,7 +1,7 @@
 package dev.fmnist.server.grpc;
 
 import com.google.protobuf.ByteString;
-import dev.fmnist.data.prep.InputEncoder;
+import dev.fmnist.image.encode.InputEncoder;
 import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.server.ServedModel;
 import dev.fmnist.server.grpc.protocol.InferParameter;

@@ -1,10 +1,10 @@
 package dev.fmnist.server.http;
 
 import dev.fmnist.api.ImageShape;
-import dev.fmnist.data.image.DatasetImages;
-import dev.fmnist.data.image.DecodingMemory;
-import dev.fmnist.data.image.ImageInputException;
-import dev.fmnist.data.image.ImagePreprocessor;
+import dev.fmnist.image.DatasetImages;
+import dev.fmnist.image.DecodingMemory;
+import dev.fmnist.image.ImageInputException;
+import dev.fmnist.image.ImagePreprocessor;
 import dev.fmnist.runtime.predict.Prediction;
 import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.runtime.search.CatalogIndex;

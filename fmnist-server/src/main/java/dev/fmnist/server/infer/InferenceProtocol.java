@@ -1,6 +1,6 @@
 package dev.fmnist.server.infer;
 
-import dev.fmnist.data.prep.InputEncoder;
+import dev.fmnist.image.encode.InputEncoder;
 import dev.fmnist.runtime.model.ModelManifest;
 import dev.fmnist.runtime.predict.Prediction;
 import dev.fmnist.runtime.predict.Predictor;

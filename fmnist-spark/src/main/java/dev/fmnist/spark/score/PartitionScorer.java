@@ -1,7 +1,7 @@
 package dev.fmnist.spark.score;
 
-import dev.fmnist.data.image.ImageInputException;
-import dev.fmnist.data.image.ImagePreprocessor;
+import dev.fmnist.image.ImageInputException;
+import dev.fmnist.image.ImagePreprocessor;
 import dev.fmnist.runtime.predict.ClassProbability;
 import dev.fmnist.runtime.predict.Prediction;
 import dev.fmnist.runtime.predict.Predictor;

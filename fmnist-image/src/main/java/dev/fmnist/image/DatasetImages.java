@@ -1,4 +1,4 @@
-package dev.fmnist.data.image;
+package dev.fmnist.image;
 
 import dev.fmnist.api.ImageShape;
 import dev.fmnist.api.data.LabelledImages;

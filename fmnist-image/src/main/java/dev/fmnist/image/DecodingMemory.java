@@ -1,4 +1,4 @@
-package dev.fmnist.data.image;
+package dev.fmnist.image;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;

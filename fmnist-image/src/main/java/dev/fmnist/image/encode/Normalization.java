@@ -1,4 +1,4 @@
-package dev.fmnist.data.prep;
+package dev.fmnist.image.encode;
 
 import static java.util.Objects.requireNonNull;
 

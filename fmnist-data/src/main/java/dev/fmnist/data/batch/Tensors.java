@@ -1,7 +1,9 @@
-package dev.fmnist.data.prep;
+package dev.fmnist.data.batch;
 
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.data.LabelledImages;
+import dev.fmnist.image.encode.InputEncoder;
+import dev.fmnist.image.encode.Normalization;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 

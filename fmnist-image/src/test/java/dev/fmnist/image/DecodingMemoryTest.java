@@ -1,4 +1,4 @@
-package dev.fmnist.data.image;
+package dev.fmnist.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.fmnist.data.image;
+package dev.fmnist.image;
 
 /** An image that cannot be used: not an image, an unsupported format, too many pixels, not decoded in time. */
 public final class ImageInputException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.fmnist.data.image;
+package dev.fmnist.image;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

@@ -1,2 +1,0 @@
-/** Preprocessing: pixel normalization, reshaping to a model's input layout, one-hot labels. */
-package dev.fmnist.data.prep;

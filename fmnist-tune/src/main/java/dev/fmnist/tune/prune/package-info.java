@@ -1,0 +1,2 @@
+/** When a running trial is stopped after a step: the median rule, or asynchronous successive halving. */
+package dev.fmnist.tune.prune;

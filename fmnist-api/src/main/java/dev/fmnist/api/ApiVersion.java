@@ -26,11 +26,6 @@ public final class ApiVersion {
         return CURRENT;
     }
 
-    /** Whether a plugin built against {@code version} runs on this SPI. */
-    public static boolean compatible(String version) {
-        return incompatibility(version).isEmpty();
-    }
-
     /** Why a plugin built against {@code version} cannot run on this SPI, as a sentence; empty when it can. */
     public static Optional<String> incompatibility(String version) {
         int[] plugin = majorMinor(version);

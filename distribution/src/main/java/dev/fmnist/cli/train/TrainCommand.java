@@ -171,7 +171,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new UserError("cannot create the run folder " + runDir + ": " + e.getMessage());
         }
         RunSummary summary;
-        try (RunLog ignored = RunLog.attach(runDir.resolve("train.log"))) {
+        try (RunLog ignored = RunLog.attach(new RunDirectory(runDir).log())) {
             summary = engine.train(request);
         }
         out.printf("%s: %s after %d epochs (%s); best epoch %d: val_acc %.2f%%, test accuracy %.2f%%; %,.0f training "

@@ -4,6 +4,7 @@ import dev.fmnist.api.training.EpochMetrics;
 import dev.fmnist.api.training.TrainingCallback;
 import dev.fmnist.api.training.TrainingContext;
 import dev.fmnist.cli.RunLog;
+import dev.fmnist.runtime.run.RunDirectory;
 import dev.fmnist.runtime.run.RunSummary;
 import dev.fmnist.training.TrainingEngine;
 import dev.fmnist.training.TrainingRequest;
@@ -55,7 +56,7 @@ final class TrainingObjective implements Objective {
         StringWriter trace = new StringWriter();
         e.printStackTrace(new PrintWriter(trace));
         try {
-            Files.writeString(runDir.resolve("train.log"), Instant.now() + " ERROR trial " + number + " failed: "
+            Files.writeString(new RunDirectory(runDir).log(), Instant.now() + " ERROR trial " + number + " failed: "
                     + e.getMessage() + System.lineSeparator() + trace, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
         } catch (IOException io) {
@@ -90,7 +91,7 @@ final class TrainingObjective implements Objective {
             }
         };
         RunSummary summary;
-        try (RunLog ignored = RunLog.attach(runDir.resolve("train.log"))) {
+        try (RunLog ignored = RunLog.attach(new RunDirectory(runDir).log())) {
             summary = engine.train(request, List.of(pruning));
         } catch (RuntimeException e) {
             // the trial's own log says why it failed, with the trace, beside what it did before

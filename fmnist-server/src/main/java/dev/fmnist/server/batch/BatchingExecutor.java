@@ -114,10 +114,6 @@ public final class BatchingExecutor implements AutoCloseable {
         return result;
     }
 
-    public int queueDepth() {
-        return queue.size();
-    }
-
     /**
      * Counts a request in before it does any work for this model, so that {@link #close} lets it finish; false
      * once the model is being unloaded (the caller answers that, and must not call {@link #leave}).

@@ -58,18 +58,11 @@ public final class InferenceProtocol {
     }
 
     /**
-     * Parses and checks a request body, and prepares its rows for the model.
-     *
-     * @throws ApiError 400 naming what is wrong
-     */
-    public static InferenceInput parse(Buffer body, Predictor predictor, int maxBatch) {
-        return parse(body, null, predictor, maxBatch);
-    }
-
-    /**
-     * As {@link #parse(Buffer, Predictor, int)}, for a body that may carry binary data.
+     * Parses and checks a request body, JSON alone or JSON followed by binary data, and prepares its rows for the
+     * model.
      *
      * @param headerLength the {@code Inference-Header-Content-Length} header; null for a JSON-only body
+     * @throws ApiError 400 naming what is wrong
      */
     public static InferenceInput parse(Buffer body, String headerLength, Predictor predictor, int maxBatch) {
         Buffer json = body;

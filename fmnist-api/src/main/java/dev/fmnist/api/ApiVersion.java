@@ -26,6 +26,17 @@ public final class ApiVersion {
         return CURRENT;
     }
 
+    /**
+     * Whether a plugin built against {@code version} runs on this SPI.
+     *
+     * @deprecated the platform asks {@link #incompatibility}, which says why; kept because a minor version of the
+     *     SPI only adds (docs/PLUGINS.md), and goes at the next major one
+     */
+    @Deprecated(forRemoval = true)
+    public static boolean compatible(String version) {
+        return incompatibility(version).isEmpty();
+    }
+
     /** Why a plugin built against {@code version} cannot run on this SPI, as a sentence; empty when it can. */
     public static Optional<String> incompatibility(String version) {
         int[] plugin = majorMinor(version);

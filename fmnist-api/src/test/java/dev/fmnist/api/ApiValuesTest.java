@@ -12,6 +12,15 @@ import org.junit.jupiter.api.Test;
 class ApiValuesTest {
 
     @Test
+    @SuppressWarnings("removal")
+    void theDeprecatedCompatibilityCheckStillAnswersAsTheReasonDoes() {
+        assertThat(ApiVersion.compatible(ApiVersion.current())).isTrue();
+        assertThat(ApiVersion.compatible("0.1.0")).as("minors only add").isTrue();
+        assertThat(ApiVersion.compatible("9.0.0")).isFalse();
+        assertThat(ApiVersion.compatible("not-a-version")).isFalse();
+    }
+
+    @Test
     void checkedGettersSayWhichRuleAValueBreaks() {
         Hyperparameters h = Hyperparameters.of(Map.of("lr", "-0.1", "dropout", "1.0", "width", "0", "opt", "adagrad",
                 "l2", "-1", "ok", "0.5"));

@@ -9,7 +9,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * 28x28 pixels or the decoder's own {@link ImageInputException}; anything else (an exception of ImageIO's
  * internals, an out-of-memory from a header's promises) is a crash. {@code mvn verify} fuzzes it for a bounded
  * time (the {@code fuzz} execution of this module's POM); every other test run replays the corpus in
- * {@code src/test/resources/dev/fmnist/data/image/ImageDecodingFuzzTestInputs/} (small images of each format,
+ * {@code src/test/resources/dev/fmnist/image/ImageDecodingFuzzTestInputs/} (small images of each format,
  * and any input that once failed).
  */
 class ImageDecodingFuzzTest {

@@ -124,7 +124,7 @@ public final class ModelRepository implements AutoCloseable {
     /** Loads a model with its executor, or records why it could not be. */
     private ServedModel load(ModelSource source, boolean required) {
         Path dir = source.runDir();
-        String version = dir.getFileName() == null ? "1" : dir.getFileName().toString();
+        String version = version(source);
         String fallbackName = source.name() != null ? source.name() : version;
         try {
             Predictor predictor = Predictor.load(dir, classes).withFlipAveraging(config.flipAveraging());
@@ -293,6 +293,7 @@ public final class ModelRepository implements AutoCloseable {
                 + modelsDir.map(dir -> " (served models and the run folders of " + dir + ")").orElse(""), true);
     }
 
+    /** A model's version is the name of the run folder it was loaded from ("1" for a root folder). */
     private static String version(ModelSource source) {
         Path file = source.runDir().getFileName();
         return file == null ? "1" : file.toString();

@@ -137,8 +137,10 @@ final class ThreadChoice {
         }
         chosen = candidates.get(best);
         set(chosen);
-        log.debug("Images/s of each candidate's blocks, round by round (the first not counted): {}",
-                Arrays.deepToString(rates));
+        if (log.isDebugEnabled()) {
+            log.debug("Images/s of each candidate's blocks, round by round (the first not counted): {}",
+                    Arrays.deepToString(rates));
+        }
         StringBuilder measured = new StringBuilder();
         for (int c = 0; c < candidates.size(); c++) {
             measured.append(c == 0 ? "" : ", ").append(candidates.get(c))

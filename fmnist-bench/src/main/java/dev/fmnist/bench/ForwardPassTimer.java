@@ -1,6 +1,7 @@
 package dev.fmnist.bench;
 
 import dev.fmnist.api.data.LabelledImages;
+import dev.fmnist.runtime.predict.EncodedBatch;
 import dev.fmnist.runtime.predict.Predictor;
 
 /** The forward pass alone, as the server runs it: encoded rows in, probabilities copied out. */
@@ -14,11 +15,12 @@ public final class ForwardPassTimer {
         for (int i = 0; i < batchSize; i++) {
             predictor.encoder().encode(images, i % images.count(), rows, i);
         }
+        EncodedBatch batch = new EncodedBatch(rows, batchSize);
         long started = System.nanoTime();
         long deadline = started + (long) (seconds * 1e9);
         long done = 0;
         do {
-            predictor.probabilities(rows, batchSize);
+            predictor.probabilities(batch);
             done += batchSize;
         } while (System.nanoTime() < deadline);
         return done / ((System.nanoTime() - started) / 1e9);

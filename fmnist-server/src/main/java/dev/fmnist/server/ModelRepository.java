@@ -8,10 +8,7 @@ import dev.fmnist.runtime.search.CatalogIndexer;
 import dev.fmnist.runtime.search.IndexException;
 import dev.fmnist.server.batch.BatchingExecutor;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,24 +32,10 @@ public final class ModelRepository implements AutoCloseable {
     /** What the repository's index lists for one model. */
     public record Entry(String name, String version, ServedModel.State state, String reason) {}
 
-    /** A load or unload the repository cannot do; {@code unknown}: no such model (a 404, not a 400). */
-    public static final class RepositoryException extends RuntimeException {
-        private final boolean unknown;
-
-        RepositoryException(String message, boolean unknown) {
-            super(message);
-            this.unknown = unknown;
-        }
-
-        public boolean unknown() {
-            return unknown;
-        }
-    }
-
     private final ServerConfig config;
     private final MeterRegistry registry;
     private final PluginClasses classes;
-    private final Optional<Path> modelsDir;
+    private final Optional<ModelsFolder> modelsDir;
     private final Object changes = new Object();
     /** Replaced whole under {@link #changes}, so request threads read it without a lock. */
     private volatile Map<String, ServedModel> models = Map.of();
@@ -68,10 +50,10 @@ public final class ModelRepository implements AutoCloseable {
         this.config = config;
         this.registry = registry;
         this.classes = classes;
-        this.modelsDir = modelsDir;
+        this.modelsDir = modelsDir.map(ModelsFolder::new);
         List<ModelSource> all = new ArrayList<>(sources);
         // a run of the folder named by --model or --index already is served as that source says
-        modelsDir.ifPresent(dir -> runsIn(dir).forEach((name, run) -> {
+        this.modelsDir.ifPresent(dir -> dir.runs().forEach((name, run) -> {
             if (sources.stream().noneMatch(source -> name.equals(source.name()))) {
                 all.add(run);
             }
@@ -93,32 +75,6 @@ public final class ModelRepository implements AutoCloseable {
     public ModelRepository(List<ModelSource> sources, ServerConfig config, MeterRegistry registry,
             PluginClasses classes) {
         this(sources, Optional.empty(), config, registry, classes);
-    }
-
-    /** The run folders of a models folder by name: its sub-folders holding a model, in name order. */
-    private static Map<String, ModelSource> runsIn(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("no models folder at " + dir);
-        }
-        Map<String, ModelSource> runs = new TreeMap<>();
-        try (Stream<Path> children = Files.list(dir)) {
-            for (Path child : children.toList()) {
-                String name = child.getFileName().toString();
-                if (Files.isDirectory(child) && new RunDirectory(child).hasModel()) {
-                    if (!reallyInside(dir, child)) {
-                        log.warn("Run folder {} is not served: it is a symbolic link out of the models folder", child);
-                    } else if (ModelSource.isValidName(name)) {
-                        runs.put(name, new ModelSource(name, child));
-                    } else {
-                        log.warn("Run folder {} is not served: its name is not a model name ({})", child,
-                                ModelSource.NAME_RULE);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the models folder " + dir + ": " + e.getMessage(), e);
-        }
-        return runs;
     }
 
     /** Loads a model with its executor, or records why it could not be. */
@@ -204,7 +160,7 @@ public final class ModelRepository implements AutoCloseable {
         synchronized (changes) {
             ServedModel current = models.get(name);
             if (current == null) {
-                if (modelsDir.isPresent() && runsIn(modelsDir.get()).containsKey(name)) {
+                if (modelsDir.isPresent() && modelsDir.get().runs().containsKey(name)) {
                     return; // in the repository, and not loaded: nothing to do
                 }
                 throw unknown(name);
@@ -218,7 +174,7 @@ public final class ModelRepository implements AutoCloseable {
     /** Every model loaded or tried, and every run of the models folder not loaded, in name order. */
     public List<Entry> index() {
         Map<String, Entry> entries = new TreeMap<>();
-        modelsDir.ifPresent(dir -> runsIn(dir).forEach((name, source) -> entries.put(name,
+        modelsDir.ifPresent(dir -> dir.runs().forEach((name, source) -> entries.put(name,
                 new Entry(name, version(source), ServedModel.State.UNAVAILABLE, "not loaded"))));
         models.values().forEach(model -> entries.put(model.name(),
                 new Entry(model.name(), model.version(), model.state(), model.reason())));
@@ -233,64 +189,23 @@ public final class ModelRepository implements AutoCloseable {
         if (current != null) {
             return current.source();
         }
-        ModelSource found = modelsDir.map(ModelRepository::runsIn).map(runs -> runs.get(name)).orElse(null);
+        ModelSource found = modelsDir.map(ModelsFolder::runs).map(runs -> runs.get(name)).orElse(null);
         if (found == null) {
             throw unknown(name);
         }
         return found;
     }
 
-    /**
-     * A run or index a load request names: a folder of the models folder, by name or by a path relative to it.
-     * Whatever leaves it (an absolute path, {@code ..}, a symbolic link out) gets one and the same sentence whether
-     * or not it exists, so a client learns nothing of the rest of the disk; a server without a models folder
-     * loads only what its command line named.
-     */
+    /** A run or index a load request names, in the models folder ({@link ModelsFolder#confined}). */
     private Path confined(String requested) {
-        Path dir = modelsDir.orElseThrow(() -> new RepositoryException("this server has no models folder "
-                + "(serve --models-dir DIR): a load request cannot name a run or an index", false));
-        RepositoryException outside = new RepositoryException("'" + requested + "' is not in the models folder; "
-                + "name a run folder of it, such as 'cnn-20261124-101500'", false);
-        Path root = dir.toAbsolutePath().normalize();
-        Path candidate;
-        try {
-            if (Path.of(requested).isAbsolute()) {
-                throw outside;
-            }
-            candidate = root.resolve(requested).normalize();
-        } catch (InvalidPathException e) {
-            throw outside;
-        }
-        if (!candidate.startsWith(root) || candidate.equals(root) || !reallyInside(root, candidate)) {
-            throw outside;
-        }
-        try {
-            // the real path: a link swapped in after this check is not followed
-            return Files.exists(candidate) ? candidate.toRealPath() : candidate;
-        } catch (IOException e) {
-            throw outside;
-        }
-    }
-
-    /**
-     * Whether {@code path} is in {@code root} once symbolic links are followed: for a path that does not exist
-     * (yet), its nearest existing ancestor, since a link on the way may lead out.
-     */
-    private static boolean reallyInside(Path root, Path path) {
-        Path existing = path.toAbsolutePath().normalize();
-        while (existing != null && !Files.exists(existing, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            existing = existing.getParent();
-        }
-        try {
-            return existing != null && existing.toRealPath().startsWith(root.toRealPath());
-        } catch (IOException e) {
-            return false;
-        }
+        return modelsDir.orElseThrow(() -> new RepositoryException("this server has no models folder "
+                + "(serve --models-dir DIR): a load request cannot name a run or an index", false))
+                .confined(requested);
     }
 
     private RepositoryException unknown(String name) {
         return new RepositoryException("no model '" + name + "' in the repository"
-                + modelsDir.map(dir -> " (served models and the run folders of " + dir + ")").orElse(""), true);
+                + modelsDir.map(dir -> " (served models and the run folders of " + dir.path() + ")").orElse(""), true);
     }
 
     /** A model's version is the name of the run folder it was loaded from ("1" for a root folder). */

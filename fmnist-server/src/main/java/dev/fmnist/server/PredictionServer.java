@@ -3,7 +3,8 @@ package dev.fmnist.server;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.server.grpc.GrpcEndpoint;
 import dev.fmnist.server.http.ConnectionCap;
-import dev.fmnist.server.http.Routes;
+import dev.fmnist.server.http.RouteTable;
+import dev.fmnist.server.inference.Inference;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -114,6 +115,7 @@ public final class PredictionServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         ModelRepository models = new ModelRepository(sources, modelsDir, config, registry, classes);
+        Inference inference = new Inference(models, config.timeoutMillis());
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
                         .addLabels(Label.HTTP_ROUTE, Label.HTTP_CODE, Label.HTTP_METHOD)))
@@ -132,13 +134,13 @@ public final class PredictionServer implements AutoCloseable {
                     .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));
             HttpServer server = vertx.createHttpServer(options)
                     .connectionHandler(new ConnectionCap(config.maxConnections()))
-                    .requestHandler(new Routes(vertx, config, models, platformVersion).router(registry, uploads))
+                    .requestHandler(RouteTable.router(vertx, config, models, inference, platformVersion, registry, uploads))
                     .listen()
                     .await();
             Optional<GrpcEndpoint> grpc = Optional.empty();
             if (config.grpcPort() >= 0) {
                 try {
-                    grpc = Optional.of(GrpcEndpoint.start(config, models, platformVersion, registry));
+                    grpc = Optional.of(GrpcEndpoint.start(config, models, inference, platformVersion, registry));
                 } catch (UncheckedIOException e) {
                     server.close().await();
                     throw new GrpcPortException(e.getMessage(), e);

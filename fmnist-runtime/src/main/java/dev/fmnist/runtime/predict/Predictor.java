@@ -84,9 +84,9 @@ public final class Predictor {
         return manifest.classNames();
     }
 
-    /** Class probabilities [count, classes] of {@code count} rows laid end to end, made by {@link #encoder()}. */
-    public float[][] probabilities(float[] rows, int count) {
-        return withMirrorAveraged(forward(rows, count), rows, count);
+    /** Class probabilities [count, classes] of a batch made by {@link #encoder()} or {@link #encode}. */
+    public float[][] probabilities(EncodedBatch batch) {
+        return withMirrorAveraged(forward(batch.rows(), batch.count()), batch.rows(), batch.count());
     }
 
     /** With flip averaging on, {@code probabilities} averaged in place with those of the mirrored rows. */
@@ -127,10 +127,11 @@ public final class Predictor {
 
     /** The top {@code k} classes of each image of raw 8-bit pixels. */
     public List<Prediction> predict(List<byte[]> images, int k) {
-        return ranked(probabilities(encodeAll(images), images.size()), k);
+        return rank(probabilities(encode(images)), k);
     }
 
-    private List<Prediction> ranked(float[][] probabilities, int k) {
+    /** The top {@code k} classes of each row of class probabilities, named by this model's classes. */
+    public List<Prediction> rank(float[][] probabilities, int k) {
         List<Prediction> predictions = new ArrayList<>(probabilities.length);
         for (float[] row : probabilities) {
             predictions.add(Prediction.of(row, k, classNames()));
@@ -138,8 +139,12 @@ public final class Predictor {
         return predictions;
     }
 
-    /** Raw 8-bit images encoded for the model, laid end to end. */
-    private float[] encodeAll(List<byte[]> images) {
+    /**
+     * Images of raw 8-bit pixels ({@link #encoder()}'s shape, row-major) encoded for this model.
+     *
+     * @throws IllegalArgumentException for no image, or an image of another size
+     */
+    public EncodedBatch encode(List<byte[]> images) {
         int size = encoder.pixels();
         float[] rows = new float[images.size() * size];
         for (int i = 0; i < images.size(); i++) {
@@ -149,7 +154,7 @@ public final class Predictor {
             }
             encoder.encodeBytes(image, 0, rows, i);
         }
-        return rows;
+        return new EncodedBatch(rows, images.size());
     }
 
     /** The top classes and the L2-normalized embedding of each image, in the same order as the images. */
@@ -160,25 +165,26 @@ public final class Predictor {
      * on, a second pass for the mirrors, as {@link #predict} makes).
      */
     public PredictionsAndEmbeddings predictAndEmbed(List<byte[]> images, int k) {
-        int count = images.size();
-        float[] rows = encodeAll(images);
+        EncodedBatch batch = encode(images);
+        int count = batch.count();
+        float[] rows = batch.rows();
         INDArray features = encoder.batch(rows, count);
         Network.OutputAndEmbedding both = network.outputAndEmbedding(features);
         try {
             float[][] probabilities = withMirrorAveraged(both.output().toFloatMatrix(), rows, count);
-            return new PredictionsAndEmbeddings(ranked(probabilities, k), unitRows(both.embedding()));
+            return new PredictionsAndEmbeddings(rank(probabilities, k), unitRows(both.embedding()));
         } finally {
             Release.all(features, both.output(), both.embedding());
         }
     }
 
     /**
-     * The L2-normalized embedding ({@link Network#embedding}) of each of {@code count} rows made by
-     * {@link #encoder()}, laid end to end: one row of {@code dimensions} per image. Dot products of two rows are
-     * cosine similarities.
+     * The L2-normalized embedding ({@link Network#embedding}) of each image of a batch made by {@link #encoder()}
+     * or {@link #encode}: one row of {@code dimensions} per image. Dot products of two rows are cosine
+     * similarities.
      */
-    public float[][] embeddings(float[] rows, int count) {
-        INDArray features = encoder.batch(rows, count);
+    public float[][] embeddings(EncodedBatch batch) {
+        INDArray features = encoder.batch(batch.rows(), batch.count());
         INDArray embedding = network.embedding(features);
         try {
             return unitRows(embedding);
@@ -199,7 +205,7 @@ public final class Predictor {
 
     /** The embeddings of images of raw 8-bit pixels, as {@link #embeddings(float[], int)}. */
     public float[][] embed(List<byte[]> images) {
-        return embeddings(encodeAll(images), images.size());
+        return embeddings(encode(images));
     }
 
     /** The embeddings of every image of a set, in order, in batches. */
@@ -211,7 +217,7 @@ public final class Predictor {
             for (int i = 0; i < count; i++) {
                 encoder.encode(images, from + i, rows, i);
             }
-            System.arraycopy(embeddings(rows, count), 0, all, from, count);
+            System.arraycopy(embeddings(new EncodedBatch(rows, count)), 0, all, from, count);
         }
         return all;
     }
@@ -226,7 +232,7 @@ public final class Predictor {
             for (int i = 0; i < count; i++) {
                 encoder.encode(images, from + i, rows, i);
             }
-            float[][] batch = probabilities(rows, count);
+            float[][] batch = probabilities(new EncodedBatch(rows, count));
             for (int i = 0; i < count; i++) {
                 System.arraycopy(batch[i], 0, probabilities, (from + i) * classes, classes);
             }

@@ -1,12 +1,8 @@
 package dev.fmnist.server.batch;
 
+import dev.fmnist.runtime.predict.EncodedBatch;
 import dev.fmnist.runtime.predict.Predictor;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -30,8 +26,13 @@ public final class BatchingExecutor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BatchingExecutor.class);
 
-    /** Rows to run; {@code embed}: the embeddings for similar-item search rather than class probabilities. */
-    private record Job(float[] rows, int count, boolean embed, CompletableFuture<float[][]> result) {}
+    /** Images to run; {@code embed}: the embeddings for similar-item search rather than class probabilities. */
+    private record Job(EncodedBatch batch, boolean embed, CompletableFuture<float[][]> result) {
+
+        int count() {
+            return batch.count();
+        }
+    }
 
     private final String model;
     private final Predictor predictor;
@@ -40,11 +41,7 @@ public final class BatchingExecutor implements AutoCloseable {
     private final boolean batching;
     private final BlockingQueue<Job> queue;
     private final Thread worker;
-    private final DistributionSummary batchSizes;
-    private final Timer forwardPasses;
-    private final Counter skipped;
-    private final MeterRegistry registry;
-    private final List<Meter> meters;
+    private final BatcherMeters meters;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean accepting = true;
     private volatile boolean running = true;
@@ -63,18 +60,7 @@ public final class BatchingExecutor implements AutoCloseable {
         this.maxWaitNanos = batching ? TimeUnit.MILLISECONDS.toNanos(maxWaitMillis) : 0;
         this.batching = batching;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.registry = registry;
-        this.batchSizes = DistributionSummary.builder("fmnist.batch.size").tags("model", model, "version", version)
-                .description("images per forward pass").publishPercentileHistogram().register(registry);
-        this.forwardPasses = Timer.builder("fmnist.forward.pass").tags("model", model, "version", version)
-                .description("time of one forward pass").publishPercentileHistogram().register(registry);
-        Gauge depth = Gauge.builder("fmnist.queue.depth", queue, BlockingQueue::size)
-                .tags("model", model, "version", version)
-                .description("requests waiting for the model").register(registry);
-        this.skipped = Counter.builder("fmnist.requests.skipped").tags("model", model, "version", version)
-                .description("requests that timed out before their forward pass, which was then skipped")
-                .register(registry);
-        this.meters = List.of(batchSizes, forwardPasses, depth, skipped);
+        this.meters = new BatcherMeters(model, version, queue, registry);
         this.worker = new Thread(this::run, "fmnist-model-" + model);
         this.worker.setDaemon(true);
         this.worker.start();
@@ -85,12 +71,12 @@ public final class BatchingExecutor implements AutoCloseable {
     }
 
     /**
-     * Queues {@code count} model-input rows laid end to end.
+     * Queues images for their class probabilities.
      *
      * @throws QueueFullException at once when the queue is full
      */
-    public CompletableFuture<float[][]> submit(float[] rows, int count) {
-        return submit(rows, count, false);
+    public CompletableFuture<float[][]> submit(EncodedBatch batch) {
+        return submit(batch, false);
     }
 
     /**
@@ -99,16 +85,16 @@ public final class BatchingExecutor implements AutoCloseable {
      *
      * @throws QueueFullException at once when the queue is full
      */
-    public CompletableFuture<float[][]> submitEmbedding(float[] rows, int count) {
-        return submit(rows, count, true);
+    public CompletableFuture<float[][]> submitEmbedding(EncodedBatch batch) {
+        return submit(batch, true);
     }
 
-    private CompletableFuture<float[][]> submit(float[] rows, int count, boolean embed) {
-        if (count > maxBatch) {
-            throw new IllegalArgumentException(count + " images exceed the batch limit of " + maxBatch);
+    private CompletableFuture<float[][]> submit(EncodedBatch batch, boolean embed) {
+        if (batch.count() > maxBatch) {
+            throw new IllegalArgumentException(batch.count() + " images exceed the batch limit of " + maxBatch);
         }
         CompletableFuture<float[][]> result = new CompletableFuture<>();
-        if (!running || !queue.offer(new Job(rows, count, embed, result))) {
+        if (!running || !queue.offer(new Job(batch, embed, result))) {
             throw new QueueFullException("model '" + model + "' has " + queue.size() + " requests waiting; try again shortly");
         }
         return result;
@@ -191,23 +177,17 @@ public final class BatchingExecutor implements AutoCloseable {
         // a request that timed out while it waited has had its 503: under overload, its forward pass would only
         // delay the requests still waiting
         List<Job> batch = taken.stream().filter(job -> !job.result().isDone()).toList();
-        skipped.increment(taken.size() - batch.size());
+        meters.skipped(taken.size() - batch.size());
         if (batch.isEmpty()) {
             return;
         }
         int images = batch.stream().mapToInt(Job::count).sum();
         try {
-            float[] rows = new float[images * predictor.encoder().pixels()];
-            int offset = 0;
-            for (Job job : batch) {
-                System.arraycopy(job.rows(), 0, rows, offset, job.rows().length);
-                offset += job.rows().length;
-            }
+            EncodedBatch joined = EncodedBatch.join(batch.stream().map(Job::batch).toList());
             long started = System.nanoTime();
-            float[][] probabilities = batch.get(0).embed() ? predictor.embeddings(rows, images)
-                    : predictor.probabilities(rows, images);
-            forwardPasses.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-            batchSizes.record(images);
+            float[][] probabilities = batch.get(0).embed() ? predictor.embeddings(joined)
+                    : predictor.probabilities(joined);
+            meters.forwardPass(System.nanoTime() - started, images);
             int row = 0;
             for (Job job : batch) {
                 float[][] part = new float[job.count()][];
@@ -255,6 +235,6 @@ public final class BatchingExecutor implements AutoCloseable {
         }
         running = false;
         worker.interrupt();
-        meters.forEach(registry::remove);
+        meters.remove();
     }
 }

@@ -1,5 +1,6 @@
 package dev.fmnist.server.grpc;
 
+import dev.fmnist.server.inference.ServingError;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -36,7 +37,7 @@ final class ApiKeyInterceptor implements ServerInterceptor {
         if (given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected.get())) {
             return next.startCall(call, headers);
         }
-        call.close(Status.UNAUTHENTICATED.withDescription(given == null
+        call.close(Status.fromCode(GrpcStatuses.code(ServingError.Kind.UNAUTHENTICATED)).withDescription(given == null
                 ? "this server needs an API key: metadata 'authorization: Bearer KEY'" : "the API key is not valid"),
                 new Metadata());
         return new ServerCall.Listener<>() {};

@@ -2,6 +2,7 @@ package dev.fmnist.server.grpc;
 
 import dev.fmnist.server.ModelRepository;
 import dev.fmnist.server.ServerConfig;
+import dev.fmnist.server.inference.Inference;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -30,8 +31,8 @@ public final class GrpcEndpoint implements AutoCloseable {
     }
 
     /** Listens on {@code config.grpcPort()} (0: a free one) of {@code config.host()}. */
-    public static GrpcEndpoint start(ServerConfig config, ModelRepository models, String platformVersion,
-            MeterRegistry registry) {
+    public static GrpcEndpoint start(ServerConfig config, ModelRepository models, Inference inference,
+            String platformVersion, MeterRegistry registry) {
         int count = Math.max(2, Runtime.getRuntime().availableProcessors());
         ExecutorService threads = callThreads(count, QUEUED_TASKS);
         // answers get threads of their own, so a full call queue never makes the model's thread (or the timeout
@@ -57,7 +58,7 @@ public final class GrpcEndpoint implements AutoCloseable {
                 .executor(threads)
                 .maxInboundMessageSize((int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE))
                 .addService(ServerInterceptors.intercept(
-                        new GrpcInferenceService(models, config, platformVersion, answers),
+                        new GrpcInferenceService(models, inference, platformVersion, answers),
                         new ApiKeyInterceptor(config.apiKey()), new CallMetrics(registry)))
                 .build();
         try {

@@ -2,16 +2,18 @@ package dev.fmnist.server.grpc;
 
 import com.google.protobuf.ByteString;
 import dev.fmnist.image.encode.InputEncoder;
-import dev.fmnist.runtime.predict.Predictor;
-import dev.fmnist.server.ServedModel;
+import dev.fmnist.runtime.predict.EncodedBatch;
 import dev.fmnist.server.grpc.protocol.InferParameter;
 import dev.fmnist.server.grpc.protocol.InferTensorContents;
 import dev.fmnist.server.grpc.protocol.ModelInferRequest;
 import dev.fmnist.server.grpc.protocol.ModelInferResponse;
-import dev.fmnist.server.http.ApiError;
-import dev.fmnist.server.infer.InferenceInput;
-import dev.fmnist.server.infer.InferenceProtocol;
-import dev.fmnist.server.infer.RequestedOutputs;
+import dev.fmnist.server.grpc.protocol.ModelMetadataResponse;
+import dev.fmnist.server.inference.InferenceRequest;
+import dev.fmnist.server.inference.InputTensors;
+import dev.fmnist.server.inference.ModelMetadata;
+import dev.fmnist.server.inference.OutputTensor;
+import dev.fmnist.server.inference.RequestedOutputs;
+import dev.fmnist.server.inference.ServingError;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -21,80 +23,54 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The gRPC form of an inference request and response, checked as strictly as the JSON form: one input, FP32
- * (pixels in [0,1]) or UINT8 (pixels 0-255), in typed {@code contents} or in {@code raw_input_contents}. A request
- * sent raw is answered raw ({@code raw_output_contents}, as Triton's clients expect); a typed one, typed.
+ * The protocol's gRPC form of requests, answers and metadata: one input, in typed {@code contents} or in
+ * {@code raw_input_contents}, checked by the core ({@link InputTensors}) as the JSON form is. A request sent raw is
+ * answered raw ({@code raw_output_contents}, as Triton's clients expect); a typed one, typed.
  */
 final class GrpcTensors {
 
     private GrpcTensors() {}
 
-    /** @throws ApiError 400 naming what is wrong */
-    static InferenceInput input(ModelInferRequest request, Predictor predictor, int maxBatch) {
+    /** @throws ServingError INVALID_INPUT naming what is wrong */
+    static InferenceRequest request(ModelInferRequest request, InputEncoder encoder, int maxBatch) {
         if (request.getInputsCount() != 1) {
-            throw bad("the request must have exactly one input ('" + InferenceProtocol.INPUT + "'), got "
+            throw ServingError.invalid("the request must have exactly one input ('" + InputTensors.INPUT + "'), got "
                     + request.getInputsCount());
         }
         ModelInferRequest.InferInputTensor input = request.getInputs(0);
         String name = input.getName().isEmpty() ? "inputs[0]" : input.getName();
         String datatype = input.getDatatype();
-        if (!datatype.equals("FP32") && !datatype.equals("UINT8")) {
-            throw bad("input '" + name + "' has datatype '" + datatype + "'; this model takes FP32 (pixels in [0,1]) "
-                    + "or UINT8 (pixels 0-255)");
-        }
+        InputTensors.checkDatatype(name, datatype);
         long[] shape = input.getShapeList().stream().mapToLong(Long::longValue).toArray();
-        InputEncoder encoder = predictor.encoder();
-        int pixels = encoder.pixels();
-        int count = InferenceProtocol.checkShape(shape, name, encoder.shape(), maxBatch);
-        int values = count * pixels;
-        float[] rows = new float[values];
+        int count = InputTensors.count(shape, name, encoder.shape(), maxBatch);
+        int values = count * encoder.pixels();
         boolean raw = request.getRawInputContentsCount() > 0;
+        EncodedBatch batch;
         if (raw) {
             if (request.getRawInputContentsCount() != 1 || input.hasContents()) {
-                throw bad("input '" + name + "' must be in 'contents' or in one 'raw_input_contents', not both");
+                throw ServingError.invalid("input '" + name + "' must be in 'contents' or in one 'raw_input_contents', "
+                        + "not both");
             }
-            rawInput(request.getRawInputContents(0), datatype, name, count, encoder, rows);
+            batch = InputTensors.fromRaw(name, datatype, request.getRawInputContents(0).toByteArray(), count, encoder,
+                    "raw_input_contents");
         } else if (datatype.equals("UINT8")) {
             InferTensorContents contents = input.getContents();
-            checkCount(contents.getUintContentsCount(), values, name, "uint_contents");
-            byte[] bytes = new byte[values];
+            InputTensors.checkValues(name, contents.getUintContentsCount(), values, " in uint_contents");
+            double[] pixels = new double[values];
             for (int i = 0; i < values; i++) {
-                int v = contents.getUintContents(i);
-                if (v < 0 || v > 255) {
-                    throw bad("input '" + name + "' holds " + Integer.toUnsignedString(v) + " at element " + i
-                            + "; UINT8 values are 0-255");
-                }
-                bytes[i] = (byte) v;
+                pixels[i] = Integer.toUnsignedLong(contents.getUintContents(i));
             }
-            InferenceProtocol.encodeBytes(bytes, count, encoder, rows);
+            batch = InputTensors.fromUint8(name, pixels, count, encoder);
         } else {
             InferTensorContents contents = input.getContents();
-            checkCount(contents.getFp32ContentsCount(), values, name, "fp32_contents");
-            float[] floats = new float[values];
+            InputTensors.checkValues(name, contents.getFp32ContentsCount(), values, " in fp32_contents");
+            float[] unit = new float[values];
             for (int i = 0; i < values; i++) {
-                floats[i] = contents.getFp32Contents(i);
+                unit[i] = contents.getFp32Contents(i);
             }
-            InferenceProtocol.encodeUnit(floats, name, count, encoder, rows);
+            batch = InputTensors.fromUnit(name, unit, count, encoder);
         }
-        return new InferenceInput(request.getId().isEmpty() ? null : request.getId(), rows, count,
-                outputs(request, raw));
-    }
-
-    private static void rawInput(ByteString raw, String datatype, String name, int count, InputEncoder encoder,
-            float[] rows) {
-        int values = count * encoder.pixels();
-        long expected = (long) values * (datatype.equals("UINT8") ? 1 : Float.BYTES);
-        if (raw.size() != expected) {
-            throw bad("input '" + name + "' needs " + expected + " bytes of raw " + datatype + " for its shape, got "
-                    + raw.size());
-        }
-        InferenceProtocol.encodeRaw(raw.toByteArray(), datatype, name, count, encoder, rows);
-    }
-
-    private static void checkCount(int got, int expected, String name, String field) {
-        if (got != expected) {
-            throw bad("input '" + name + "' holds " + got + " values in " + field + " but its shape needs " + expected);
-        }
+        return new InferenceRequest(request.getId().isEmpty() ? null : request.getId(), batch, outputs(request, raw));
     }
 
     /** The outputs asked for, each with its classification top-k; {@code allBinary} here means "answer raw". */
@@ -102,89 +78,72 @@ final class GrpcTensors {
         Map<String, Integer> wanted = new LinkedHashMap<>();
         for (ModelInferRequest.InferRequestedOutputTensor output : request.getOutputsList()) {
             String name = output.getName();
-            if (!name.equals(RequestedOutputs.PROBABILITIES) && !name.equals(RequestedOutputs.LABEL)) {
-                throw bad("unknown output '" + name + "'; this model has 'probabilities' and 'label'");
-            }
+            RequestedOutputs.checkName(name);
             int k = 0;
             InferParameter classification = output.getParametersMap().get("classification");
             if (classification != null) {
-                long value = switch (classification.getParameterChoiceCase()) {
+                double value = switch (classification.getParameterChoiceCase()) {
                     case INT64_PARAM -> classification.getInt64Param();
                     case UINT64_PARAM -> classification.getUint64Param();
                     default -> -1;
                 };
-                if (value < 1 || value > Integer.MAX_VALUE) {
-                    throw bad("output '" + name + "': 'classification' must be a whole number >= 1");
-                }
-                k = (int) value;
+                k = RequestedOutputs.classification(name, value);
             }
             wanted.put(name, k);
         }
         return new RequestedOutputs(wanted, Set.of(), raw);
     }
 
-    static ModelInferResponse response(ServedModel model, InferenceInput input, float[][] probabilities,
-            List<String> classNames) {
-        ModelInferResponse.Builder response = ModelInferResponse.newBuilder().setModelName(model.name())
-                .setModelVersion(model.version());
-        if (input.id() != null) {
-            response.setId(input.id());
+    static ModelInferResponse answer(String model, String version, InferenceRequest request,
+            List<OutputTensor> outputs) {
+        ModelInferResponse.Builder response = ModelInferResponse.newBuilder().setModelName(model)
+                .setModelVersion(version);
+        if (request.id() != null) {
+            response.setId(request.id());
         }
-        boolean raw = input.outputs().allBinary();
-        Map<String, Integer> wanted = input.outputs().all()
-                ? Map.of(RequestedOutputs.PROBABILITIES, 0, RequestedOutputs.LABEL, 0)
-                : input.outputs().classification();
-        int images = probabilities.length;
-        for (String name : List.of(RequestedOutputs.PROBABILITIES, RequestedOutputs.LABEL)) {
-            if (!wanted.containsKey(name)) {
-                continue;
-            }
-            int k = Math.min(wanted.get(name), classNames.size());
+        boolean raw = request.outputs().allBinary();
+        for (OutputTensor output : outputs) {
             ModelInferResponse.InferOutputTensor.Builder tensor = ModelInferResponse.InferOutputTensor.newBuilder()
-                    .setName(name);
-            if (k == 0 && name.equals(RequestedOutputs.PROBABILITIES)) {
-                tensor.setDatatype("FP32").addShape(images).addShape(classNames.size());
-                if (raw) {
-                    ByteBuffer bytes = ByteBuffer.allocate(images * classNames.size() * Float.BYTES)
-                            .order(ByteOrder.LITTLE_ENDIAN);
-                    for (float[] row : probabilities) {
-                        for (float p : row) {
-                            bytes.putFloat(p);
-                        }
-                    }
-                    response.addRawOutputContents(ByteString.copyFrom(bytes.array()));
-                } else {
-                    InferTensorContents.Builder contents = InferTensorContents.newBuilder();
-                    for (float[] row : probabilities) {
-                        for (float p : row) {
-                            contents.addFp32Contents(p);
-                        }
-                    }
-                    tensor.setContents(contents);
-                }
+                    .setName(output.name()).setDatatype(output.datatype());
+            for (long dimension : output.shape()) {
+                tensor.addShape(dimension);
+            }
+            if (raw) {
+                response.addRawOutputContents(output.isFloat() ? littleEndian(output.floats())
+                        : lengthPrefixed(output.strings()));
             } else {
-                List<String> strings;
-                if (k > 0) {
-                    tensor.setDatatype("BYTES").addShape(images).addShape(k);
-                    strings = new java.util.ArrayList<>();
-                    for (float[] row : probabilities) {
-                        strings.addAll(InferenceProtocol.topClasses(row, k, classNames));
+                InferTensorContents.Builder contents = InferTensorContents.newBuilder();
+                if (output.isFloat()) {
+                    for (float value : output.floats()) {
+                        contents.addFp32Contents(value);
                     }
                 } else {
-                    tensor.setDatatype("BYTES").addShape(images);
-                    strings = InferenceProtocol.labels(probabilities, classNames);
+                    output.strings().forEach(text -> contents.addBytesContents(ByteString.copyFromUtf8(text)));
                 }
-                if (raw) {
-                    response.addRawOutputContents(lengthPrefixed(strings));
-                } else {
-                    InferTensorContents.Builder contents = InferTensorContents.newBuilder();
-                    strings.forEach(text -> contents.addBytesContents(ByteString.copyFromUtf8(text)));
-                    tensor.setContents(contents);
-                }
+                tensor.setContents(contents);
             }
             response.addOutputs(tensor);
         }
         return response.build();
+    }
+
+    static ModelMetadataResponse metadata(ModelMetadata metadata) {
+        ModelMetadataResponse.Builder response = ModelMetadataResponse.newBuilder().setName(metadata.name())
+                .addAllVersions(metadata.versions()).setPlatform(metadata.platform());
+        metadata.inputs().forEach(t -> response.addInputs(tensor(t)));
+        metadata.outputs().forEach(t -> response.addOutputs(tensor(t)));
+        return response.build();
+    }
+
+    private static ModelMetadataResponse.TensorMetadata tensor(ModelMetadata.Tensor tensor) {
+        return ModelMetadataResponse.TensorMetadata.newBuilder().setName(tensor.name()).setDatatype(tensor.datatype())
+                .addAllShape(tensor.shape()).build();
+    }
+
+    private static ByteString littleEndian(float[] values) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        return ByteString.copyFrom(bytes.array());
     }
 
     /** BYTES elements in raw form: each a 4-byte little-endian length, then its UTF-8 bytes. */
@@ -198,9 +157,5 @@ final class GrpcTensors {
             out.write(bytes, 0, bytes.length);
         }
         return out.toByteString();
-    }
-
-    private static ApiError bad(String message) {
-        return new ApiError(400, message);
     }
 }

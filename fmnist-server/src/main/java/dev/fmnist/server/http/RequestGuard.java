@@ -1,6 +1,7 @@
 package dev.fmnist.server.http;
 
 import dev.fmnist.server.ServerConfig;
+import dev.fmnist.server.inference.ServingError;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -53,14 +54,14 @@ final class RequestGuard implements Handler<RoutingContext> {
         HttpServerRequest request = ctx.request();
         HostAndPort authority = request.authority();
         if (loopback && authority != null && !hostNames.contains(authority.host().toLowerCase(Locale.ROOT))) {
-            ctx.fail(new ApiError(403, "Host '" + authority + "' does not name this server, which listens on loopback "
+            ctx.fail(ServingError.permissionDenied("Host '" + authority + "' does not name this server, which listens on loopback "
                     + "only; ask for it as 127.0.0.1 or localhost"));
             return;
         }
         boolean safe = request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD;
         String origin = request.getHeader("Origin");
         if (!safe && origin != null && !sameHost(origin, authority)) {
-            ctx.fail(new ApiError(403, "cross-site request refused: Origin " + origin + " is not this server's"));
+            ctx.fail(ServingError.permissionDenied("cross-site request refused: Origin " + origin + " is not this server's"));
             return;
         }
         if (expected.isEmpty() || safe && OPEN_PATHS.contains(ctx.normalizedPath())) {
@@ -72,7 +73,7 @@ final class RequestGuard implements Handler<RoutingContext> {
             ctx.next();
         } else {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
-            ctx.fail(new ApiError(401, header == null ? "this server needs an API key: Authorization: Bearer KEY"
+            ctx.fail(ServingError.unauthenticated(header == null ? "this server needs an API key: Authorization: Bearer KEY"
                     : "the API key is not valid"));
         }
     }

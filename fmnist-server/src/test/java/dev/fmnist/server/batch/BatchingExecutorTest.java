@@ -3,6 +3,7 @@ package dev.fmnist.server.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fmnist.runtime.TestModels;
+import dev.fmnist.runtime.predict.EncodedBatch;
 import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.runtime.run.RunDirectory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -26,12 +27,12 @@ class BatchingExecutorTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         BatchingExecutor executor = new BatchingExecutor("m", "1", predictor, 4, 5_000, 16, true, registry);
         try {
-            float[] image = new float[predictor.encoder().pixels()];
-            CompletableFuture<float[][]> first = executor.submit(image, 1);
-            CompletableFuture<float[][]> late = executor.submit(image, 1);
+            EncodedBatch image = new EncodedBatch(new float[predictor.encoder().pixels()], 1);
+            CompletableFuture<float[][]> first = executor.submit(image);
+            CompletableFuture<float[][]> late = executor.submit(image);
             late.completeExceptionally(new TimeoutException("as orTimeout does"));
-            CompletableFuture<float[][]> third = executor.submit(image, 1);
-            CompletableFuture<float[][]> fourth = executor.submit(image, 1);
+            CompletableFuture<float[][]> third = executor.submit(image);
+            CompletableFuture<float[][]> fourth = executor.submit(image);
             for (CompletableFuture<float[][]> answered : new CompletableFuture[] {first, third, fourth}) {
                 assertThat(answered.get(30, TimeUnit.SECONDS)).hasDimensions(1, 10);
             }

@@ -1,4 +1,4 @@
-package dev.fmnist.server.infer;
+package dev.fmnist.server.inference;
 
 import java.util.Map;
 import java.util.Set;
@@ -24,5 +24,24 @@ public record RequestedOutputs(Map<String, Integer> classification, Set<String> 
 
     public boolean binary(String output) {
         return allBinary || binary.contains(output);
+    }
+
+    /** @throws ServingError unless the model has an output of this name */
+    public static void checkName(String name) {
+        if (!name.equals(PROBABILITIES) && !name.equals(LABEL)) {
+            throw ServingError.invalid("unknown output '" + name + "'; this model has 'probabilities' and 'label'");
+        }
+    }
+
+    /**
+     * An output's {@code classification} parameter (Triton's extension) as a top-k.
+     *
+     * @throws ServingError unless it is a whole number from 1
+     */
+    public static int classification(String name, double k) {
+        if (!(k >= 1 && k <= Integer.MAX_VALUE && k == Math.rint(k))) {
+            throw ServingError.invalid("output '" + name + "': 'classification' must be a whole number >= 1");
+        }
+        return (int) k;
     }
 }

@@ -1,4 +1,4 @@
-package dev.fmnist.server.infer;
+package dev.fmnist.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.fmnist.runtime.TestModels;
 import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.runtime.run.RunDirectory;
-import dev.fmnist.server.http.ApiError;
+import dev.fmnist.server.inference.InferenceRequest;
+import dev.fmnist.server.inference.ServingError;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Tag;
  * body and header end in rows for the model or the protocol's own 400; anything else (a runtime exception of
  * the JSON parser, an out-of-memory from a claimed size) is a crash. {@code mvn verify} fuzzes it for a bounded
  * time (the {@code fuzz} execution of this module's POM); other test runs replay the corpus in
- * {@code src/test/resources/dev/fmnist/server/infer/InferenceRequestFuzzTestInputs/}.
+ * {@code src/test/resources/dev/fmnist/server/http/InferenceRequestFuzzTestInputs/}.
  */
 @Tag("dataset")
 class InferenceRequestFuzzTest {
@@ -37,10 +38,11 @@ class InferenceRequestFuzzTest {
         String header = data.consumeBoolean() ? data.consumeAsciiString(8) : null;
         byte[] body = data.consumeRemainingAsBytes();
         try {
-            InferenceInput input = InferenceProtocol.parse(Buffer.buffer(body), header, predictor, 64);
-            assertThat(input.rows()).hasSize(input.count() * predictor.encoder().pixels());
-        } catch (ApiError expected) {
-            assertThat(expected.status()).as(expected.getMessage()).isIn(400, 413);
+            InferenceRequest request = OipJson.parse(Buffer.buffer(body), header, predictor.encoder(), 64);
+            assertThat(request.input().rows()).hasSize(request.input().count() * predictor.encoder().pixels());
+        } catch (ServingError expected) {
+            assertThat(expected.kind()).as(expected.getMessage()).isIn(ServingError.Kind.INVALID_INPUT,
+                    ServingError.Kind.TOO_LARGE);
         }
     }
 }

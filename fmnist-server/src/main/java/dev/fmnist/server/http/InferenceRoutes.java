@@ -1,0 +1,102 @@
+package dev.fmnist.server.http;
+
+import dev.fmnist.runtime.predict.Prediction;
+import dev.fmnist.server.inference.Inference;
+import dev.fmnist.server.inference.ServingError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The protocol's {@code infer} (JSON, or JSON then binary tensor data) and the image extension's {@code classify}:
+ * handlers on the event loop only route and answer; parsing and decoding run on worker threads, the forward pass
+ * on the model's batching thread.
+ */
+final class InferenceRoutes {
+
+    /** Triton's binary tensor extension: the length of the JSON at the start of a body with binary data. */
+    static final String BINARY_HEADER = "Inference-Header-Content-Length";
+
+    private final Vertx vertx;
+    private final Inference inference;
+    private final PostedImages images;
+
+    InferenceRoutes(Vertx vertx, Inference inference, PostedImages images) {
+        this.vertx = vertx;
+        this.inference = inference;
+        this.images = images;
+    }
+
+    void infer(RoutingContext ctx) {
+        long deadline = inference.deadline();
+        Inference.Admission admission = HttpRequests.admit(ctx, inference);
+        String headerLength = ctx.request().getHeader(BINARY_HEADER);
+        String type = HttpRequests.contentType(ctx);
+        if (headerLength == null) {
+            HttpRequests.requireJson(ctx);
+        } else if (!type.equals("application/octet-stream") && !HttpRequests.isJson(type)) {
+            throw ServingError.unsupportedMediaType("a request with binary tensor data is application/octet-stream, "
+                    + "not '" + type + "'");
+        }
+        Buffer body = ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            throw ServingError.invalid("the request has no body; send an inference request JSON object");
+        }
+        String model = admission.model().name();
+        String version = admission.model().version();
+        vertx.executeBlocking(() -> OipJson.parse(body, headerLength, admission.predictor().encoder(),
+                        admission.maxBatch()), false)
+                .compose(request -> onContext(inference.infer(admission, request, deadline))
+                        .map(outputs -> JsonAnswer.of(model, version, request, outputs)))
+                .onSuccess(answer -> send(ctx, answer))
+                .onFailure(ctx::fail);
+    }
+
+    /** JSON alone, or JSON then the binary outputs with the JSON's length in the extension's header. */
+    private static void send(RoutingContext ctx, JsonAnswer answer) {
+        if (!answer.hasBinary()) {
+            ctx.json(answer.json());
+            return;
+        }
+        Buffer json = answer.json().toBuffer();
+        ctx.response().putHeader("Content-Type", "application/octet-stream")
+                .putHeader(BINARY_HEADER, Integer.toString(json.length()))
+                .end(json.appendBuffer(answer.binary()));
+    }
+
+    /** The top classes of each posted image (raw bytes of one, or multipart files). */
+    void classify(RoutingContext ctx) {
+        long deadline = inference.deadline();
+        Inference.Admission admission = HttpRequests.admit(ctx, inference);
+        int top = HttpRequests.intParameter(ctx, "top", 3, 1, 10);
+        images.read(ctx, admission.predictor(), admission.maxBatch(), deadline)
+                .compose(posted -> onContext(inference.probabilities(admission, posted.batch(), deadline))
+                        .map(probabilities -> classified(admission, posted.names(),
+                                admission.predictor().rank(probabilities, top))))
+                .onSuccess(ctx::json)
+                .onFailure(ctx::fail);
+    }
+
+    private static JsonObject classified(Inference.Admission admission, List<String> names,
+            List<Prediction> ranked) {
+        JsonArray predictions = new JsonArray();
+        for (int i = 0; i < names.size(); i++) {
+            JsonArray classes = new JsonArray();
+            ranked.get(i).top().forEach(c -> classes.add(new JsonObject().put("label", c.label())
+                    .put("index", c.classIndex()).put("probability", c.probability())));
+            predictions.add(new JsonObject().put("name", names.get(i)).put("top", classes));
+        }
+        return new JsonObject().put("model_name", admission.model().name())
+                .put("model_version", admission.model().version()).put("predictions", predictions);
+    }
+
+    /** The model's answer back on this request's context. */
+    private <T> Future<T> onContext(CompletableFuture<T> result) {
+        return Future.fromCompletionStage(result, vertx.getOrCreateContext());
+    }
+}

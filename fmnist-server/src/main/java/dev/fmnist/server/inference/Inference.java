@@ -1,0 +1,117 @@
+package dev.fmnist.server.inference;
+
+import dev.fmnist.runtime.predict.EncodedBatch;
+import dev.fmnist.runtime.predict.Predictor;
+import dev.fmnist.server.ModelRepository;
+import dev.fmnist.server.ServedModel;
+import dev.fmnist.server.batch.BatchingExecutor;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The serving core both protocols call: finds a model by name and version, counts a request in with it, and runs
+ * encoded images on its batching thread with the request's deadline. Failures are {@link ServingError}s.
+ */
+public final class Inference {
+
+    private final ModelRepository models;
+    private final long timeoutMillis;
+
+    /** @param timeoutMillis how long a request may take from its arrival ({@code server.timeout-ms}) */
+    public Inference(ModelRepository models, long timeoutMillis) {
+        this.models = models;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    public long timeoutMillis() {
+        return timeoutMillis;
+    }
+
+    /** When a request arriving now must have its answer, in {@link System#nanoTime()}. */
+    public long deadline() {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    }
+
+    /**
+     * The named model, in any state.
+     *
+     * @param version the version asked for; null or empty for the one served
+     * @throws ServingError NOT_FOUND for an unknown name or version
+     */
+    public ServedModel model(String name, String version) {
+        ServedModel model = models.get(name).orElseThrow(() -> ServingError.notFound("unknown model '" + name
+                + "'; served: " + String.join(", ", models.all().stream().map(ServedModel::name).toList())));
+        if (version != null && !version.isEmpty() && !version.equals(model.version())) {
+            throw ServingError.notFound("model '" + name + "' has no version '" + version + "'; it has '"
+                    + model.version() + "'");
+        }
+        return model;
+    }
+
+    /** @throws ServingError NOT_FOUND as {@link #model}, UNAVAILABLE when it is not loaded */
+    public ServedModel ready(String name, String version) {
+        ServedModel model = model(name, version);
+        if (!model.isReady()) {
+            throw ServingError.unavailable("model '" + name + "' is not ready: " + model.reason(), 30);
+        }
+        return model;
+    }
+
+    /**
+     * The ready model counted in, so that an unload lets the request finish: the caller must {@link Admission#leave}
+     * once it has answered.
+     *
+     * @throws ServingError as {@link #ready}, and UNAVAILABLE when the model is being unloaded
+     */
+    public Admission admit(String name, String version) {
+        ServedModel model = ready(name, version);
+        BatchingExecutor executor = model.executor().orElseThrow();
+        if (!executor.enter()) {
+            throw ServingError.unavailable("model '" + name + "' version " + model.version() + " is being unloaded", 1);
+        }
+        return new Admission(model, model.predictor().orElseThrow(), executor);
+    }
+
+    /** A ready model with a request counted in. */
+    public record Admission(ServedModel model, Predictor predictor, BatchingExecutor executor) {
+
+        public ModelMetadata metadata() {
+            return ModelMetadata.of(model.name(), model.version(), predictor.manifest());
+        }
+
+        public int maxBatch() {
+            return executor.maxBatch();
+        }
+
+        /** The request counted in has been answered. */
+        public void leave() {
+            executor.leave();
+        }
+    }
+
+    /** The requested outputs of an inference request, from the model's batching thread. */
+    public CompletableFuture<List<OutputTensor>> infer(Admission admission, InferenceRequest request, long deadline) {
+        return probabilities(admission, request.input(), deadline).thenApply(probabilities -> OutputTensor.of(
+                probabilities, request.outputs(), admission.predictor().classNames()));
+    }
+
+    /** Class probabilities of each image, or a timeout at the deadline. */
+    public CompletableFuture<float[][]> probabilities(Admission admission, EncodedBatch images, long deadline) {
+        return withDeadline(admission.executor().submit(images), deadline);
+    }
+
+    /** The L2-normalized embedding of each image (for similar-item search), or a timeout at the deadline. */
+    public CompletableFuture<float[][]> embeddings(Admission admission, EncodedBatch images, long deadline) {
+        return withDeadline(admission.executor().submitEmbedding(images), deadline);
+    }
+
+    private static <T> CompletableFuture<T> withDeadline(CompletableFuture<T> result, long deadline) {
+        return result.orTimeout(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /** {@link ServingError#of} with this server's timeout. */
+    public ServingError error(Throwable failure) {
+        return ServingError.of(failure, timeoutMillis);
+    }
+}

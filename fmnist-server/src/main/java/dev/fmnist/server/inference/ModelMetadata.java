@@ -1,0 +1,29 @@
+package dev.fmnist.server.inference;
+
+import dev.fmnist.api.ImageShape;
+import dev.fmnist.api.InputLayout;
+import dev.fmnist.runtime.model.ModelManifest;
+import java.util.List;
+
+/**
+ * A model's metadata as the Open Inference Protocol describes it: its versions, platform and tensors (-1 for the
+ * batch dimension), read from its manifest.
+ */
+public record ModelMetadata(String name, List<String> versions, String platform, List<Tensor> inputs,
+        List<Tensor> outputs) {
+
+    /** A tensor's name, datatype and shape. */
+    public record Tensor(String name, String datatype, List<Long> shape) {}
+
+    public static ModelMetadata of(String name, String version, ModelManifest manifest) {
+        ImageShape image = manifest.imageShape();
+        List<Long> inputShape = manifest.inputLayout() == InputLayout.FLAT
+                ? List.of(-1L, (long) image.pixels())
+                : List.of(-1L, (long) image.channels(), (long) image.height(), (long) image.width());
+        return new ModelMetadata(name, List.of(version), "deeplearning4j_" + manifest.dl4jVersion(),
+                List.of(new Tensor(InputTensors.INPUT, "FP32", inputShape)),
+                List.of(new Tensor(RequestedOutputs.PROBABILITIES, "FP32",
+                                List.of(-1L, (long) manifest.classNames().size())),
+                        new Tensor(RequestedOutputs.LABEL, "BYTES", List.of(-1L))));
+    }
+}

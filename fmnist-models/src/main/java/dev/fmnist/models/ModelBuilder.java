@@ -96,9 +96,18 @@ public final class ModelBuilder {
         return defaults(plugin).containsKey(key);
     }
 
+    /** The plugin's network with its defaults and {@code overrides} ({@link #resolve}). */
     public static BuiltModel build(RegisteredPlugin plugin, long seed, int numClasses, ImageShape inputShape,
             Map<String, String> overrides) {
-        Hyperparameters resolved = resolve(plugin, overrides);
+        return build(plugin, seed, numClasses, inputShape, resolve(plugin, overrides));
+    }
+
+    /**
+     * The plugin's network with hyperparameters already resolved: its helpers set ({@link HelperFallback}), and a
+     * {@value Optimizers#LEARNING_RATE} the plugin does not declare set on the network.
+     */
+    public static BuiltModel build(RegisteredPlugin plugin, long seed, int numClasses, ImageShape inputShape,
+            Hyperparameters resolved) {
         Described described = configure(plugin, seed, numClasses, inputShape, resolved);
         try {
             Network network = described.initialize();

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The server's packages as docs/ARCHITECTURE.md draws them: the serving core ({@code server.inference}) knows no
- * protocol, and no two packages of the server need each other.
+ * protocol, and no two sub-packages of the server need each other (the root package composes them).
  */
 class ServerPackagesTest {
 
@@ -32,7 +32,7 @@ class ServerPackagesTest {
     }
 
     @Test
-    void theServersPackagesHaveNoCycles() {
+    void theServersSubPackagesHaveNoCycles() {
         slices().matching("dev.fmnist.server.(*)..").should().beFreeOfCycles().check(classes);
     }
 }

@@ -2,29 +2,27 @@ package dev.fmnist.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.api.ImageShape;
 import dev.fmnist.api.ModelPlugin;
-import dev.fmnist.api.ModelSpec;
 import dev.fmnist.image.encode.Normalization;
+import dev.fmnist.models.ModelBuilder;
+import dev.fmnist.models.plugins.PluginClassLoader;
+import dev.fmnist.models.plugins.RegisteredPlugin;
 import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.ModelManifest;
 import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.model.SavedModel;
 import dev.fmnist.runtime.model.Versions;
-import dev.fmnist.runtime.plugins.PluginClassLoader;
+import dev.fmnist.runtime.nativecpu.LayerHelpers;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -54,6 +52,20 @@ public abstract class ModelPluginContract {
     @TempDir
     Path folder;
 
+    private static boolean helpersBefore;
+
+    /** As the platform runs networks by default ({@code native-helpers=true}): on oneDNN's fused layer helpers. */
+    @BeforeAll
+    static void helpersAsThePlatformRunsThem() {
+        helpersBefore = LayerHelpers.enabled();
+        LayerHelpers.enable(true);
+    }
+
+    @AfterAll
+    static void helpersAsBefore() {
+        LayerHelpers.enable(helpersBefore);
+    }
+
     /** The plugin under test, freshly constructed. */
     protected abstract ModelPlugin plugin();
 
@@ -70,25 +82,18 @@ public abstract class ModelPluginContract {
     }
 
     private static Network build(ModelPlugin plugin, long seed) {
-        return build(plugin, seed, plugin.defaultHyperparameters());
+        return build(plugin, seed, Map.of());
     }
 
-    /** As the platform does: the plugin's graph if it describes one, else its layer stack. */
-    private static Network build(ModelPlugin plugin, long seed, Map<String, String> hyperparameters) {
-        ModelSpec spec = new ModelSpec(CLASSES, SHAPE, seed, Hyperparameters.of(hyperparameters));
-        ComputationGraphConfiguration graph = plugin.buildGraph(spec);
-        if (graph != null) {
-            assertThat(graph.getNetworkInputs()).as("graph inputs").hasSize(1);
-            assertThat(graph.getNetworkOutputs()).as("graph outputs").hasSize(1);
-            ComputationGraph network = new ComputationGraph(graph);
-            network.init();
-            return new Network.Graph(network);
-        }
-        MultiLayerConfiguration configuration = plugin.build(spec);
-        assertThat(configuration).as("build(spec) of a plugin whose buildGraph returns null").isNotNull();
-        MultiLayerNetwork network = new MultiLayerNetwork(configuration);
-        network.init();
-        return new Network.Layers(network);
+    /**
+     * Through the platform's own build path ({@link ModelBuilder}): the defaults with {@code overrides} resolved and
+     * checked as {@code --set} is, the plugin's graph if it describes one (one input, one output) or else its layer
+     * stack, the oneDNN helpers set as a training sets them, and a {@code learning-rate} the plugin does not declare
+     * set on the network.
+     */
+    private static Network build(ModelPlugin plugin, long seed, Map<String, String> overrides) {
+        return ModelBuilder.build(new RegisteredPlugin(plugin, "contract test"), seed, CLASSES, SHAPE, overrides)
+                .network();
     }
 
     /** {@code count} synthetic images in the plugin's layout: class c is a bright horizontal bar at rows 2c+3..2c+4. */
@@ -161,9 +166,7 @@ public abstract class ModelPluginContract {
         Map<String, String> defaults = plugin.defaultHyperparameters();
         return ChangedHyperparameters.of(defaults, changedHyperparameters()).entrySet().stream()
                 .map(change -> DynamicTest.dynamicTest(change.getKey() + "=" + change.getValue(), () -> {
-                    Map<String, String> hyperparameters = new TreeMap<>(defaults);
-                    hyperparameters.put(change.getKey(), change.getValue());
-                    Network network = build(plugin, 11, hyperparameters);
+                    Network network = build(plugin, 11, Map.of(change.getKey(), change.getValue()));
                     DataSet data = batch(32, 11);
                     INDArray initial = network.model().params().dup();
                     for (int step = 0; step < 3; step++) {

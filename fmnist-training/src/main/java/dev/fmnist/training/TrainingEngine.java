@@ -1,6 +1,5 @@
 package dev.fmnist.training;
 
-import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.data.DataSource;
 import dev.fmnist.api.training.BatchMetrics;
@@ -8,9 +7,7 @@ import dev.fmnist.api.training.EpochMetrics;
 import dev.fmnist.api.training.TrainingCallback;
 import dev.fmnist.api.training.TrainingCallbackFactory;
 import dev.fmnist.data.DataConfig;
-import dev.fmnist.data.augment.Augmentation;
 import dev.fmnist.data.batch.ImageBatchIterator;
-import dev.fmnist.models.ModelBuilder;
 import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.runtime.Release;
 import dev.fmnist.runtime.model.Network;
@@ -43,11 +40,13 @@ public final class TrainingEngine {
 
     private final ModelRegistry registry;
     private final RunSetup setups;
+    private final RunSummaries summaries;
 
     @Inject
     public TrainingEngine(ModelRegistry registry, RunSetup setups) {
         this.registry = registry;
         this.setups = setups;
+        this.summaries = new RunSummaries(registry);
     }
 
     /** An engine over a data source, without an injector (tests, benchmarks). */
@@ -61,27 +60,36 @@ public final class TrainingEngine {
 
     /** Trains with the built-in callbacks, those of plugin JARs, then {@code extra}, in that order. */
     public RunSummary train(TrainingRequest request, List<TrainingCallback> extra) {
-        RunSetup.Prepared setup = setups.prepare(request);
-        try (RunFolderLock ignored = setup.lock()) {
-            return train(setup, request, extra);
+        try (RunSetup.Prepared setup = prepare(request)) {
+            return train(setup, extra);
         }
     }
 
-    private RunSummary train(RunSetup.Prepared setup, TrainingRequest request, List<TrainingCallback> extra) {
+    /**
+     * The run a request asks for, its folder decided and taken, not trained yet: for a caller that needs the folder
+     * first (to write its log there). Train it with {@link #train(RunSetup.Prepared, List)}, then close it.
+     */
+    public RunSetup.Prepared prepare(TrainingRequest request) {
+        return setups.prepare(request);
+    }
+
+    /** Trains a prepared run, as {@link #train(TrainingRequest, List)}. */
+    public RunSummary train(RunSetup.Prepared setup, List<TrainingCallback> extra) {
         RunConfig run = setup.runConfig();
+        TrainingPlan plan = setup.plan();
         RunDirectory dir = setup.dir();
         Network network = setup.network();
-        RunContext context = new RunContext(run.modelId(), network, dir.path(), run.epochs(), setup.history());
+        RunContext context = new RunContext(run.modelId(), network, dir.path(), plan.epochs(), setup.history());
         Monitor monitor = new Monitor(run.monitor(), run.minDelta());
 
         List<Named> callbacks = new ArrayList<>();
         callbacks.add(new Named("metric history", new MetricHistory(dir.historyJson(), dir.historyCsv())));
         callbacks.add(new Named("best checkpoint", new BestCheckpoint(monitor, dir.bestModel(), setup::manifest)));
         callbacks.add(new Named("last checkpoint", new LastCheckpoint(dir.lastModel(), setup::manifest)));
-        if (run.patience() > 0) {
-            callbacks.add(new Named("early stopping", new EarlyStopping(monitor, run.patience())));
+        if (plan.patience() > 0) {
+            callbacks.add(new Named("early stopping", new EarlyStopping(monitor, plan.patience())));
         }
-        if (request.progress()) {
+        if (setup.progress()) {
             callbacks.add(new Named("progress", new ConsoleProgress()));
         }
         for (TrainingCallbackFactory factory : registry.callbackFactories()) {
@@ -95,8 +103,7 @@ public final class TrainingEngine {
         InputLayout layout = setup.manifest().inputLayout();
         // Only the training batches are augmented; validation and test images are seen as they are.
         ImageBatchIterator trainBatches = ImageBatchIterator.shuffled(setup.split().train(), layout,
-                run.normalization(), run.batchSize(), run.seed(), Augmentation.parse(run.augmentation()),
-                ModelBuilder.labelSmoothing(Hyperparameters.of(run.hyperparameters())));
+                run.normalization(), plan.batchSize(), run.seed(), plan.augmentation(), plan.labelSmoothing());
         BatchProbe probe = new BatchProbe();
         network.setListeners(probe);
         BatchFitter fitter = new BatchFitter(network, probe, run.seed());
@@ -104,15 +111,15 @@ public final class TrainingEngine {
 
         int startEpoch = setup.history().size() + 1;
         log.info("Training {} ({} parameters) on {} images (augmentation: {}), validating on {}, batch {}, epochs "
-                + "{}..{}, run folder {}", run.modelId(), network.numParams(), run.trainImages(), run.augmentation(),
-                run.validationImages(), run.batchSize(), startEpoch, run.epochs(), dir.path());
+                + "{}..{}, run folder {}", run.modelId(), network.numParams(), run.trainImages(), plan.augmentation(),
+                run.validationImages(), plan.batchSize(), startEpoch, plan.epochs(), dir.path());
         long runStarted = System.nanoTime();
         int epochsRun = setup.history().size();
         String status = "completed";
         String reason = "";
         try {
             each(callbacks, "onTrainStart", c -> c.onTrainStart(context, startEpoch));
-            for (int epoch = startEpoch; epoch <= run.epochs() && !context.stopRequested(); epoch++) {
+            for (int epoch = startEpoch; epoch <= plan.epochs() && !context.stopRequested(); epoch++) {
                 final int current = epoch;
                 each(callbacks, "onEpochStart", c -> c.onEpochStart(context, current));
                 long epochStarted = System.nanoTime();
@@ -129,7 +136,7 @@ public final class TrainingEngine {
                 context.record(metrics);
                 epochsRun = epoch;
                 log.info(String.format("epoch %d/%d: loss %.4f acc %.4f | val_loss %.4f val_acc %.4f | %,.0f img/s, %.1f s",
-                        epoch, run.epochs(), metrics.trainLoss(), metrics.trainAccuracy(), metrics.validationLoss(),
+                        epoch, plan.epochs(), metrics.trainLoss(), metrics.trainAccuracy(), metrics.validationLoss(),
                         metrics.validationAccuracy(), metrics.imagesPerSecond(), metrics.epochMillis() / 1000.0));
                 each(callbacks, "onEpochEnd", c -> c.onEpochEnd(context, metrics));
             }
@@ -153,12 +160,12 @@ public final class TrainingEngine {
                 log.error("{}", e.getMessage());
             }
             if (status.equals("failed")) {
-                setups.summarize(setup, context.history(), status, reason, epochsRun, Double.NaN, runStarted,
+                summaries.write(setup, context.history(), status, reason, epochsRun, Double.NaN, runStarted,
                         names(callbacks));
             }
         }
-        return setups.summarize(setup, context.history(), status, reason, epochsRun, setups.testAccuracy(setup),
-                runStarted, names(callbacks));
+        return summaries.write(setup, context.history(), status, reason, epochsRun,
+                summaries.testAccuracy(setup), runStarted, names(callbacks));
     }
 
     /** Sums over an epoch's batches; accuracy counts only batches the probe could measure. */

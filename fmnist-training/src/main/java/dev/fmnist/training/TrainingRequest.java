@@ -15,15 +15,16 @@ import java.util.OptionalInt;
  * @param epochs    the epoch limit; empty for the configured default
  * @param patience  early-stopping patience; empty for the configured default
  * @param limit     use at most this many training images (validation shrinks in proportion); for quick runs
- * @param runDir    where the run goes; empty for {@code runs/<model>-<time>}
+ * @param runDir    where the run goes; empty for a new folder {@code <runs folder>/<model>-<time>}
  * @param resume    a run folder whose {@code last.zip} to continue from
  * @param progress  draw a progress bar on the terminal
  * @param augment   the augmentation spec ({@code --augment}); empty for the configured one; ignored when resuming
  * @param fineTune  start from a trained model instead of a plugin's fresh network ({@code fmnist finetune})
+ * @param runsDir   the folder a new run folder goes in, without {@code runDir}; empty for {@code runs.dir}
  */
 public record TrainingRequest(String modelId, Map<String, String> overrides, OptionalInt epochs, OptionalInt patience,
         OptionalInt limit, Optional<Path> runDir, Optional<Path> resume, boolean progress, Optional<String> augment,
-        Optional<FineTuning> fineTune) {
+        Optional<FineTuning> fineTune, Optional<Path> runsDir) {
 
     public TrainingRequest {
         requireNonNull(modelId, "modelId is null");
@@ -35,6 +36,14 @@ public record TrainingRequest(String modelId, Map<String, String> overrides, Opt
         requireNonNull(resume, "resume is null");
         requireNonNull(augment, "augment is null");
         requireNonNull(fineTune, "fineTune is null");
+        requireNonNull(runsDir, "runsDir is null");
+    }
+
+    public TrainingRequest(String modelId, Map<String, String> overrides, OptionalInt epochs, OptionalInt patience,
+            OptionalInt limit, Optional<Path> runDir, Optional<Path> resume, boolean progress, Optional<String> augment,
+            Optional<FineTuning> fineTune) {
+        this(modelId, overrides, epochs, patience, limit, runDir, resume, progress, augment, fineTune,
+                Optional.empty());
     }
 
     public TrainingRequest(String modelId, Map<String, String> overrides, OptionalInt epochs, OptionalInt patience,
@@ -50,42 +59,48 @@ public record TrainingRequest(String modelId, Map<String, String> overrides, Opt
 
     public TrainingRequest withEpochs(int value) {
         return new TrainingRequest(modelId, overrides, OptionalInt.of(value), patience, limit, runDir, resume,
-                progress, augment, fineTune);
+                progress, augment, fineTune, runsDir);
     }
 
     public TrainingRequest withLimit(int value) {
         return new TrainingRequest(modelId, overrides, epochs, patience, OptionalInt.of(value), runDir, resume,
-                progress, augment, fineTune);
+                progress, augment, fineTune, runsDir);
     }
 
     public TrainingRequest withPatience(int value) {
         return new TrainingRequest(modelId, overrides, epochs, OptionalInt.of(value), limit, runDir, resume, progress,
-                augment, fineTune);
+                augment, fineTune, runsDir);
     }
 
     public TrainingRequest withRunDir(Path value) {
         return new TrainingRequest(modelId, overrides, epochs, patience, limit, Optional.of(value), resume, progress,
-                augment, fineTune);
+                augment, fineTune, runsDir);
     }
 
     public TrainingRequest withOverrides(Map<String, String> value) {
         return new TrainingRequest(modelId, value, epochs, patience, limit, runDir, resume, progress, augment,
-                fineTune);
+                fineTune, runsDir);
     }
 
     public TrainingRequest withAugmentation(String spec) {
         return new TrainingRequest(modelId, overrides, epochs, patience, limit, runDir, resume, progress,
-                Optional.of(spec), fineTune);
+                Optional.of(spec), fineTune, runsDir);
     }
 
     /** A fine-tuning run: the model of {@code value.parent()} adapted to the configured data. */
     public TrainingRequest fineTuning(FineTuning value) {
         return new TrainingRequest(modelId, overrides, epochs, patience, limit, runDir, resume, progress, augment,
-                Optional.of(value));
+                Optional.of(value), runsDir);
+    }
+
+    /** A new run folder in {@code value} rather than in {@code runs.dir}. */
+    public TrainingRequest inRunsDir(Path value) {
+        return new TrainingRequest(modelId, overrides, epochs, patience, limit, runDir, resume, progress, augment,
+                fineTune, Optional.of(value));
     }
 
     public TrainingRequest resuming(Path value) {
         return new TrainingRequest(modelId, overrides, epochs, patience, limit, runDir, Optional.of(value), progress,
-                augment, fineTune);
+                augment, fineTune, runsDir);
     }
 }

@@ -7,10 +7,9 @@ import dev.fmnist.cli.UserError;
 import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.run.RunDirectory;
 import dev.fmnist.training.FineTuning;
-import dev.fmnist.training.TrainingConfig;
 import dev.fmnist.training.TrainingEngine;
+import dev.fmnist.training.TrainingRequest;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -40,7 +39,8 @@ public final class FinetuneCommand implements Callable<Integer> {
             + "(default: 0.001).")
     Double learningRate;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epoch limit (default: train.epochs).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epoch limit (default: the parent's 'epochs' hyperparameter if it has one, else "
+            + "train.epochs).")
     Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Batch size (default: the parent's).")
@@ -84,11 +84,9 @@ public final class FinetuneCommand implements Callable<Integer> {
         Injector injector = Bootstrap.injector(options);
         TrainingEngine engine = injector.getInstance(TrainingEngine.class);
         String modelId = ModelFile.manifest(RunDirectory.modelOf(parent)).modelId();
-        Path runsDir = injector.getInstance(TrainingConfig.class).runsDir();
-        Path runDir = outDir != null ? outDir
-                : RunDirectory.newPath(runsDir, modelId + "-finetuned", LocalDateTime.now());
-        TrainCommand.run(engine, TrainCommand.request(modelId, Map.of(), batchSize, null, epochs, patience, limit,
-                noProgress, augment).withRunDir(runDir).fineTuning(tuning), runDir, spec.commandLine().getOut());
+        TrainingRequest request = TrainCommand.request(modelId, Map.of(), batchSize, null, epochs, patience, limit,
+                noProgress, augment).fineTuning(tuning);
+        TrainCommand.run(engine, outDir != null ? request.withRunDir(outDir) : request, spec.commandLine().getOut());
         return 0;
     }
 

@@ -5,16 +5,13 @@ import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.RunLog;
 import dev.fmnist.cli.UserError;
-import dev.fmnist.runtime.run.RunDirectory;
 import dev.fmnist.runtime.run.RunSummary;
-import dev.fmnist.training.TrainingConfig;
+import dev.fmnist.training.RunSetup;
 import dev.fmnist.training.TrainingEngine;
 import dev.fmnist.training.TrainingException;
 import dev.fmnist.training.TrainingRequest;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +48,7 @@ public final class TrainCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     What what;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epoch limit (default: train.epochs).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epoch limit (default: the model's own 'epochs' if it declares one, else train.epochs).")
     Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Batch size (the batch-size hyperparameter).")
@@ -61,7 +58,8 @@ public final class TrainCommand implements Callable<Integer> {
     String learningRate;
 
     @Option(names = "--augment", paramLabel = "SPEC",
-            description = "Augment training images: none, or e.g. crop,flip,erase (default: train.augment).")
+            description = "Augment training images: none, or e.g. crop,flip,erase (default: the model's own "
+                    + "'augment' if it declares one, else train.augment).")
     String augment;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of split, shuffles and initialization (default: seed).")
@@ -95,20 +93,21 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Injector injector = Bootstrap.injector(options);
         TrainingEngine engine = injector.getInstance(TrainingEngine.class);
-        Path runsDir = injector.getInstance(TrainingConfig.class).runsDir();
         PrintWriter out = spec.commandLine().getOut();
 
         List<RunSummary> summaries = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         if (what.resume != null) {
-            summaries.add(run(engine, request("resumed").resuming(what.resume), what.resume, out));
+            summaries.add(run(engine, request("resumed").resuming(what.resume), out));
         } else {
             List<String> models = what.all ? SEED_MODELS : List.of(what.model);
             for (String model : models) {
-                Path parent = what.all && outDir != null ? outDir : runsDir;
-                Path runDir = !what.all && outDir != null ? outDir : RunDirectory.newPath(parent, model, LocalDateTime.now());
+                TrainingRequest request = request(model);
+                if (outDir != null) {
+                    request = what.all ? request.inRunsDir(outDir) : request.withRunDir(outDir);
+                }
                 try {
-                    summaries.add(run(engine, request(model).withRunDir(runDir), runDir, out));
+                    summaries.add(run(engine, request, out));
                 } catch (TrainingException e) {
                     if (!what.all) {
                         throw e;
@@ -164,15 +163,11 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Trains with the run's log file attached and prints the outcome. */
-    public static RunSummary run(TrainingEngine engine, TrainingRequest request, Path runDir, PrintWriter out) {
-        try {
-            Files.createDirectories(runDir);
-        } catch (java.io.IOException e) {
-            throw new UserError("cannot create the run folder " + runDir + ": " + e.getMessage());
-        }
+    /** Trains, the run's log written to its folder too, and prints the summary. */
+    public static RunSummary run(TrainingEngine engine, TrainingRequest request, PrintWriter out) {
         RunSummary summary;
-        try (RunLog ignored = RunLog.attach(new RunDirectory(runDir).log())) {
-            summary = engine.train(request);
+        try (RunSetup.Prepared run = engine.prepare(request); RunLog ignored = RunLog.attach(run.dir().log())) {
+            summary = engine.train(run, List.of());
         }
         out.printf("%s: %s after %d epochs (%s); best epoch %d: val_acc %.2f%%, test accuracy %.2f%%; %,.0f training "
                 + "images/s; %.0f s%n  run folder: %s%n", summary.modelId(), summary.status(), summary.epochsRun(),

@@ -5,14 +5,11 @@ import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
 import dev.fmnist.cli.train.TrainCommand;
-import dev.fmnist.runtime.run.RunDirectory;
-import dev.fmnist.training.TrainingConfig;
 import dev.fmnist.training.TrainingEngine;
 import dev.fmnist.training.TrainingRequest;
 import dev.fmnist.tune.Trial;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -62,12 +59,10 @@ public final class TuneBestCommand implements Callable<Integer> {
             }
             Injector injector = Bootstrap.injector(options);
             OptionalInt runEpochs = epochs != null ? OptionalInt.of(epochs) : folder.budgetEpochs();
-            Path runDir = out != null ? out : RunDirectory.newPath(injector.getInstance(TrainingConfig.class).runsDir(),
-                    folder.model(), LocalDateTime.now());
             TrainingRequest request = new TrainingRequest(folder.model(), TrainingObjective.overrides(best.params()),
-                    runEpochs, OptionalInt.empty(), OptionalInt.empty(), Optional.of(runDir), Optional.empty(),
+                    runEpochs, OptionalInt.empty(), OptionalInt.empty(), Optional.ofNullable(out), Optional.empty(),
                     System.console() != null, Optional.empty(), Optional.empty());
-            TrainCommand.run(injector.getInstance(TrainingEngine.class), request, runDir, printer);
+            TrainCommand.run(injector.getInstance(TrainingEngine.class), request, printer);
             return 0;
         }
     }

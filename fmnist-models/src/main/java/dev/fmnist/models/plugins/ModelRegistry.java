@@ -4,7 +4,6 @@ import dev.fmnist.api.ModelPlugin;
 import dev.fmnist.api.training.TrainingCallbackFactory;
 import dev.fmnist.models.ModelException;
 import dev.fmnist.runtime.model.ModelManifest;
-import dev.fmnist.runtime.plugins.PluginClassLoader;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import java.io.IOException;
 import java.net.MalformedURLException;

@@ -1,7 +1,6 @@
 package dev.fmnist.models.plugins;
 
 import dev.fmnist.api.ApiVersion;
-import dev.fmnist.runtime.plugins.PluginClassLoader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Enumeration;

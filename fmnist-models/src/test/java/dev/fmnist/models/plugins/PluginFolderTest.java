@@ -17,7 +17,6 @@ import dev.fmnist.runtime.model.ModelFileException;
 import dev.fmnist.runtime.model.ModelManifest;
 import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.model.SavedModel;
-import dev.fmnist.runtime.plugins.PluginClassLoader;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import java.nio.file.Path;
 import java.util.List;

@@ -203,7 +203,7 @@ public final class Predictor {
         }
     }
 
-    /** The embeddings of images of raw 8-bit pixels, as {@link #embeddings(float[], int)}. */
+    /** The embeddings of images of raw 8-bit pixels, as {@link #embeddings(EncodedBatch)}. */
     public float[][] embed(List<byte[]> images) {
         return embeddings(encode(images));
     }

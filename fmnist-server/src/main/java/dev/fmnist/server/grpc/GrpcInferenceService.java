@@ -98,12 +98,13 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
             InferenceRequest input = GrpcTensors.request(request, admission.predictor().encoder(),
                     admission.maxBatch());
             ServedModel model = admission.model();
-            inference.infer(admission, input, deadline).whenCompleteAsync((outputs, failure) -> {
+            inference.probabilities(admission, input.input(), deadline).whenCompleteAsync((probabilities, failure) -> {
                 try {
                     if (failure != null) {
                         fail(observer, failure);
                     } else {
-                        answer(observer, GrpcTensors.answer(model.name(), model.version(), input, outputs));
+                        answer(observer, GrpcTensors.answer(model.name(), model.version(), input,
+                                admission.outputs(input, probabilities)));
                     }
                 } catch (RuntimeException e) {
                     // thrown here, it would vanish into the future and leave the client waiting forever

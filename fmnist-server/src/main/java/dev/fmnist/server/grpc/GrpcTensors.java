@@ -52,7 +52,7 @@ final class GrpcTensors {
                         + "not both");
             }
             batch = InputTensors.fromRaw(name, datatype, request.getRawInputContents(0).toByteArray(), count, encoder,
-                    "raw_input_contents");
+                    "raw");
         } else if (datatype.equals("UINT8")) {
             InferTensorContents contents = input.getContents();
             InputTensors.checkValues(name, contents.getUintContentsCount(), values, " in uint_contents");

@@ -51,8 +51,9 @@ final class InferenceRoutes {
         String version = admission.model().version();
         vertx.executeBlocking(() -> OipJson.parse(body, headerLength, admission.predictor().encoder(),
                         admission.maxBatch()), false)
-                .compose(request -> onContext(inference.infer(admission, request, deadline))
-                        .map(outputs -> JsonAnswer.of(model, version, request, outputs)))
+                .compose(request -> onContext(inference.probabilities(admission, request.input(), deadline))
+                        .map(probabilities -> JsonAnswer.of(model, version, request,
+                                admission.outputs(request, probabilities))))
                 .onSuccess(answer -> send(ctx, answer))
                 .onFailure(ctx::fail);
     }

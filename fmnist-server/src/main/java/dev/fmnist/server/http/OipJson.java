@@ -132,7 +132,7 @@ public final class OipJson {
             throw bad("input '" + name + "' needs " + expected + " bytes of binary data after the JSON, the body has "
                     + (binary == null ? "no Inference-Header-Content-Length header" : binary.length() + " bytes"));
         }
-        return InputTensors.fromRaw(name, datatype, binary.getBytes(), count, encoder, "binary data");
+        return InputTensors.fromRaw(name, datatype, binary.getBytes(), count, encoder, "binary");
     }
 
     private static long[] shape(JsonObject input, String name) {

@@ -81,10 +81,16 @@ final class SimilarRoutes {
             throw ServingError.notFound("no item '" + ctx.pathParam("item") + "'; the index has items 0 to "
                     + (index.size() - 1));
         }
-        int position = item;
-        ImageShape shape = admission.predictor().manifest().imageShape();
+        byte[] pixels = index.pixels(item);
+        // the model's image size; its first channel, as the grey picture a thumbnail is
+        ImageShape model = admission.predictor().manifest().imageShape();
+        ImageShape grey = new ImageShape(1, model.height(), model.width());
+        if (pixels.length != model.pixels()) {
+            throw new IllegalStateException("item " + item + " has " + pixels.length + " pixels; the model takes "
+                    + model);
+        }
         // ImageIO's encoder is blocking work: on a worker thread, not the event loop
-        vertx.executeBlocking(() -> DatasetImages.png(index.pixels(position), shape), false)
+        vertx.executeBlocking(() -> DatasetImages.png(pixels, grey), false)
                 .onSuccess(png -> ctx.response().putHeader("Content-Type", "image/png")
                         .putHeader("Cache-Control", "max-age=3600").end(Buffer.buffer(png)))
                 .onFailure(ctx::fail);

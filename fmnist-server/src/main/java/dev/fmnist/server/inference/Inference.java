@@ -84,16 +84,18 @@ public final class Inference {
             return executor.maxBatch();
         }
 
+        /**
+         * The outputs a request asked for, from its probabilities: built on the caller's thread (an event loop, a
+         * gRPC answer thread), never on the model's batching thread, which would keep the next forward pass waiting.
+         */
+        public List<OutputTensor> outputs(InferenceRequest request, float[][] probabilities) {
+            return OutputTensor.of(probabilities, request.outputs(), predictor.classNames());
+        }
+
         /** The request counted in has been answered. */
         public void leave() {
             executor.leave();
         }
-    }
-
-    /** The requested outputs of an inference request, from the model's batching thread. */
-    public CompletableFuture<List<OutputTensor>> infer(Admission admission, InferenceRequest request, long deadline) {
-        return probabilities(admission, request.input(), deadline).thenApply(probabilities -> OutputTensor.of(
-                probabilities, request.outputs(), admission.predictor().classNames()));
     }
 
     /** Class probabilities of each image, or a timeout at the deadline. */

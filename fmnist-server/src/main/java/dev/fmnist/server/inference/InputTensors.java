@@ -102,13 +102,13 @@ public final class InputTensors {
      * Raw tensor bytes, as the binary extension and gRPC's {@code raw_input_contents} carry them: one byte a pixel
      * (UINT8) or little-endian FP32 in [0,1].
      *
-     * @param where how the caller names the bytes' place in its protocol, for the length's sentence
+     * @param where how the caller names the bytes ("raw", "binary"), for the length's sentence
      */
     public static EncodedBatch fromRaw(String name, String datatype, byte[] bytes, int count, InputEncoder encoder,
             String where) {
         long expected = (long) count * encoder.pixels() * (datatype.equals("UINT8") ? 1 : Float.BYTES);
         if (bytes.length != expected) {
-            throw ServingError.invalid("input '" + name + "' needs " + expected + " bytes of " + datatype + " " + where
+            throw ServingError.invalid("input '" + name + "' needs " + expected + " bytes of " + where + " " + datatype
                     + " for its shape, got " + bytes.length);
         }
         if (datatype.equals("UINT8")) {

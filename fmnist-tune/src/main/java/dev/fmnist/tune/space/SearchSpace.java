@@ -38,6 +38,26 @@ public record SearchSpace(Map<String, Distribution> parameters) {
         }
     }
 
+    /**
+     * One value a trial may take for each parameter (its range's low end, its first choice), as text: what a caller
+     * checks the names and values against before any trial runs.
+     */
+    public Map<String, String> firstValues() {
+        Map<String, String> values = new LinkedHashMap<>();
+        parameters.forEach((name, distribution) -> {
+            Object first;
+            if (distribution instanceof Distribution.FloatRange range) {
+                first = range.low();
+            } else if (distribution instanceof Distribution.IntRange range) {
+                first = range.low();
+            } else {
+                first = ((Distribution.Categorical) distribution).choices().get(0);
+            }
+            values.put(name, String.valueOf(first));
+        });
+        return values;
+    }
+
     /** @throws IllegalArgumentException naming the file, the parameter and what is wrong */
     public static SearchSpace read(Path file) {
         try (Reader reader = Files.newBufferedReader(file)) {

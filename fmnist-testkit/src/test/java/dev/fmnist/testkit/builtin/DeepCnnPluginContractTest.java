@@ -1,6 +1,7 @@
-package dev.fmnist.models.builtin;
+package dev.fmnist.testkit.builtin;
 
 import dev.fmnist.api.ModelPlugin;
+import dev.fmnist.models.builtin.DeepCnnPlugin;
 import dev.fmnist.testkit.ModelPluginContract;
 
 class DeepCnnPluginContractTest extends ModelPluginContract {

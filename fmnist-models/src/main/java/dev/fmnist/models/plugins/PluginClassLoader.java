@@ -1,4 +1,4 @@
-package dev.fmnist.runtime.plugins;
+package dev.fmnist.models.plugins;
 
 import java.net.URL;
 import java.net.URLClassLoader;

@@ -1,0 +1,75 @@
+package dev.fmnist.training;
+
+import dev.fmnist.api.Hyperparameters;
+import dev.fmnist.data.augment.Augmentation;
+import dev.fmnist.models.ModelBuilder;
+import dev.fmnist.runtime.run.RunConfig;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * How a run trains, resolved once from the flags, the model's hyperparameters and the configuration, and read from
+ * here alone. The rule for the epochs and the augmentation: the flag ({@code --epochs}, {@code --augment}); else the
+ * model's own hyperparameter ({@code epochs}, {@code augment}: a plugin's declared default, or {@code --set}); else
+ * the configuration ({@code train.epochs}, {@code train.augment}). So a plugin that declares them overrides
+ * {@code train.*}, and a flag overrides everything. The patience: the flag, else {@code train.patience}. The batch
+ * size and label smoothing are hyperparameters ({@code batch-size}, default 64; {@code label-smoothing}, default 0).
+ * A fine-tuning run's model is its parent: its recorded hyperparameters play the plugin's part, and its augmentation
+ * that of {@code train.augment}. A resumed run keeps what it started with, but for the flags given again.
+ *
+ * @param hyperparameters the model's, with {@code epochs} and {@code augment} (where present) the values in force, as
+ *                        the run records them
+ * @param augmentation    of the training images only
+ */
+public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, double labelSmoothing,
+        Augmentation augmentation, int epochs, int patience) {
+
+    public TrainingPlan {
+        if (epochs < 1) {
+            throw new TrainingException("epochs must be at least 1, got " + epochs);
+        }
+    }
+
+    /** A new run's plan; {@code hyperparameters}: the model's, already merged with {@code --set} and checked. */
+    public static TrainingPlan of(Hyperparameters hyperparameters, TrainingRequest request, TrainingConfig config) {
+        return of(hyperparameters, request, config, config.augmentation());
+    }
+
+    /** A fine-tuning run's plan: {@code hyperparameters} the parent's with {@code --set} applied. */
+    public static TrainingPlan fineTuning(Hyperparameters hyperparameters, TrainingRequest request,
+            TrainingConfig config, String parentAugmentation) {
+        return of(hyperparameters, request, config, parentAugmentation);
+    }
+
+    private static TrainingPlan of(Hyperparameters hyperparameters, TrainingRequest request, TrainingConfig config,
+            String fallbackAugmentation) {
+        int epochs = request.epochs().orElseGet(() -> hyperparameters.has(ModelBuilder.EPOCHS)
+                ? hyperparameters.intValue(ModelBuilder.EPOCHS) : config.epochs());
+        String augment = request.augment().orElseGet(() -> hyperparameters.has(ModelBuilder.AUGMENT)
+                ? hyperparameters.string(ModelBuilder.AUGMENT) : fallbackAugmentation);
+        Augmentation augmentation = augmentation(augment);
+        Map<String, String> recorded = new TreeMap<>(hyperparameters.values());
+        recorded.computeIfPresent(ModelBuilder.EPOCHS, (key, value) -> Integer.toString(epochs));
+        recorded.computeIfPresent(ModelBuilder.AUGMENT, (key, value) -> augmentation.toString());
+        return new TrainingPlan(Hyperparameters.of(recorded), ModelBuilder.batchSize(hyperparameters),
+                ModelBuilder.labelSmoothing(hyperparameters), augmentation, epochs,
+                request.patience().orElse(config.patience()));
+    }
+
+    /** A resumed run's plan: as it was recorded, with {@code --epochs} and {@code --patience} when given again. */
+    public static TrainingPlan resumed(RunConfig saved, TrainingRequest request) {
+        Hyperparameters hyperparameters = Hyperparameters.of(saved.hyperparameters());
+        return new TrainingPlan(hyperparameters, saved.batchSize(), ModelBuilder.labelSmoothing(hyperparameters),
+                augmentation(saved.augmentation()), request.epochs().orElse(saved.epochs()),
+                request.patience().orElse(saved.patience()));
+    }
+
+    /** The canonical spec; a run recorded before augmentation existed had none. */
+    private static Augmentation augmentation(String spec) {
+        try {
+            return Augmentation.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new TrainingException("--augment " + spec + ": " + e.getMessage(), e);
+        }
+    }
+}

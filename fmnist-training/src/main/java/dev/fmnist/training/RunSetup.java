@@ -28,8 +28,6 @@ import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What a run starts from: a fresh run's folder, configuration, network and manifest; a fine-tuning run's, from its
@@ -38,17 +36,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunSetup {
 
-    private static final Logger log = LoggerFactory.getLogger(RunSetup.class);
-
     /**
      * What a run trains with, fresh or resumed; closing it lets go of the run folder.
      *
      * @param lock     the run folder, taken for this training
      * @param progress whether to draw a progress bar on the terminal
+     * @param origin   what the run starts from, for the run's log ("Resuming ...", "Fine-tuning ..."); empty for a
+     *                 fresh run: the engine logs it once the caller has attached the run's log file
      */
     public record Prepared(RunDirectory dir, RunConfig runConfig, TrainingPlan plan, ModelManifest manifest,
-            Network network, SplitData split, List<EpochMetrics> history, RunFolderLock lock, boolean progress)
-            implements AutoCloseable {
+            Network network, SplitData split, List<EpochMetrics> history, RunFolderLock lock, boolean progress,
+            String origin) implements AutoCloseable {
 
         @Override
         public void close() {
@@ -61,9 +59,11 @@ public final class RunSetup {
      *
      * @param runName the new run folder's name before its time stamp
      * @param parent  the model it was fine-tuned from; null for a plugin's fresh network
+     * @param origin  what the run starts from, in a sentence for its log; empty for a fresh network
      */
     private record Start(String modelId, String pluginVersion, String pluginOrigin, InputLayout inputLayout,
-            Normalization normalization, Network network, String runName, ModelManifest.Parent parent) {}
+            Normalization normalization, Network network, String runName, ModelManifest.Parent parent,
+            String origin) {}
 
     private final ModelRegistry registry;
     private final DataSource source;
@@ -100,7 +100,7 @@ public final class RunSetup {
         SplitData split = split(request);
         Normalization normalization = Normalization.fit(dataConfig.normalization(), split.train());
         return start(request, new Start(plugin.id(), plugin.plugin().version(), plugin.origin(),
-                plugin.plugin().inputLayout(), normalization, built.network(), plugin.id(), null), plan, split);
+                plugin.plugin().inputLayout(), normalization, built.network(), plugin.id(), null, ""), plan, split);
     }
 
     /**
@@ -126,12 +126,13 @@ public final class RunSetup {
                 from.augmentation());
         ModelManifest.Parent origin = new ModelManifest.Parent(parentFile.toString(), from.modelId(),
                 from.classNames(), from.data().source(), from.epoch(), adapted.frozenLayers(), tuning.learningRate());
-        log.info("Fine-tuning {} ({}, epoch {}, classes {}) to {} classes of {}; {} layers frozen, {}, Adam {}",
-                parentFile, from.modelId(), from.epoch(), from.classNames().size(), source.classNames().size(),
-                source.description(), adapted.frozenLayers(), adapted.keptOutput() ? "its output layer kept"
-                        : "a new output layer", tuning.learningRate());
+        String sentence = String.format("Fine-tuning %s (%s, epoch %d, classes %d) to %d classes of %s; %d layers "
+                + "frozen, %s, Adam %s", parentFile, from.modelId(), from.epoch(), from.classNames().size(),
+                source.classNames().size(), source.description(), adapted.frozenLayers(), adapted.keptOutput()
+                        ? "its output layer kept" : "a new output layer", tuning.learningRate());
         return start(request, new Start(from.modelId(), from.pluginVersion(), from.pluginOrigin(), from.inputLayout(),
-                from.normalization(), adapted.network(), from.modelId() + "-finetuned", origin), plan, split(request));
+                from.normalization(), adapted.network(), from.modelId() + "-finetuned", origin, sentence), plan,
+                split(request));
     }
 
     /** A new run's folder (the one place a run folder is named), its configuration and its first manifest. */
@@ -143,21 +144,28 @@ public final class RunSetup {
                     + dir.path() + " or choose another --out");
         }
         RunFolderLock lock = RunFolderLock.takeEmpty(dir);
-        String now = Instant.now().toString();
-        long seed = dataConfig.seed();
-        RunConfig run = new RunConfig(start.modelId(), plan.hyperparameters().values(), plan.batchSize(), seed,
-                plan.epochs(), plan.patience(), config.monitor(), config.minDelta(), config.restoreBest(),
-                split.train().count(), split.validation().count(), dataConfig.validationFraction(),
-                start.normalization(), source.description(), Versions.platform(), now, plan.augmentation().toString());
-        write(dir, run, lock);
-        ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, Versions.platform(), Versions.dl4j(),
-                start.modelId(), start.pluginVersion(), start.pluginOrigin(), start.inputLayout(), source.imageShape(),
-                start.normalization(), source.classNames(), seed, plan.hyperparameters().values(), plan.batchSize(),
-                start.network().numParams(), now,
-                new ModelManifest.TrainingData(source.description(), split.train().count(),
-                        split.validation().count(), dataConfig.validationFraction(), source.fingerprint()),
-                0, null, List.of(), plan.augmentation().toString(), start.network().kind(), start.parent());
-        return new Prepared(dir, run, plan, manifest, start.network(), split, List.of(), lock, request.progress());
+        try {
+            String now = Instant.now().toString();
+            long seed = dataConfig.seed();
+            RunConfig run = new RunConfig(start.modelId(), plan.hyperparameters().values(), plan.batchSize(), seed,
+                    plan.epochs(), plan.patience(), config.monitor(), config.minDelta(), config.restoreBest(),
+                    split.train().count(), split.validation().count(), dataConfig.validationFraction(),
+                    start.normalization(), source.description(), Versions.platform(), now,
+                    plan.augmentation().toString());
+            Json.write(dir.config(), run);
+            ModelManifest manifest = new ModelManifest(ModelManifest.FORMAT_VERSION, Versions.platform(),
+                    Versions.dl4j(), start.modelId(), start.pluginVersion(), start.pluginOrigin(), start.inputLayout(),
+                    source.imageShape(), start.normalization(), source.classNames(), seed,
+                    plan.hyperparameters().values(), plan.batchSize(), start.network().numParams(), now,
+                    new ModelManifest.TrainingData(source.description(), split.train().count(),
+                            split.validation().count(), dataConfig.validationFraction(), source.fingerprint()),
+                    0, null, List.of(), plan.augmentation().toString(), start.network().kind(), start.parent());
+            return new Prepared(dir, run, plan, manifest, start.network(), split, List.of(), lock, request.progress(),
+                    start.origin());
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     private Prepared resume(TrainingRequest request) {
@@ -188,23 +196,13 @@ public final class RunSetup {
                     plan.epochs(), plan.patience(), saved.monitor(), saved.minDelta(), saved.restoreBest(),
                     saved.trainImages(), saved.validationImages(), saved.validationFraction(), saved.normalization(),
                     saved.dataSource(), saved.platformVersion(), saved.startedAt(), plan.augmentation().toString());
-            write(dir, run, lock);
+            Json.write(dir.config(), run);
             SplitData split = SplitData.of(source, saved.seed(), saved.validationFraction())
                     .limit(saved.trainImages(), saved.validationImages());
             ModelManifest manifest = last.manifest();
-            log.info("Resuming {} from epoch {} of {}", dir.path(), manifest.epoch(), plan.epochs());
             return new Prepared(dir, run, plan, manifest, last.network(), split, manifest.history(), lock,
-                    request.progress());
-        } catch (RuntimeException e) {
-            lock.close();
-            throw e;
-        }
-    }
-
-    /** The run's settings, written under its folder's lock; the lock is let go if they cannot be. */
-    private static void write(RunDirectory dir, RunConfig run, RunFolderLock lock) {
-        try {
-            Json.write(dir.config(), run);
+                    request.progress(), "Resuming " + dir.path() + " from epoch " + manifest.epoch() + " of "
+                    + plan.epochs());
         } catch (RuntimeException e) {
             lock.close();
             throw e;

@@ -109,6 +109,9 @@ public final class TrainingEngine {
         BatchFitter fitter = new BatchFitter(network, probe, run.seed());
         ThreadChoice threads = ThreadChoice.of(setups.threads(), NativeThreads.available(), fitter::use);
 
+        if (!setup.origin().isEmpty()) {
+            log.info("{}", setup.origin());
+        }
         int startEpoch = setup.history().size() + 1;
         log.info("Training {} ({} parameters) on {} images (augmentation: {}), validating on {}, batch {}, epochs "
                 + "{}..{}, run folder {}", run.modelId(), network.numParams(), run.trainImages(), plan.augmentation(),

@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * {@code train.*}, and a flag overrides everything. The patience: the flag, else {@code train.patience}. The batch
  * size and label smoothing are hyperparameters ({@code batch-size}, default 64; {@code label-smoothing}, default 0).
  * A fine-tuning run's model is its parent: its recorded hyperparameters play the plugin's part, and its augmentation
- * that of {@code train.augment}. A resumed run keeps what it started with, but for the flags given again.
+ * that of {@code train.augment}. A resumed run keeps what it started with, but for {@code --epochs} and
+ * {@code --patience} given again (the other flags are ignored).
  *
  * @param hyperparameters the model's, with {@code epochs} and {@code augment} (where present) the values in force, as
  *                        the run records them
@@ -24,9 +25,12 @@ import java.util.TreeMap;
 public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, double labelSmoothing,
         Augmentation augmentation, int epochs, int patience) {
 
+    /** The most epochs a run may have, as the {@code epochs} hyperparameter allows. */
+    public static final int MAX_EPOCHS = 100_000;
+
     public TrainingPlan {
-        if (epochs < 1) {
-            throw new TrainingException("epochs must be at least 1, got " + epochs);
+        if (epochs < 1 || epochs > MAX_EPOCHS) {
+            throw new TrainingException("epochs must be from 1 to " + MAX_EPOCHS + ", got " + epochs);
         }
     }
 

@@ -18,7 +18,8 @@ import java.util.OptionalInt;
  * @param runDir    where the run goes; empty for a new folder {@code <runs folder>/<model>-<time>}
  * @param resume    a run folder whose {@code last.zip} to continue from
  * @param progress  draw a progress bar on the terminal
- * @param augment   the augmentation spec ({@code --augment}); empty for the configured one; ignored when resuming
+ * @param augment   the augmentation spec ({@code --augment}); empty for the model's own {@code augment}, else the
+ *                  configured one ({@link TrainingPlan}); ignored when resuming
  * @param fineTune  start from a trained model instead of a plugin's fresh network ({@code fmnist finetune})
  * @param runsDir   the folder a new run folder goes in, without {@code runDir}; empty for {@code runs.dir}
  */

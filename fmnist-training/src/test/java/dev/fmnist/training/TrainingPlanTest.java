@@ -59,6 +59,15 @@ class TrainingPlanTest {
     }
 
     @Test
+    void aFineTuningRunTakesItsParentsEpochsKeyWhereItHasOne() {
+        TrainingPlan plan = TrainingPlan.fineTuning(declaring(Map.of("epochs", "12", "augment", "flip")),
+                TrainingRequest.of("deep-cnn"), CONFIG, "flip");
+        assertThat(plan.epochs()).isEqualTo(12);
+        assertThat(TrainingPlan.fineTuning(declaring(Map.of("epochs", "12")), TrainingRequest.of("deep-cnn")
+                .withEpochs(4), CONFIG, "flip").epochs()).isEqualTo(4);
+    }
+
+    @Test
     void aFineTuningRunFallsBackOnItsParentsAugmentation() {
         TrainingPlan plan = TrainingPlan.fineTuning(declaring(Map.of()), TrainingRequest.of("cnn"), CONFIG,
                 "flip,erase");
@@ -87,6 +96,9 @@ class TrainingPlanTest {
                 .withAugmentation("twirl"), CONFIG)).isInstanceOf(TrainingException.class)
                 .hasMessageStartingWith("--augment twirl: ");
         assertThatThrownBy(() -> TrainingPlan.of(declaring(Map.of()), TrainingRequest.of("mlp").withEpochs(0),
-                CONFIG)).isInstanceOf(TrainingException.class).hasMessage("epochs must be at least 1, got 0");
+                CONFIG)).isInstanceOf(TrainingException.class).hasMessage("epochs must be from 1 to 100000, got 0");
+        assertThatThrownBy(() -> TrainingPlan.of(declaring(Map.of("epochs", "12")), TrainingRequest.of("deep-cnn")
+                .withEpochs(200_000), CONFIG)).isInstanceOf(TrainingException.class)
+                .hasMessage("epochs must be from 1 to 100000, got 200000");
     }
 }

@@ -162,7 +162,6 @@ public final class TrainCommand implements Callable<Integer> {
                 Optional.empty(), Optional.empty(), progress, Optional.ofNullable(augment), Optional.empty());
     }
 
-    /** Trains with the run's log file attached and prints the outcome. */
     /** Trains, the run's log written to its folder too, and prints the summary. */
     public static RunSummary run(TrainingEngine engine, TrainingRequest request, PrintWriter out) {
         RunSummary summary;

@@ -138,7 +138,12 @@ public final class TuneCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (JdbcStudyStorage storage = storageUrl != null ? JdbcStudyStorage.open(storageUrl)
                 : JdbcStudyStorage.sqlite(studyDir.resolve("study.db"))) {
-            StudyRunner runner = new StudyRunner(storage, wanted, searchSpace, settings);
+            StudyRunner runner;
+            try {
+                runner = new StudyRunner(storage, wanted, searchSpace, settings);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage()); // a study of that name with other settings
+            }
             TrainingObjective objective = new TrainingObjective(injector.getInstance(TrainingEngine.class), model,
                     metric, studyDir, budgetEpochs == null ? OptionalInt.empty() : OptionalInt.of(budgetEpochs),
                     limit == null ? OptionalInt.empty() : OptionalInt.of(limit));
@@ -148,7 +153,12 @@ public final class TuneCommand implements Callable<Integer> {
                         runner.trialsBefore(), studyDir);
                 out.flush();
             }
-            List<Trial> failures = runner.run(trials, objective, outcome -> print(out, outcome, metric));
+            List<Trial> failures;
+            try {
+                failures = runner.run(trials, objective, outcome -> print(out, outcome, metric));
+            } catch (StudyRunner.WorkersFailed e) {
+                throw new UserError(e.getMessage());
+            }
             if (runner.isWorker()) {
                 return 0; // a worker of --parallel: the parent says the rest
             }
@@ -168,7 +178,7 @@ public final class TuneCommand implements Callable<Integer> {
                     StudyFolder.trainCommand(model, budget, best));
             out.flush();
             return 0;
-        } catch (StorageException | IllegalArgumentException | IllegalStateException e) {
+        } catch (StorageException e) {
             throw new UserError(e.getMessage());
         }
     }

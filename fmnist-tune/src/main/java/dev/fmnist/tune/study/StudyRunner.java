@@ -59,6 +59,13 @@ public final class StudyRunner {
         }
     }
 
+    /** Worker processes that could not start, or ended in failure: said in a sentence for the user. */
+    public static final class WorkersFailed extends RuntimeException {
+        WorkersFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private final Study study;
     private final Settings settings;
     private final int trialsBefore;
@@ -103,7 +110,7 @@ public final class StudyRunner {
      * processes (then {@code progress} hears nothing: the workers print their own).
      *
      * @return the trials that stopped the study by failing in a row; empty when it was not stopped so
-     * @throws IllegalStateException when a worker process cannot be started or fails
+     * @throws WorkersFailed when a worker process cannot be started or fails
      */
     public List<Trial> run(int target, Objective objective, Consumer<TrialOutcome> progress) {
         int firstNumber = Study.nextNumber(study.trials());
@@ -158,8 +165,8 @@ public final class StudyRunner {
             int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
             ProcessHandle.Info self = ProcessHandle.current().info();
             if (self.command().isEmpty() || self.arguments().isEmpty()) {
-                throw new IllegalStateException("--parallel: this platform does not tell a process its own command "
-                        + "line; start " + parallel + " 'fmnist tune' commands with the same --study and --out instead");
+                throw new WorkersFailed("--parallel: this platform does not tell a process its own command line; "
+                        + "start " + parallel + " 'fmnist tune' commands with the same --study and --out instead", null);
             }
             List<String> command = new ArrayList<>();
             command.add(self.command().get());
@@ -188,16 +195,16 @@ public final class StudyRunner {
                     failed += process.waitFor() == 0 ? 0 : 1;
                 }
                 if (failed > 0) {
-                    throw new IllegalStateException(failed + " of " + parallel + " worker processes failed; their "
-                            + "output is above");
+                    throw new WorkersFailed(failed + " of " + parallel + " worker processes failed; their output "
+                            + "is above", null);
                 }
             } catch (IOException e) {
                 processes.forEach(Process::destroy);
-                throw new IllegalStateException("cannot start a worker process: " + e.getMessage(), e);
+                throw new WorkersFailed("cannot start a worker process: " + e.getMessage(), e);
             } catch (InterruptedException e) {
                 processes.forEach(Process::destroy);
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while the workers ran", e);
+                throw new WorkersFailed("interrupted while the workers ran", e);
             }
         }
     }

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every {@code ./fmnist} example of README.md, in the order written, run by the packaged launcher in one working
+ * Every {@code ./fmnist} example of README.md and docs/USAGE.md, in the order written (README first), run by the
+ * packaged launcher in one working
  * folder, as a reader who types them one after the other would: the runs an example trains are the ones later
  * examples name ({@code runs/cnn-20261124-101500} and {@code runs/cnn-...} stand for the first run of that model
  * the examples made). Files the README writes with {@code cat > FILE <<'END'} are written first. Each example
@@ -50,14 +51,16 @@ class ReadmeExamplesIT {
 
     private final Path launcher = Path.of(System.getProperty("fmnist.home", "target/fmnist-unknown"), "bin", "fmnist");
     private final Path readme = Path.of(System.getProperty("fmnist.readme", "../README.md"));
+    private final Path usage = readme.toAbsolutePath().getParent().resolve("docs").resolve("USAGE.md");
 
     @TestFactory
     Stream<DynamicTest> everyExampleOfTheReadmeRunsWithASmallBudget() throws IOException {
         assertThat(launcher).as("the packaged launcher (mvn package builds it)").isExecutable();
-        List<String> lines = Files.readAllLines(readme);
+        List<String> lines = new ArrayList<>(Files.readAllLines(readme));
+        lines.addAll(Files.readAllLines(usage));
         writeHeredocs(lines);
         List<String> examples = examples(lines);
-        assertThat(examples).as("./fmnist examples in " + readme).hasSizeGreaterThan(10);
+        assertThat(examples).as("./fmnist examples in " + readme + " and " + usage).hasSizeGreaterThan(30);
         return examples.stream().map(example -> DynamicTest.dynamicTest(example, () -> run(example)));
     }
 

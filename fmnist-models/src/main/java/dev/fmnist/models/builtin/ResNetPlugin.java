@@ -51,7 +51,7 @@ public final class ResNetPlugin implements ModelPlugin {
         return Map.ofEntries(Map.entry("blocks", "3"), Map.entry("width", "16"), Map.entry("dropout", "0"),
                 Map.entry("learning-rate", "0.1"), Map.entry("optimizer", "nesterovs"), Map.entry("momentum", "0.9"),
                 Map.entry("weight-decay", "0.0005"), Map.entry("lr-schedule", "cosine"), Map.entry("lr-warmup", "1"),
-                Map.entry("epochs", "24"), Map.entry("batch-size", "128"), Map.entry("augment", "crop:2,flip"),
+                Map.entry("epochs", "27"), Map.entry("batch-size", "128"), Map.entry("augment", "crop:2,flip"),
                 Map.entry("label-smoothing", "0.1"));
     }
 

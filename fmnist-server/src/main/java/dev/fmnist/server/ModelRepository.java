@@ -7,6 +7,7 @@ import dev.fmnist.runtime.search.CatalogIndex;
 import dev.fmnist.runtime.search.CatalogIndexer;
 import dev.fmnist.runtime.search.IndexException;
 import dev.fmnist.server.batch.BatchingExecutor;
+import dev.fmnist.server.batch.WarmUp;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,8 +89,10 @@ public final class ModelRepository implements AutoCloseable {
             Optional<CatalogIndex> index = source.index().map(folder -> index(folder, dir));
             BatchingExecutor executor = new BatchingExecutor(name, version, predictor, config.maxBatchSize(),
                     config.batchWaitMillis(), config.queueCapacity(), config.batching(), registry);
-            log.info("Serving model '{}' version {} ({}) from {}{}", name, version, predictor.manifest().modelId(), dir,
-                    index.map(i -> ", with " + i.size() + " catalog items from " + source.index().get()).orElse(""));
+            long warmUp = WarmUp.run(executor, index.isPresent()).toMillis();
+            log.info("Serving model '{}' version {} ({}) from {}{}, warmed up in {} ms", name, version,
+                    predictor.manifest().modelId(), dir, index.map(i -> ", with " + i.size() + " catalog items from "
+                            + source.index().get()).orElse(""), warmUp);
             return ServedModel.ready(name, version, source.named(name), predictor, executor, index);
         } catch (RuntimeException e) {
             String reason = Files.exists(dir) ? e.getMessage() : "no run folder or model file at " + dir;

@@ -362,5 +362,10 @@ class PredictionServerTest {
         String metrics = http.get("/metrics").body();
         assertThat(metrics).contains("fmnist_batch_size_count{model=\"fashion\",version=").contains("fmnist_queue_depth")
                 .contains("vertx_http_server_requests_total").contains("jvm_memory_used_bytes");
+        // every model ran its warm-up passes before the server said it was ready
+        for (String model : List.of("fashion", "cnn", "standardized", "residual")) {
+            assertThat(metrics).containsPattern("fmnist_model_warmup_seconds_count\\{model=\"" + model
+                    + "\",version=\"[^\"]+\"} 1(\\.0)?\n");
+        }
     }
 }

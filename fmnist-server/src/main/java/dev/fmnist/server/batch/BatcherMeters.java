@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A batcher's metrics, tagged with its model and version so that a reloaded model's series start afresh while the
- * version it replaces finishes its requests: images per forward pass, the passes' time, the queue's depth and the
- * requests skipped because they had timed out.
+ * version it replaces finishes its requests: images per forward pass, the passes' time, the queue's depth, the
+ * requests skipped because they had timed out, and the warm-up before the model served.
  */
 final class BatcherMeters {
 
@@ -21,6 +21,7 @@ final class BatcherMeters {
     private final DistributionSummary batchSizes;
     private final Timer forwardPasses;
     private final Counter skipped;
+    private final Timer warmUp;
     private final List<Meter> all;
 
     BatcherMeters(String model, String version, Queue<?> queue, MeterRegistry registry) {
@@ -34,12 +35,18 @@ final class BatcherMeters {
         this.skipped = Counter.builder("fmnist.requests.skipped").tags("model", model, "version", version)
                 .description("requests that timed out before their forward pass, which was then skipped")
                 .register(registry);
-        this.all = List.of(batchSizes, forwardPasses, depth, skipped);
+        this.warmUp = Timer.builder("fmnist.model.warmup").tags("model", model, "version", version)
+                .description("the forward passes run before the model served").register(registry);
+        this.all = List.of(batchSizes, forwardPasses, depth, skipped, warmUp);
     }
 
     void forwardPass(long nanos, int images) {
         forwardPasses.record(nanos, TimeUnit.NANOSECONDS);
         batchSizes.record(images);
+    }
+
+    void warmUp(java.time.Duration took) {
+        warmUp.record(took);
     }
 
     void skipped(int requests) {

@@ -3,6 +3,7 @@ package dev.fmnist.server.batch;
 import dev.fmnist.runtime.predict.EncodedBatch;
 import dev.fmnist.runtime.predict.Predictor;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -25,14 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class BatchingExecutor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BatchingExecutor.class);
-
-    /** Images to run; {@code embed}: the embeddings for similar-item search rather than class probabilities. */
-    private record Job(EncodedBatch batch, boolean embed, CompletableFuture<float[][]> result) {
-
-        int count() {
-            return batch.count();
-        }
-    }
 
     private final String model;
     private final Predictor predictor;
@@ -76,7 +69,7 @@ public final class BatchingExecutor implements AutoCloseable {
      * @throws QueueFullException at once when the queue is full
      */
     public CompletableFuture<float[][]> submit(EncodedBatch batch) {
-        return submit(batch, false);
+        return submit(batch, false, false);
     }
 
     /**
@@ -86,15 +79,29 @@ public final class BatchingExecutor implements AutoCloseable {
      * @throws QueueFullException at once when the queue is full
      */
     public CompletableFuture<float[][]> submitEmbedding(EncodedBatch batch) {
-        return submit(batch, true);
+        return submit(batch, true, false);
     }
 
-    private CompletableFuture<float[][]> submit(EncodedBatch batch, boolean embed) {
+    /** A warm-up pass ({@link WarmUp}): run alone, left out of the batch metrics. */
+    CompletableFuture<float[][]> submitWarmUp(EncodedBatch batch, boolean embed) {
+        return submit(batch, embed, true);
+    }
+
+    /** Values per encoded image. */
+    int width() {
+        return predictor.encoder().pixels();
+    }
+
+    void recordWarmUp(Duration took) {
+        meters.warmUp(took);
+    }
+
+    private CompletableFuture<float[][]> submit(EncodedBatch batch, boolean embed, boolean warmUp) {
         if (batch.count() > maxBatch) {
             throw new IllegalArgumentException(batch.count() + " images exceed the batch limit of " + maxBatch);
         }
         CompletableFuture<float[][]> result = new CompletableFuture<>();
-        if (!running || !queue.offer(new Job(batch, embed, result))) {
+        if (!running || !queue.offer(new Job(batch, embed, warmUp, result))) {
             throw new QueueFullException("model '" + model + "' has " + queue.size() + " requests waiting; try again shortly");
         }
         return result;
@@ -147,7 +154,7 @@ public final class BatchingExecutor implements AutoCloseable {
         carried = null;
         batch.add(first);
         int images = first.count();
-        if (!batching) {
+        if (!batching || first.warmUp()) {
             return batch;
         }
         long deadline = System.nanoTime() + maxWaitNanos;
@@ -163,7 +170,7 @@ public final class BatchingExecutor implements AutoCloseable {
             if (next == null) {
                 break;
             }
-            if (images + next.count() > maxBatch || next.embed() != first.embed()) {
+            if (images + next.count() > maxBatch || next.embed() != first.embed() || next.warmUp()) {
                 carried = next;
                 break;
             }
@@ -187,7 +194,9 @@ public final class BatchingExecutor implements AutoCloseable {
             long started = System.nanoTime();
             float[][] probabilities = batch.get(0).embed() ? predictor.embeddings(joined)
                     : predictor.probabilities(joined);
-            meters.forwardPass(System.nanoTime() - started, images);
+            if (!batch.get(0).warmUp()) {
+                meters.forwardPass(System.nanoTime() - started, images);
+            }
             int row = 0;
             for (Job job : batch) {
                 float[][] part = new float[job.count()][];

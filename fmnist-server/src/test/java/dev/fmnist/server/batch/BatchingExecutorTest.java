@@ -42,4 +42,24 @@ class BatchingExecutorTest {
             executor.close(1_000);
         }
     }
+
+    /** Warm-up passes run on the model's thread, are timed as such, and are not counted as the model's batches. */
+    @Test
+    void warmUpPassesAreTimedAndLeftOutOfTheBatchMetrics() {
+        Predictor predictor = Predictor.load(new RunDirectory(TestModels.mlp()).model());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        BatchingExecutor executor = new BatchingExecutor("m", "1", predictor, 8, 5_000, 2, true, registry);
+        try {
+            // sizes 1, 2, 4, 8 and an embedding pass: each alone, though the queue holds two and batching waits 5 s
+            assertThat(WarmUp.run(executor, true)).isPositive();
+            assertThat(registry.get("fmnist.model.warmup").timer().count()).isEqualTo(1);
+            assertThat(registry.get("fmnist.batch.size").summary().count()).as("batches counted").isZero();
+            assertThat(registry.get("fmnist.forward.pass").timer().count()).as("passes counted").isZero();
+            EncodedBatch image = new EncodedBatch(new float[predictor.encoder().pixels()], 1);
+            assertThat(executor.submit(image).join()).hasDimensions(1, 10);
+            assertThat(registry.get("fmnist.batch.size").summary().count()).as("a request's batch").isEqualTo(1);
+        } finally {
+            executor.close(1_000);
+        }
+    }
 }

@@ -21,11 +21,6 @@ public record EncodedBatch(float[] rows, int count) {
         }
     }
 
-    /** Values per row. */
-    public int width() {
-        return rows.length / count;
-    }
-
     /** Several batches of the same model as one, in order: what one forward pass of the batcher runs. */
     public static EncodedBatch join(List<EncodedBatch> batches) {
         if (batches.size() == 1) {

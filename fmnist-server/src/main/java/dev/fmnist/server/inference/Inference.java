@@ -24,10 +24,6 @@ public final class Inference {
         this.timeoutMillis = timeoutMillis;
     }
 
-    public long timeoutMillis() {
-        return timeoutMillis;
-    }
-
     /** When a request arriving now must have its answer, in {@link System#nanoTime()}. */
     public long deadline() {
         return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);

@@ -50,7 +50,7 @@ class BatchingExecutorTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         BatchingExecutor executor = new BatchingExecutor("m", "1", predictor, 8, 5_000, 2, true, registry);
         try {
-            // sizes 1, 2, 4, 8 and an embedding pass: each alone, though the queue holds two and batching waits 5 s
+            // sizes 1, 2, 4, 8 and an embedding pass, one at a time: a queue of two is enough
             assertThat(WarmUp.run(executor, true)).isPositive();
             assertThat(registry.get("fmnist.model.warmup").timer().count()).isEqualTo(1);
             assertThat(registry.get("fmnist.batch.size").summary().count()).as("batches counted").isZero();

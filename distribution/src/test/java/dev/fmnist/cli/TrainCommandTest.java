@@ -63,7 +63,7 @@ class TrainCommandTest {
                 dir.resolve("y").toString());
         assertThat(badKey.exitCode()).isEqualTo(ErrorReporter.FAILURE);
         assertThat(badKey.err()).contains("model 'mlp' (built in) has no hyperparameter 'momentum'; it accepts: "
-                + "augment, batch-size, dropout, epochs, l2, label-smoothing, learning-rate, lr-decay, optimizer, width")
+                + "augment, average, batch-size, dropout, epochs, l2, label-smoothing, learning-rate, lr-decay, optimizer, width")
                 .doesNotContain("\tat ");
     }
 

@@ -27,8 +27,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * <p>Some keys work for every plugin, declared or not: {@value #BATCH_SIZE} (the engine batches with it),
  * {@value Optimizers#LEARNING_RATE} (a plugin that declares it builds its optimizer from it; for one that does
  * not, the platform sets the rate on the built network), {@value #LABEL_SMOOTHING} (the share of each
- * training label spread evenly over all classes), {@value #AUGMENT} (the training images' augmentation) and
- * {@value #EPOCHS} (the run's epoch limit). A plugin declares the last three to give them defaults of its
+ * training label spread evenly over all classes), {@value #AVERAGE} (the average of the weights the run keeps and
+ * saves, {@link WeightAveraging}), {@value #AUGMENT} (the training images' augmentation) and {@value #EPOCHS} (the
+ * run's epoch limit). A plugin declares the last three to give them defaults of its
  * own: {@code --augment} and {@code --epochs} then override them, and {@code train.augment} and
  * {@code train.epochs} apply only to plugins that do not.
  */
@@ -38,9 +39,10 @@ public final class ModelBuilder {
     public static final String LABEL_SMOOTHING = "label-smoothing";
     public static final String AUGMENT = "augment";
     public static final String EPOCHS = "epochs";
+    public static final String AVERAGE = "average";
     public static final int DEFAULT_BATCH_SIZE = 64;
     private static final Set<String> PLATFORM_KEYS = Set.of(BATCH_SIZE, Optimizers.LEARNING_RATE, LABEL_SMOOTHING,
-            AUGMENT, EPOCHS);
+            AUGMENT, EPOCHS, AVERAGE);
 
     private ModelBuilder() {}
 
@@ -75,6 +77,7 @@ public final class ModelBuilder {
             if (resolved.has(AUGMENT)) {
                 Augmentation.parse(resolved.string(AUGMENT));
             }
+            averaging(resolved);
         } catch (IllegalArgumentException e) {
             throw new ModelException(plugin.describe() + ": " + e.getMessage(), e);
         }
@@ -89,6 +92,11 @@ public final class ModelBuilder {
     /** The share of each training label spread over all classes: its {@value #LABEL_SMOOTHING} key, else 0. */
     public static double labelSmoothing(Hyperparameters resolved) {
         return resolved.has(LABEL_SMOOTHING) ? resolved.fraction(LABEL_SMOOTHING) : 0;
+    }
+
+    /** The average of its weights a run keeps: its {@value #AVERAGE} key, else none. */
+    public static WeightAveraging averaging(Hyperparameters resolved) {
+        return resolved.has(AVERAGE) ? WeightAveraging.parse(resolved.string(AVERAGE)) : WeightAveraging.NONE;
     }
 
     /** Whether the plugin declares the key itself (so it has a default of its own). */

@@ -9,6 +9,7 @@ import dev.fmnist.data.SplitData;
 import dev.fmnist.image.encode.Normalization;
 import dev.fmnist.models.BuiltModel;
 import dev.fmnist.models.ModelBuilder;
+import dev.fmnist.models.WeightAveraging;
 import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.models.plugins.RegisteredPlugin;
 import dev.fmnist.runtime.model.ModelFile;
@@ -19,6 +20,7 @@ import dev.fmnist.runtime.model.Versions;
 import dev.fmnist.runtime.run.Json;
 import dev.fmnist.runtime.run.RunConfig;
 import dev.fmnist.runtime.run.RunDirectory;
+import dev.fmnist.training.callbacks.Monitor;
 import dev.fmnist.training.transfer.Transfer;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
@@ -51,6 +53,13 @@ public final class RunSetup {
         @Override
         public void close() {
             lock.close();
+        }
+
+        /** What the run monitors, and from which epoch its model is SWA's average. */
+        public Monitor monitor() {
+            WeightAveraging averaging = plan.averaging();
+            return new Monitor(runConfig.monitor(), runConfig.minDelta(),
+                    averaging.kind() == WeightAveraging.Kind.SWA ? averaging.startIn(plan.epochs()) : 0);
         }
     }
 
@@ -121,6 +130,8 @@ public final class RunSetup {
         Transfer.Adapted adapted = Transfer.adapt(parent.network(), source.classNames().size(), newOutput,
                 tuning.frozenLayers(), tuning.learningRate(), dataConfig.seed());
         Map<String, String> hyperparameters = new LinkedHashMap<>(from.hyperparameters());
+        // the parent's weight averaging belongs to its run (an SWA start may lie beyond this one's epochs)
+        hyperparameters.remove(ModelBuilder.AVERAGE);
         hyperparameters.putAll(request.overrides());
         TrainingPlan plan = TrainingPlan.fineTuning(Hyperparameters.of(hyperparameters), request, config,
                 from.augmentation());

@@ -7,7 +7,6 @@ import dev.fmnist.runtime.model.SavedModel;
 import dev.fmnist.runtime.run.Json;
 import dev.fmnist.runtime.run.RunConfig;
 import dev.fmnist.runtime.run.RunSummary;
-import dev.fmnist.training.callbacks.Monitor;
 import java.util.List;
 
 /** What a run reports when it ends: its model's accuracy on the test images and {@code summary.json}. */
@@ -32,7 +31,7 @@ final class RunSummaries {
     RunSummary write(RunSetup.Prepared run, List<EpochMetrics> history, String status, String reason, int epochsRun,
             double testAccuracy, long runStartedNanos, List<String> callbacks) {
         RunConfig config = run.runConfig();
-        EpochMetrics best = new Monitor(config.monitor(), config.minDelta()).best(history).orElse(null);
+        EpochMetrics best = run.monitor().best(history).orElse(null);
         int sessionEpochs = epochsRun - run.history().size();
         double epochSeconds = history.stream().mapToDouble(m -> m.epochMillis() / 1000.0).sum();
         double sessionEpochSeconds = history.subList(history.size() - Math.max(0, sessionEpochs), history.size())

@@ -22,9 +22,11 @@ import dev.fmnist.training.callbacks.LastCheckpoint;
 import dev.fmnist.training.callbacks.MetricHistory;
 import dev.fmnist.training.callbacks.Monitor;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,11 +82,21 @@ public final class TrainingEngine {
         RunDirectory dir = setup.dir();
         Network network = setup.network();
         RunContext context = new RunContext(run.modelId(), network, dir.path(), plan.epochs(), setup.history());
-        Monitor monitor = new Monitor(run.monitor(), run.minDelta());
+        Monitor monitor = setup.monitor();
 
         List<Named> callbacks = new ArrayList<>();
         callbacks.add(new Named("metric history", new MetricHistory(dir.historyJson(), dir.historyCsv())));
-        callbacks.add(new Named("best checkpoint", new BestCheckpoint(monitor, dir.bestModel(), setup::manifest)));
+        int startEpoch = setup.history().size() + 1;
+        AveragedWeights averaged = AveragedWeights.of(plan.averaging(), network, plan.epochs());
+        AveragingHistory averagingHistory = null;
+        if (averaged != null) {
+            averaged.resume(dir, startEpoch - 1, network.iterationCount(), registry);
+            averagingHistory = new AveragingHistory(dir.averagingCsv(), startEpoch);
+        }
+        // With weight averaging, the average is the run's model once there is one: validated, monitored and saved.
+        Supplier<Network> model = () -> averaged != null && averaged.ready() ? averaged.network() : network;
+        callbacks.add(new Named("best checkpoint", new BestCheckpoint(monitor, dir.bestModel(), model,
+                setup::manifest)));
         callbacks.add(new Named("last checkpoint", new LastCheckpoint(dir.lastModel(), setup::manifest)));
         if (plan.patience() > 0) {
             callbacks.add(new Named("early stopping", new EarlyStopping(monitor, plan.patience())));
@@ -112,10 +124,10 @@ public final class TrainingEngine {
         if (!setup.origin().isEmpty()) {
             log.info("{}", setup.origin());
         }
-        int startEpoch = setup.history().size() + 1;
-        log.info("Training {} ({} parameters) on {} images (augmentation: {}), validating on {}, batch {}, epochs "
+        log.info("Training {} ({} parameters) on {} images (augmentation: {}{}), validating on {}, batch {}, epochs "
                 + "{}..{}, run folder {}", run.modelId(), network.numParams(), run.trainImages(), plan.augmentation(),
-                run.validationImages(), plan.batchSize(), startEpoch, plan.epochs(), dir.path());
+                averaged == null ? "" : "; weights averaged: " + plan.averaging(), run.validationImages(),
+                plan.batchSize(), startEpoch, plan.epochs(), dir.path());
         long runStarted = System.nanoTime();
         int epochsRun = setup.history().size();
         String status = "completed";
@@ -126,13 +138,22 @@ public final class TrainingEngine {
                 final int current = epoch;
                 each(callbacks, "onEpochStart", c -> c.onEpochStart(context, current));
                 long epochStarted = System.nanoTime();
-                EpochTotals totals = trainEpoch(network, fitter, trainBatches, threads, epoch, callbacks, context);
+                EpochTotals totals = trainEpoch(network, fitter, trainBatches, threads, epoch, callbacks, context,
+                        averaged);
                 long trainPhase = System.nanoTime() - epochStarted;
                 fitter.useAllThreadsHere();
                 // The rate this epoch trained with, read before the epoch counter moves a schedule on.
                 Double rate = network.learningRate();
                 network.incrementEpochCount();
                 Validation validation = Validation.of(network, setup.manifest(), setup.split().validation());
+                Validation trainedValidation = validation;
+                if (averaged != null) {
+                    averaged.afterEpoch(epoch);
+                    if (averaged.ready()) {
+                        validation = Validation.of(averaged.network(), setup.manifest(), setup.split().validation());
+                    }
+                    averagingHistory.add(epoch, trainedValidation, averaged.ready() ? validation : null);
+                }
                 EpochMetrics metrics = new EpochMetrics(epoch, totals.loss(), totals.accuracy(), validation.loss(),
                         validation.accuracy(), rate == null ? Double.NaN : rate,
                         (System.nanoTime() - epochStarted) / 1_000_000, totals.images / (trainPhase / 1e9));
@@ -140,7 +161,13 @@ public final class TrainingEngine {
                 epochsRun = epoch;
                 log.info(String.format("epoch %d/%d: loss %.4f acc %.4f | val_loss %.4f val_acc %.4f | %,.0f img/s, %.1f s",
                         epoch, plan.epochs(), metrics.trainLoss(), metrics.trainAccuracy(), metrics.validationLoss(),
-                        metrics.validationAccuracy(), metrics.imagesPerSecond(), metrics.epochMillis() / 1000.0));
+                        metrics.validationAccuracy(), metrics.imagesPerSecond(), metrics.epochMillis() / 1000.0)
+                        + (validation == trainedValidation ? "" : String.format(" | trained weights: val_loss %.4f "
+                                + "val_acc %.4f", trainedValidation.loss(), trainedValidation.accuracy())));
+                if (averaged != null && averaged.ready()) {
+                    // before last.zip: a resumed run finds the average of the epoch it resumes from
+                    averaged.save(dir, setup.manifest().at(epoch, metrics, context.history(), Instant.now().toString()));
+                }
                 each(callbacks, "onEpochEnd", c -> c.onEpochEnd(context, metrics));
             }
             if (context.stopRequested()) {
@@ -183,7 +210,7 @@ public final class TrainingEngine {
     }
 
     private EpochTotals trainEpoch(Network network, BatchFitter fitter, ImageBatchIterator batches, ThreadChoice threads,
-            int epoch, List<Named> callbacks, RunContext context) {
+            int epoch, List<Named> callbacks, RunContext context, AveragedWeights averaged) {
         batches.startEpoch(epoch);
         int batchCount = batches.batchesPerEpoch();
         double lossSum = 0;
@@ -199,6 +226,9 @@ public final class TrainingEngine {
             BatchFitter.Fitted fitted = fitter.fit(dataSet);
             threads.afterBatch(size, System.nanoTime() - started);
             threads.chosen().ifPresent(fitter::settle);
+            if (averaged != null) {
+                averaged.afterBatch();
+            }
             batch++;
             double loss = fitted.loss();
             if (!Double.isFinite(loss)) {

@@ -3,6 +3,7 @@ package dev.fmnist.training;
 import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.data.augment.Augmentation;
 import dev.fmnist.models.ModelBuilder;
+import dev.fmnist.models.WeightAveraging;
 import dev.fmnist.runtime.run.RunConfig;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,7 +14,8 @@ import java.util.TreeMap;
  * model's own hyperparameter ({@code epochs}, {@code augment}: a plugin's declared default, or {@code --set}); else
  * the configuration ({@code train.epochs}, {@code train.augment}). So a plugin that declares them overrides
  * {@code train.*}, and a flag overrides everything. The patience: the flag, else {@code train.patience}. The batch
- * size and label smoothing are hyperparameters ({@code batch-size}, default 64; {@code label-smoothing}, default 0).
+ * size, label smoothing and weight averaging are hyperparameters ({@code batch-size}, default 64;
+ * {@code label-smoothing}, default 0; {@code average}, default none).
  * A fine-tuning run's model is its parent: its recorded hyperparameters play the plugin's part, and its augmentation
  * that of {@code train.augment}. A resumed run keeps what it started with, but for {@code --epochs} and
  * {@code --patience} given again (the other flags are ignored).
@@ -21,9 +23,10 @@ import java.util.TreeMap;
  * @param hyperparameters the model's, with {@code epochs} and {@code augment} (where present) the values in force, as
  *                        the run records them
  * @param augmentation    of the training images only
+ * @param averaging       the average of the weights the run keeps, validates and saves as its model
  */
 public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, double labelSmoothing,
-        Augmentation augmentation, int epochs, int patience) {
+        Augmentation augmentation, int epochs, int patience, WeightAveraging averaging) {
 
     /** The most epochs a run may have, as the {@code epochs} hyperparameter allows. */
     public static final int MAX_EPOCHS = 100_000;
@@ -31,6 +34,10 @@ public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, doubl
     public TrainingPlan {
         if (epochs < 1 || epochs > MAX_EPOCHS) {
             throw new TrainingException("epochs must be from 1 to " + MAX_EPOCHS + ", got " + epochs);
+        }
+        if (averaging.kind() == WeightAveraging.Kind.SWA && averaging.startIn(epochs) > epochs) {
+            throw new TrainingException("average " + averaging + " starts after the run's last epoch (" + epochs
+                    + "); start it at epoch " + epochs + " or earlier");
         }
     }
 
@@ -52,12 +59,15 @@ public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, doubl
         String augment = request.augment().orElseGet(() -> hyperparameters.has(ModelBuilder.AUGMENT)
                 ? hyperparameters.string(ModelBuilder.AUGMENT) : fallbackAugmentation);
         Augmentation augmentation = augmentation(augment);
+        // SWA's start as an epoch: a run resumed with other --epochs keeps averaging the same epochs
+        WeightAveraging averaging = averaging(hyperparameters).startingIn(epochs);
         Map<String, String> recorded = new TreeMap<>(hyperparameters.values());
         recorded.computeIfPresent(ModelBuilder.EPOCHS, (key, value) -> Integer.toString(epochs));
         recorded.computeIfPresent(ModelBuilder.AUGMENT, (key, value) -> augmentation.toString());
+        recorded.computeIfPresent(ModelBuilder.AVERAGE, (key, value) -> averaging.toString());
         return new TrainingPlan(Hyperparameters.of(recorded), ModelBuilder.batchSize(hyperparameters),
                 ModelBuilder.labelSmoothing(hyperparameters), augmentation, epochs,
-                request.patience().orElse(config.patience()));
+                request.patience().orElse(config.patience()), averaging);
     }
 
     /** A resumed run's plan: as it was recorded, with {@code --epochs} and {@code --patience} when given again. */
@@ -65,7 +75,15 @@ public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, doubl
         Hyperparameters hyperparameters = Hyperparameters.of(saved.hyperparameters());
         return new TrainingPlan(hyperparameters, saved.batchSize(), ModelBuilder.labelSmoothing(hyperparameters),
                 augmentation(saved.augmentation()), request.epochs().orElse(saved.epochs()),
-                request.patience().orElse(saved.patience()));
+                request.patience().orElse(saved.patience()), averaging(hyperparameters));
+    }
+
+    private static WeightAveraging averaging(Hyperparameters hyperparameters) {
+        try {
+            return ModelBuilder.averaging(hyperparameters);
+        } catch (IllegalArgumentException e) {
+            throw new TrainingException(e.getMessage(), e);
+        }
     }
 
     /** The canonical spec; a run recorded before augmentation existed had none. */

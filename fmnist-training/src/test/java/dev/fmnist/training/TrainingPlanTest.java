@@ -101,4 +101,16 @@ class TrainingPlanTest {
                 .withEpochs(200_000), CONFIG)).isInstanceOf(TrainingException.class)
                 .hasMessage("epochs must be from 1 to 100000, got 200000");
     }
+
+    @Test
+    void weightAveragingIsAHyperparameterAndSwaMustStartWithinTheRun() {
+        TrainingPlan plan = TrainingPlan.of(declaring(Map.of("average", "ema:0.99")), TrainingRequest.of("mlp"), CONFIG);
+        assertThat(plan.averaging()).hasToString("ema:0.99");
+        assertThat(TrainingPlan.of(declaring(Map.of()), TrainingRequest.of("mlp"), CONFIG).averaging().isNone()).isTrue();
+        assertThatThrownBy(() -> TrainingPlan.of(declaring(Map.of("average", "swa:30")), TrainingRequest.of("mlp"),
+                CONFIG)).isInstanceOf(TrainingException.class)
+                .hasMessage("average swa:30 starts after the run's last epoch (20); start it at epoch 20 or earlier");
+        assertThatThrownBy(() -> TrainingPlan.fineTuning(declaring(Map.of("average", "emma")), TrainingRequest.of("mlp"),
+                CONFIG, "none")).isInstanceOf(TrainingException.class).hasMessageContaining("'emma' is not known");
+    }
 }

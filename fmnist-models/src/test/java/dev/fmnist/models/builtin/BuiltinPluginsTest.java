@@ -86,7 +86,7 @@ class BuiltinPluginsTest {
         assertThatThrownBy(() -> ModelBuilder.build(registry.get("cnn"), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST, Map.of("momentum", "0.9")))
                 .isInstanceOf(ModelException.class)
                 .hasMessage("model 'cnn' (built in) has no hyperparameter 'momentum'; it accepts: augment, "
-                        + "batch-size, dropout, epochs, filters, l2, label-smoothing, learning-rate, lr-decay, optimizer, "
+                        + "average, batch-size, dropout, epochs, filters, l2, label-smoothing, learning-rate, lr-decay, optimizer, "
                         + "width");
     }
 

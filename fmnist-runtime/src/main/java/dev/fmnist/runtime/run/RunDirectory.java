@@ -43,14 +43,16 @@ public record RunDirectory(Path path) {
     /**
      * The model that evaluation, prediction, serving and the run's test accuracy use: the best epoch's
      * ({@code best.zip}), or the last epoch's ({@code last.zip}) when the run was trained with
-     * {@code train.restore-best=false}. Either file stands in when the other does not exist.
+     * {@code train.restore-best=false} (then the latest average of the weights, {@code average.zip}, when the run
+     * averaged them). Either file stands in when the other does not exist.
      */
     public Path model() {
         if (!Files.isDirectory(path)) {
             throw new ModelFileException("no run folder at " + path);
         }
         boolean best = !Files.isRegularFile(config()) || Json.read(config(), RunConfig.class).restoreBest();
-        for (Path candidate : best ? new Path[] {bestModel(), lastModel()} : new Path[] {lastModel(), bestModel()}) {
+        for (Path candidate : best ? new Path[] {bestModel(), lastModel()}
+                : new Path[] {averageModel(), lastModel(), bestModel()}) {
             if (Files.isRegularFile(candidate)) {
                 return candidate;
             }
@@ -72,6 +74,24 @@ public record RunDirectory(Path path) {
     /** The model after the latest finished epoch, with optimizer state, for {@code --resume}. */
     public Path lastModel() {
         return path.resolve("last.zip");
+    }
+
+    /**
+     * The average of the weights after the latest finished epoch (a run with weight averaging), for {@code --resume}
+     * and as the run's last model: {@code last.zip} holds the weights it trains.
+     */
+    public Path averageModel() {
+        return path.resolve("average.zip");
+    }
+
+    /** The average of the epoch before {@link #averageModel()}'s, kept until {@code last.zip} has caught up. */
+    public Path previousAverageModel() {
+        return path.resolve("average.previous.zip");
+    }
+
+    /** Each epoch's validation of the trained weights beside that of their average (a run with weight averaging). */
+    public Path averagingCsv() {
+        return path.resolve("averaging.csv");
     }
 
     public Path historyJson() {

@@ -10,18 +10,23 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.function.Supplier;
 
-/** Saves the network whenever the monitored metric improves, atomically, with its manifest. */
+/** Saves the run's model whenever the monitored metric improves, atomically, with its manifest. */
 public final class BestCheckpoint implements TrainingCallback {
 
     private final Monitor monitor;
     private final Path file;
+    private final Supplier<Network> network;
     private final Supplier<ModelManifest> manifest;
     private double best = Double.NaN;
 
-    /** @param manifest the run's manifest; the epoch, metrics and history are filled in at each save */
-    public BestCheckpoint(Monitor monitor, Path file, Supplier<ModelManifest> manifest) {
+    /**
+     * @param network  the network to save: the one trained, or the average of its weights
+     * @param manifest the run's manifest; the epoch, metrics and history are filled in at each save
+     */
+    public BestCheckpoint(Monitor monitor, Path file, Supplier<Network> network, Supplier<ModelManifest> manifest) {
         this.monitor = monitor;
         this.file = file;
+        this.network = network;
         this.manifest = manifest;
     }
 
@@ -33,9 +38,12 @@ public final class BestCheckpoint implements TrainingCallback {
     @Override
     public void onEpochEnd(TrainingContext context, EpochMetrics metrics) {
         double value = metrics.metric(monitor.metric());
+        if (monitor.startsAfresh(metrics.epoch())) {
+            best = Double.NaN; // the first average replaces the best trained weights
+        }
         if (monitor.improves(value, best)) {
             best = value;
-            ModelFile.save(Network.of(context.model()),
+            ModelFile.save(network.get(),
                     manifest.get().at(metrics.epoch(), metrics, context.history(), Instant.now().toString()), file, false);
         }
     }

@@ -35,10 +35,13 @@ public final class EarlyStopping implements TrainingCallback {
     @Override
     public void onEpochEnd(TrainingContext context, EpochMetrics metrics) {
         double value = metrics.metric(monitor.metric());
+        if (monitor.startsAfresh(metrics.epoch())) {
+            best = Double.NaN;
+        }
         if (monitor.improves(value, best)) {
             best = value;
             bestEpoch = metrics.epoch();
-        } else if (metrics.epoch() - bestEpoch >= patience) {
+        } else if (metrics.epoch() - bestEpoch >= patience && monitor.mayStopAfter(metrics.epoch())) {
             context.requestStop(String.format("%s did not improve for %d epochs (best %.4f at epoch %d)",
                     monitor.metric(), patience, best, bestEpoch));
         }

@@ -99,4 +99,19 @@ class EarlyStoppingTest {
         stopping.onEpochEnd(context, third);
         assertThat(context.stop).isEqualTo("val_loss did not improve for 2 epochs (best 0.5000 at epoch 1)");
     }
+
+    @Test
+    void withSwaItWaitsForTheFirstAverageAndForgetsTheTrainedWeightsBest() {
+        Monitor swaFrom4 = new Monitor("val_loss", 0, 4);
+        EarlyStopping stopping = new EarlyStopping(swaFrom4, 1);
+        // epochs 2 and 3 are worse than epoch 1, but the run waits for SWA's first average (epoch 4), which is
+        // the new best though worse than epoch 1's trained weights; epoch 5 is worse still: the stop
+        int stoppedAfter = run(stopping, new ScriptedContext(), new double[] {0.3, 0.4, 0.5, 0.6, 0.7},
+                new double[] {0.9, 0.8, 0.8, 0.8, 0.8});
+        assertThat(stoppedAfter).isEqualTo(5);
+        assertThat(stopping.bestEpoch()).isEqualTo(4);
+        assertThat(swaFrom4.best(List.of(epoch(1, 0.3, 0.9), epoch(4, 0.6, 0.8), epoch(5, 0.5, 0.8))).orElseThrow()
+                .epoch()).as("once averages exist, the best is among them").isEqualTo(5);
+        assertThat(swaFrom4.best(List.of(epoch(1, 0.3, 0.9), epoch(2, 0.6, 0.8))).orElseThrow().epoch()).isEqualTo(1);
+    }
 }

@@ -92,7 +92,7 @@ public final class Evaluator {
         List<EpochMetrics> history = Files.isRegularFile(run.historyJson())
                 ? List.of(Json.read(run.historyJson(), EpochMetrics[].class)) : manifest.history();
         EvaluationReport report = new EvaluationReport(runDir.toString(), manifest.modelId(), modelFile.toString(),
-                manifest.parameters(), architecture, metrics, summary, flipAveraging);
+                manifest.parameters(), architecture, metrics, summary, predictor.flipAveraging());
 
         createDirectories(outDir);
         String name = manifest.modelId() + " (" + runDir.getFileName() + ")";

@@ -121,6 +121,10 @@ public final class RunSetup {
         Path parentFile = RunDirectory.modelOf(tuning.parent());
         SavedModel parent = ModelFile.load(parentFile, false, registry);
         ModelManifest from = parent.manifest();
+        if (from.ensemble() != null) {
+            throw new TrainingException(parentFile + " is an ensemble of " + from.ensemble().members().size()
+                    + " models; fine-tune one of its members (" + from.ensemble().members().get(0).modelFile() + ")");
+        }
         if (!from.imageShape().equals(source.imageShape())) {
             throw new TrainingException(parentFile + " takes " + from.imageShape() + " images but "
                     + source.description() + " has " + source.imageShape());

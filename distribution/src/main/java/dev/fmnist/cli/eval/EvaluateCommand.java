@@ -47,7 +47,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         EvaluationMetrics m = report.metrics();
         PrintWriter w = spec.commandLine().getOut();
         w.printf("%s on the %s split (%,d images%s): accuracy %.2f%%, top-2 %.2f%%, log loss %.4f, macro F1 %.4f, ECE %.4f%n",
-                report.modelId(), m.split(), m.images(), flipAveraging ? ", flip-averaged" : "", m.accuracy() * 100, m.top2Accuracy() * 100, m.logLoss(),
+                report.modelId(), m.split(), m.images(), report.flipAveraged() ? ", flip-averaged" : "", m.accuracy() * 100, m.top2Accuracy() * 100, m.logLoss(),
                 m.macroF1(), m.expectedCalibrationError());
         w.printf("worst class: %s (F1 %.4f)%n", m.worstClass().name(), m.worstClass().f1());
         for (ConfusedPair pair : m.mostConfused().subList(0, Math.min(3, m.mostConfused().size()))) {

@@ -105,10 +105,10 @@ public final class ModelFile {
 
     private static ModelManifest parseManifest(Path file, byte[] json) throws IOException {
         ModelManifest manifest = Json.MAPPER.readValue(json, ModelManifest.class);
-        if (manifest.formatVersion() > ModelManifest.FORMAT_VERSION) {
+        if (manifest.formatVersion() > ModelManifest.READS_UP_TO) {
             throw new ModelFileException(file + " was written in model format " + manifest.formatVersion()
                     + " by fmnist " + manifest.platformVersion() + "; this platform (" + Versions.platform()
-                    + ") reads format " + ModelManifest.FORMAT_VERSION + " and older");
+                    + ") reads format " + ModelManifest.READS_UP_TO + " and older");
         }
         return manifest;
     }

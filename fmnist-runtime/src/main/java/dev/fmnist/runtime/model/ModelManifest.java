@@ -20,6 +20,7 @@ import java.util.Map;
  * @param network         how the network is described: a layer stack or a graph; absent (null) in format 1,
  *                        which knew only layer stacks
  * @param parent          the model this one was fine-tuned from; null for a model trained from scratch
+ * @param ensemble        what an ensemble's network averages ({@code fmnist ensemble}); null for one network
  */
 public record ModelManifest(
         int formatVersion,
@@ -43,10 +44,20 @@ public record ModelManifest(
         List<EpochMetrics> history,
         String augmentation,
         Network.Kind network,
-        Parent parent) {
+        Parent parent,
+        Ensemble ensemble) {
 
     /** Format 2 added {@code network}: a platform of format 1 cannot read a graph and says so. */
     public static final int FORMAT_VERSION = 2;
+
+    /**
+     * Format 3 added {@code ensemble}; only ensembles are written in it, so a platform of format 2 refuses an ensemble
+     * (whose flip averaging it would not know) and still reads every other file.
+     */
+    public static final int ENSEMBLE_FORMAT_VERSION = 3;
+
+    /** The newest format this platform reads. */
+    public static final int READS_UP_TO = ENSEMBLE_FORMAT_VERSION;
 
     /**
      * What the model learned from.
@@ -79,6 +90,41 @@ public record ModelManifest(
         }
     }
 
+    /**
+     * What an ensemble averages: its members' probabilities, weighted, each image's optionally averaged with its
+     * mirror's ({@code Predictor} does that for a manifest that asks).
+     *
+     * @param flipAveraging whether every prediction averages each image with its mirror
+     */
+    public record Ensemble(List<Member> members, boolean flipAveraging) {
+
+        public Ensemble {
+            members = List.copyOf(members);
+        }
+
+        /**
+         * One member, as it was when the ensemble was made.
+         *
+         * @param modelFile  its model file, as given
+         * @param sha256     of that file
+         * @param weight     its share of the average (the weights sum to 1)
+         * @param parameters its network's parameter count
+         */
+        public record Member(String modelFile, String sha256, String modelId, int epoch, long parameters,
+                double weight) {}
+    }
+
+    /** A manifest of one network (no ensemble). */
+    public ModelManifest(int formatVersion, String platformVersion, String dl4jVersion, String modelId,
+            String pluginVersion, String pluginOrigin, InputLayout inputLayout, ImageShape imageShape,
+            Normalization normalization, List<String> classNames, long seed, Map<String, String> hyperparameters,
+            int batchSize, long parameters, String trainedAt, TrainingData data, int epoch, EpochMetrics metrics,
+            List<EpochMetrics> history, String augmentation, Network.Kind network, Parent parent) {
+        this(formatVersion, platformVersion, dl4jVersion, modelId, pluginVersion, pluginOrigin, inputLayout,
+                imageShape, normalization, classNames, seed, hyperparameters, batchSize, parameters, trainedAt, data,
+                epoch, metrics, history, augmentation, network, parent, null);
+    }
+
     public ModelManifest {
         classNames = List.copyOf(classNames);
         hyperparameters = Map.copyOf(hyperparameters);
@@ -94,6 +140,11 @@ public record ModelManifest(
     public ModelManifest at(int epoch, EpochMetrics metrics, List<EpochMetrics> history, String trainedAt) {
         return new ModelManifest(formatVersion, platformVersion, dl4jVersion, modelId, pluginVersion, pluginOrigin,
                 inputLayout, imageShape, normalization, classNames, seed, hyperparameters, batchSize, parameters,
-                trainedAt, data, epoch, metrics, history, augmentation, network, parent);
+                trainedAt, data, epoch, metrics, history, augmentation, network, parent, ensemble);
+    }
+
+    /** Whether every prediction of this model averages each image with its mirror (an ensemble made so). */
+    public boolean flipAveraged() {
+        return ensemble != null && ensemble.flipAveraging();
     }
 }

@@ -10,6 +10,9 @@ import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -285,17 +288,31 @@ public sealed interface Network {
 
         @Override
         public INDArray embedding(INDArray features) {
-            String output = graph.getConfiguration().getNetworkOutputs().get(0);
-            String beforeOutput = graph.getConfiguration().getVertexInputs().get(output).get(0);
-            return flat(graph.feedForward(new INDArray[] {features}, false).get(beforeOutput));
+            return flat(graph.feedForward(new INDArray[] {features}, false).get(embeddingVertex()));
         }
 
         @Override
         public OutputAndEmbedding outputAndEmbedding(INDArray features) {
             String output = graph.getConfiguration().getNetworkOutputs().get(0);
-            String beforeOutput = graph.getConfiguration().getVertexInputs().get(output).get(0);
             Map<String, INDArray> activations = graph.feedForward(new INDArray[] {features}, false);
-            return new OutputAndEmbedding(activations.get(output), flat(activations.get(beforeOutput)));
+            return new OutputAndEmbedding(activations.get(output), flat(activations.get(embeddingVertex())));
+        }
+
+        /**
+         * The vertex that feeds the output layer, found from the network's output through first inputs: the output
+         * layer's input, and for an ensemble (whose output averages its members') its first member's.
+         */
+        private String embeddingVertex() {
+            ComputationGraphConfiguration conf = graph.getConfiguration();
+            String output = conf.getNetworkOutputs().get(0);
+            for (String vertex = output; conf.getVertexInputs().containsKey(vertex);
+                    vertex = conf.getVertexInputs().get(vertex).get(0)) {
+                if (conf.getVertices().get(vertex) instanceof LayerVertex layer
+                        && layer.getLayerConf().getLayer() instanceof BaseOutputLayer) {
+                    return conf.getVertexInputs().get(vertex).get(0);
+                }
+            }
+            return conf.getVertexInputs().get(output).get(0);
         }
 
         @Override

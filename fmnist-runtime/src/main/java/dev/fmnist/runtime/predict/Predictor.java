@@ -33,8 +33,9 @@ public final class Predictor {
     private final InputEncoder encoder;
     private final boolean flipAveraging;
 
+    /** Averaging each image with its mirror when the manifest says the model does (an ensemble made so). */
     public Predictor(Network network, ModelManifest manifest) {
-        this(network, manifest, false);
+        this(network, manifest, manifest.flipAveraged());
     }
 
     private Predictor(Network network, ModelManifest manifest, boolean flipAveraging) {
@@ -46,10 +47,12 @@ public final class Predictor {
 
     /**
      * The same model answering with test-time augmentation: the mean of its probabilities for each image and
-     * for the image mirrored left to right (two forward passes). Worth it for a model trained with flips.
+     * for the image mirrored left to right (two forward passes). Worth it for a model trained with flips. A model
+     * whose manifest asks for it (an ensemble made with flips) keeps it either way: it is part of that model.
      */
     public Predictor withFlipAveraging(boolean on) {
-        return on == flipAveraging ? this : new Predictor(network, manifest, on);
+        boolean flip = on || manifest.flipAveraged();
+        return flip == flipAveraging ? this : new Predictor(network, manifest, flip);
     }
 
     public boolean flipAveraging() {

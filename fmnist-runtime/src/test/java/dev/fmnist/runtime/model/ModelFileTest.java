@@ -114,7 +114,7 @@ class ModelFileTest {
         }
         assertThatThrownBy(() -> ModelFile.load(file, false))
                 .hasMessageContaining("was written in model format 7 by fmnist 0.1.0")
-                .hasMessageContaining("reads format 2 and older");
+                .hasMessageContaining("reads format 3 and older");
     }
 
     /**

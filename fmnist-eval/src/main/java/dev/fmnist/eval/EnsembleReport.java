@@ -1,0 +1,80 @@
+package dev.fmnist.eval;
+
+import dev.fmnist.api.data.DataSource;
+import dev.fmnist.api.data.LabelledImages;
+import dev.fmnist.eval.metrics.EvaluationMetrics;
+import dev.fmnist.eval.metrics.MetricsCalculator;
+import dev.fmnist.runtime.model.ModelFile;
+import dev.fmnist.runtime.model.ModelManifest;
+import dev.fmnist.runtime.plugins.PluginClasses;
+import dev.fmnist.runtime.predict.Predictions;
+import dev.fmnist.runtime.predict.Predictor;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * An ensemble's figures on the test images beside its members': accuracy, log loss, calibration, and what it costs per
+ * image. The members answer as the ensemble does (with flip averaging when it has it), so costs compare like for like.
+ */
+public final class EnsembleReport {
+
+    /** One model's figures; {@code imagesPerSecond} over the whole test set in batches, on this machine's threads. */
+    public record Row(String model, String modelFile, long parameters, double weight, double accuracy, double logLoss,
+            double calibrationError, double imagesPerSecond) {}
+
+    private final DataSource data;
+    private final PluginClasses classes;
+
+    @Inject
+    public EnsembleReport(DataSource data, PluginClasses classes) {
+        this.data = data;
+        this.classes = classes;
+    }
+
+    /** The members' rows, then the ensemble's; refused when the data names other classes than the ensemble. */
+    public List<Row> measure(Path ensembleFile) {
+        Predictor ensemble = Predictor.load(ensembleFile, classes);
+        ModelManifest manifest = ensemble.manifest();
+        if (manifest.ensemble() == null) {
+            throw new EvaluationException(ensembleFile + " is not an ensemble (fmnist ensemble makes one)");
+        }
+        if (!manifest.classNames().equals(data.classNames())) {
+            throw new EvaluationException("the ensemble " + ensembleFile + " names the classes "
+                    + manifest.classNames() + ", but " + data.description() + " has " + data.classNames()
+                    + ": give the data its members were trained on with --data");
+        }
+        LabelledImages test = data.testImages();
+        List<Row> rows = new ArrayList<>();
+        for (ModelManifest.Ensemble.Member member : manifest.ensemble().members()) {
+            Path file = Path.of(member.modelFile());
+            Predictor predictor = Predictor.load(file, classes).withFlipAveraging(manifest.flipAveraged());
+            rows.add(row(member.modelId() + " (" + file + ")", file, predictor, member.weight(), test));
+        }
+        rows.add(row("ensemble of " + rows.size(), ensembleFile, ensemble, 1, test));
+        return rows;
+    }
+
+    private static Row row(String name, Path file, Predictor predictor, double weight, LabelledImages test) {
+        long started = System.nanoTime();
+        Predictions predictions = predictor.predictions(test);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        EvaluationMetrics metrics = MetricsCalculator.compute("test", predictions, 0);
+        return new Row(name, file.toString(), predictor.network().numParams(), weight, metrics.accuracy(),
+                metrics.logLoss(), metrics.expectedCalibrationError(), test.count() / seconds);
+    }
+
+    /** The rows as a Markdown table. */
+    public static String markdown(List<Row> rows) {
+        StringBuilder table = new StringBuilder("| model | parameters | weight | accuracy | log loss | ECE | images/s |\n"
+                + "|---|---|---|---|---|---|---|\n");
+        for (Row row : rows) {
+            table.append(String.format(Locale.ROOT, "| %s | %,d | %.3f | %.2f%% | %.4f | %.4f | %,.0f |%n", row.model(),
+                    row.parameters(), row.weight(), row.accuracy() * 100, row.logLoss(), row.calibrationError(),
+                    row.imagesPerSecond()));
+        }
+        return table.toString();
+    }
+}

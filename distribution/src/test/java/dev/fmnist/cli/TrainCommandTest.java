@@ -83,4 +83,32 @@ class TrainCommandTest {
                 .containsPattern("cnn +IMAGE +693,962 +built in")
                 .containsPattern("deep-cnn +IMAGE +[0-9,]+ +built in");
     }
+
+    @Test
+    void fitAllTrainsOnEveryImageWithoutValidationForItsFixedEpochsAndResumesSo() {
+        Path run = dir.resolve("all");
+        CliRunner.Result result = CliRunner.run("train", "--model", "mlp", "--fit-all", "--epochs", "2", "--limit",
+                "1000", "--out", run.toString());
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("mlp: completed after 2 epochs (epoch limit); no validation images (the "
+                + "last epoch is the model), test accuracy");
+        var manifest = ModelFile.manifest(run.resolve("best.zip"));
+        assertThat(manifest.epoch()).isEqualTo(2);
+        assertThat(manifest.data().trainImages()).isEqualTo(1000);
+        assertThat(manifest.data().validationImages()).isZero();
+        assertThat(manifest.data().validationFraction()).isZero();
+        RunSummary summary = Json.read(run.resolve("summary.json"), RunSummary.class);
+        assertThat(summary.bestEpoch()).isEqualTo(2);
+        assertThat(summary.testAccuracy()).isGreaterThan(0.5);
+
+        CliRunner.Result resumed = CliRunner.run("train", "--resume", run.toString(), "--epochs", "3");
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(ModelFile.manifest(run.resolve("best.zip")).epoch()).isEqualTo(3);
+        assertThat(ModelFile.manifest(run.resolve("best.zip")).data().validationImages()).isZero();
+
+        CliRunner.Result patience = CliRunner.run("train", "--model", "mlp", "--fit-all", "--patience", "3",
+                "--limit", "1000", "--out", dir.resolve("patient").toString());
+        assertThat(patience.exitCode()).isEqualTo(ErrorReporter.FAILURE);
+        assertThat(patience.err()).contains("--patience 3 needs validation images, and --fit-all holds none out");
+    }
 }

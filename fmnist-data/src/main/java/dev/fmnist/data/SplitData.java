@@ -29,6 +29,15 @@ public record SplitData(LabelledImages train, LabelledImages validation, Labelle
     }
 
     /**
+     * Every training image for training and none for validation: a final model fitted on all of them, its epoch
+     * count fixed beforehand (nothing is left to stop early on).
+     */
+    public static SplitData all(DataSource source, long seed) {
+        LabelledImages training = source.trainingImages();
+        return new SplitData(training, training.subset(new int[0]), source.testImages(), seed, 0);
+    }
+
+    /**
      * At most the first {@code trainLimit} training and {@code validationLimit} validation images, in dataset
      * order. Fashion-MNIST's files are already shuffled, so a prefix keeps the classes roughly balanced.
      */

@@ -164,7 +164,7 @@ public final class RunSetup {
             long seed = dataConfig.seed();
             RunConfig run = new RunConfig(start.modelId(), plan.hyperparameters().values(), plan.batchSize(), seed,
                     plan.epochs(), plan.patience(), config.monitor(), config.minDelta(), config.restoreBest(),
-                    split.train().count(), split.validation().count(), dataConfig.validationFraction(),
+                    split.train().count(), split.validation().count(), split.validationFraction(),
                     start.normalization(), source.description(), Versions.platform(), now,
                     plan.augmentation().toString());
             Json.write(dir.config(), run);
@@ -173,7 +173,7 @@ public final class RunSetup {
                     source.imageShape(), start.normalization(), source.classNames(), seed,
                     plan.hyperparameters().values(), plan.batchSize(), start.network().numParams(), now,
                     new ModelManifest.TrainingData(source.description(), split.train().count(),
-                            split.validation().count(), dataConfig.validationFraction(), source.fingerprint()),
+                            split.validation().count(), split.validationFraction(), source.fingerprint()),
                     0, null, List.of(), plan.augmentation().toString(), start.network().kind(), start.parent());
             return new Prepared(dir, run, plan, manifest, start.network(), split, List.of(), lock, request.progress(),
                     start.origin());
@@ -212,7 +212,9 @@ public final class RunSetup {
                     saved.trainImages(), saved.validationImages(), saved.validationFraction(), saved.normalization(),
                     saved.dataSource(), saved.platformVersion(), saved.startedAt(), plan.augmentation().toString());
             Json.write(dir.config(), run);
-            SplitData split = SplitData.of(source, saved.seed(), saved.validationFraction())
+            // a run that fitted all its training images held none out
+            SplitData split = (saved.validationImages() == 0 ? SplitData.all(source, saved.seed())
+                    : SplitData.of(source, saved.seed(), saved.validationFraction()))
                     .limit(saved.trainImages(), saved.validationImages());
             ModelManifest manifest = last.manifest();
             return new Prepared(dir, run, plan, manifest, last.network(), split, manifest.history(), lock,
@@ -224,15 +226,22 @@ public final class RunSetup {
         }
     }
 
-    /** The configured data's split, limited to {@code --limit} training images (validation in proportion). */
+    /**
+     * The configured data's split, limited to {@code --limit} training images (validation in proportion); with
+     * {@code --fit-all}, every training image (or the limit) and no validation.
+     */
     private SplitData split(TrainingRequest request) {
-        SplitData split = SplitData.of(source, dataConfig.seed(), dataConfig.validationFraction());
+        SplitData split = request.fitAll() ? SplitData.all(source, dataConfig.seed())
+                : SplitData.of(source, dataConfig.seed(), dataConfig.validationFraction());
         if (request.limit().isEmpty()) {
             return split;
         }
         int train = request.limit().getAsInt();
         if (train < 10) {
             throw new TrainingException("--limit must be at least 10 images, got " + train);
+        }
+        if (request.fitAll()) {
+            return split.limit(train, 0);
         }
         double fraction = split.validationFraction();
         int validation = (int) Math.max(10, Math.round(train * fraction / (1 - fraction)));

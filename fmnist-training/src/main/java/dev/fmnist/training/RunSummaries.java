@@ -31,7 +31,9 @@ final class RunSummaries {
     RunSummary write(RunSetup.Prepared run, List<EpochMetrics> history, String status, String reason, int epochsRun,
             double testAccuracy, long runStartedNanos, List<String> callbacks) {
         RunConfig config = run.runConfig();
-        EpochMetrics best = run.monitor().best(history).orElse(null);
+        // without validation images, the latest epoch is the run's model
+        EpochMetrics best = config.validationImages() == 0 ? (history.isEmpty() ? null : history.get(history.size() - 1))
+                : run.monitor().best(history).orElse(null);
         int sessionEpochs = epochsRun - run.history().size();
         double epochSeconds = history.stream().mapToDouble(m -> m.epochMillis() / 1000.0).sum();
         double sessionEpochSeconds = history.subList(history.size() - Math.max(0, sessionEpochs), history.size())

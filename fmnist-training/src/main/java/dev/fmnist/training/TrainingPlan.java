@@ -65,9 +65,14 @@ public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, doubl
         recorded.computeIfPresent(ModelBuilder.EPOCHS, (key, value) -> Integer.toString(epochs));
         recorded.computeIfPresent(ModelBuilder.AUGMENT, (key, value) -> augmentation.toString());
         recorded.computeIfPresent(ModelBuilder.AVERAGE, (key, value) -> averaging.toString());
+        if (request.fitAll() && request.patience().orElse(0) > 0) {
+            throw new TrainingException("--patience " + request.patience().getAsInt() + " needs validation images, and "
+                    + "--fit-all holds none out: fix the epochs instead (an earlier run's best epoch)");
+        }
+        // without validation images nothing tells when to stop: the run trains its epochs
+        int patience = request.fitAll() ? 0 : request.patience().orElse(config.patience());
         return new TrainingPlan(Hyperparameters.of(recorded), ModelBuilder.batchSize(hyperparameters),
-                ModelBuilder.labelSmoothing(hyperparameters), augmentation, epochs,
-                request.patience().orElse(config.patience()), averaging);
+                ModelBuilder.labelSmoothing(hyperparameters), augmentation, epochs, patience, averaging);
     }
 
     /** A resumed run's plan: as it was recorded, with {@code --epochs} and {@code --patience} when given again. */

@@ -22,10 +22,12 @@ import java.util.OptionalInt;
  *                  configured one ({@link TrainingPlan}); ignored when resuming
  * @param fineTune  start from a trained model instead of a plugin's fresh network ({@code fmnist finetune})
  * @param runsDir   the folder a new run folder goes in, without {@code runDir}; empty for {@code runs.dir}
+ * @param fitAll    train on every training image, none held out for validation ({@code --fit-all}): the epochs are
+ *                  fixed and every epoch's model is the run's; ignored when resuming (the run's own split is used)
  */
 public record TrainingRequest(String modelId, Map<String, String> overrides, OptionalInt epochs, OptionalInt patience,
         OptionalInt limit, Optional<Path> runDir, Optional<Path> resume, boolean progress, Optional<String> augment,
-        Optional<FineTuning> fineTune, Optional<Path> runsDir) {
+        Optional<FineTuning> fineTune, Optional<Path> runsDir, boolean fitAll) {
 
     public TrainingRequest {
         requireNonNull(modelId, "modelId is null");
@@ -44,7 +46,7 @@ public record TrainingRequest(String modelId, Map<String, String> overrides, Opt
             OptionalInt limit, Optional<Path> runDir, Optional<Path> resume, boolean progress, Optional<String> augment,
             Optional<FineTuning> fineTune) {
         this(modelId, overrides, epochs, patience, limit, runDir, resume, progress, augment, fineTune,
-                Optional.empty());
+                Optional.empty(), false);
     }
 
     public TrainingRequest(String modelId, Map<String, String> overrides, OptionalInt epochs, OptionalInt patience,
@@ -60,48 +62,54 @@ public record TrainingRequest(String modelId, Map<String, String> overrides, Opt
 
     public TrainingRequest withEpochs(int value) {
         return new TrainingRequest(modelId, overrides, OptionalInt.of(value), patience, limit, runDir, resume,
-                progress, augment, fineTune, runsDir);
+                progress, augment, fineTune, runsDir, fitAll);
     }
 
     public TrainingRequest withLimit(int value) {
         return new TrainingRequest(modelId, overrides, epochs, patience, OptionalInt.of(value), runDir, resume,
-                progress, augment, fineTune, runsDir);
+                progress, augment, fineTune, runsDir, fitAll);
     }
 
     public TrainingRequest withPatience(int value) {
         return new TrainingRequest(modelId, overrides, epochs, OptionalInt.of(value), limit, runDir, resume, progress,
-                augment, fineTune, runsDir);
+                augment, fineTune, runsDir, fitAll);
     }
 
     public TrainingRequest withRunDir(Path value) {
         return new TrainingRequest(modelId, overrides, epochs, patience, limit, Optional.of(value), resume, progress,
-                augment, fineTune, runsDir);
+                augment, fineTune, runsDir, fitAll);
     }
 
     public TrainingRequest withOverrides(Map<String, String> value) {
         return new TrainingRequest(modelId, value, epochs, patience, limit, runDir, resume, progress, augment,
-                fineTune, runsDir);
+                fineTune, runsDir, fitAll);
     }
 
     public TrainingRequest withAugmentation(String spec) {
         return new TrainingRequest(modelId, overrides, epochs, patience, limit, runDir, resume, progress,
-                Optional.of(spec), fineTune, runsDir);
+                Optional.of(spec), fineTune, runsDir, fitAll);
     }
 
     /** A fine-tuning run: the model of {@code value.parent()} adapted to the configured data. */
     public TrainingRequest fineTuning(FineTuning value) {
         return new TrainingRequest(modelId, overrides, epochs, patience, limit, runDir, resume, progress, augment,
-                Optional.of(value), runsDir);
+                Optional.of(value), runsDir, fitAll);
     }
 
     /** A new run folder in {@code value} rather than in {@code runs.dir}. */
     public TrainingRequest inRunsDir(Path value) {
         return new TrainingRequest(modelId, overrides, epochs, patience, limit, runDir, resume, progress, augment,
-                fineTune, Optional.of(value));
+                fineTune, Optional.of(value), fitAll);
+    }
+
+    /** Every training image trained on, none held out for validation. */
+    public TrainingRequest fittingAll() {
+        return new TrainingRequest(modelId, overrides, epochs, patience, limit, runDir, resume, progress, augment,
+                fineTune, runsDir, true);
     }
 
     public TrainingRequest resuming(Path value) {
         return new TrainingRequest(modelId, overrides, epochs, patience, limit, runDir, Optional.of(value), progress,
-                augment, fineTune, runsDir);
+                augment, fineTune, runsDir, fitAll);
     }
 }

@@ -12,7 +12,11 @@ import dev.fmnist.runtime.predict.Predictor;
  */
 public record Validation(double loss, double accuracy, int images) {
 
+    /** NaN figures for no images: a run that fitted all its training images has none to validate on. */
     public static Validation of(Network network, ModelManifest manifest, LabelledImages images) {
+        if (images.count() == 0) {
+            return new Validation(Double.NaN, Double.NaN, 0);
+        }
         Predictions predictions = new Predictor(network, manifest).predictions(images);
         return new Validation(predictions.logLoss(), predictions.accuracy(), predictions.count());
     }

@@ -80,6 +80,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Draw no progress bar (none is drawn when the output is not a terminal).")
     boolean noProgress;
 
+    @Option(names = "--fit-all", description = "Train on every training image, none held out for validation: a final "
+            + "model whose epochs are fixed beforehand (an earlier run's best epoch), with no early stopping; each "
+            + "epoch's model is the run's.")
+    boolean fitAll;
+
     @Mixin
     GlobalOptions options;
 
@@ -138,7 +143,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainingRequest request(String model) {
-        return request(model, hyperparameters, batchSize, learningRate, epochs, patience, limit, noProgress, augment);
+        TrainingRequest request = request(model, hyperparameters, batchSize, learningRate, epochs, patience, limit,
+                noProgress, augment);
+        return fitAll ? request.fittingAll() : request;
     }
 
     /** A request from the flags that train and finetune share. */
@@ -168,10 +175,13 @@ public final class TrainCommand implements Callable<Integer> {
         try (RunSetup.Prepared run = engine.prepare(request); RunLog ignored = RunLog.attach(run.dir().log())) {
             summary = engine.train(run, List.of());
         }
-        out.printf("%s: %s after %d epochs (%s); best epoch %d: val_acc %.2f%%, test accuracy %.2f%%; %,.0f training "
+        out.printf("%s: %s after %d epochs (%s); %s, test accuracy %.2f%%; %,.0f training "
                 + "images/s; %.0f s%n  run folder: %s%n", summary.modelId(), summary.status(), summary.epochsRun(),
-                summary.reason().isEmpty() ? "epoch limit" : summary.reason(), summary.bestEpoch(),
-                summary.bestValidationAccuracy() * 100, summary.testAccuracy() * 100,
+                summary.reason().isEmpty() ? "epoch limit" : summary.reason(),
+                Double.isNaN(summary.bestValidationAccuracy()) ? "no validation images (the last epoch is the model)"
+                        : String.format("best epoch %d: val_acc %.2f%%", summary.bestEpoch(),
+                                summary.bestValidationAccuracy() * 100),
+                summary.testAccuracy() * 100,
                 summary.trainingImagesPerSecond(), summary.totalSeconds(), summary.runDirectory());
         out.flush();
         return summary;

@@ -41,7 +41,8 @@ public final class BestCheckpoint implements TrainingCallback {
         if (monitor.startsAfresh(metrics.epoch())) {
             best = Double.NaN; // the first average replaces the best trained weights
         }
-        if (monitor.improves(value, best)) {
+        // NaN: no validation images (a run fitting all its training images), so each epoch's model is the run's
+        if (Double.isNaN(value) || monitor.improves(value, best)) {
             best = value;
             ModelFile.save(network.get(),
                     manifest.get().at(metrics.epoch(), metrics, context.history(), Instant.now().toString()), file, false);

@@ -120,6 +120,10 @@ class EnsembleCommandTest {
         assertThat(finetune.exitCode()).isEqualTo(ErrorReporter.FAILURE);
         assertThat(finetune.err()).contains("is an ensemble of 2 models; fine-tune one of its members ("
                 + cnn.resolve("best.zip") + ")");
+        CliRunner.Result validation = CliRunner.run("evaluate", ensemble.toString(), "--split", "val");
+        assertThat(validation.exitCode()).isEqualTo(ErrorReporter.FAILURE);
+        assertThat(validation.err()).contains("is an ensemble: its members may have trained on other validation "
+                + "images than its first member's; evaluate it on the test split");
     }
 
     private static float[][] rest(int port, List<byte[]> images) throws Exception {

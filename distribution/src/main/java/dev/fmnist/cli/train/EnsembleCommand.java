@@ -4,6 +4,7 @@ import com.google.inject.Injector;
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
+import dev.fmnist.data.DataException;
 import dev.fmnist.eval.EnsembleReport;
 import dev.fmnist.eval.EvaluationException;
 import dev.fmnist.models.ensemble.Ensembles;
@@ -77,7 +78,7 @@ public final class EnsembleCommand implements Callable<Integer> {
             List<EnsembleReport.Row> rows = injector.getInstance(EnsembleReport.class).measure(target.bestModel());
             Json.write(out.resolve("ensemble.json"), rows);
             w.printf("%non the test images:%n%s", EnsembleReport.markdown(rows));
-        } catch (EvaluationException e) {
+        } catch (EvaluationException | DataException e) {
             w.printf("not measured: %s%n", e.getMessage());
         }
         w.flush();

@@ -24,6 +24,9 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Makes an ensemble of trained models: one DL4J graph holding every member's layers side by side on the same input
@@ -33,9 +36,13 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  */
 public final class Ensembles {
 
-    /** The graph's input, and the vertex that sums the weighted members. */
+    /**
+     * The graph's input, and the vertices that weigh and sum the members: named apart from the members' vertices,
+     * which all start with {@code m<k>_}.
+     */
     static final String INPUT = "input";
     static final String OUTPUT = "ensemble";
+    static final String WEIGHT = "ensemble_weight_";
 
     /** A member: its model file, and the model read from it. */
     public record Member(Path modelFile, SavedModel model) {}
@@ -78,8 +85,8 @@ public final class Ensembles {
             double weight = weights.isEmpty() ? 1.0 / members.size() : weights.get(i) / total;
             String prefix = "m" + (i + 1) + "_";
             String output = addMember(builder, prefix, member.model().network());
-            builder.addVertex(prefix + "weighted", new ScaleVertex(weight), output);
-            weighted.add(prefix + "weighted");
+            builder.addVertex(WEIGHT + (i + 1), new ScaleVertex(weight), output);
+            weighted.add(WEIGHT + (i + 1));
             ModelManifest manifest = member.model().manifest();
             recorded.add(new ModelManifest.Ensemble.Member(member.modelFile().toString(),
                     CatalogIndexer.sha256(member.modelFile()), manifest.modelId(), manifest.epoch(),
@@ -94,12 +101,36 @@ public final class Ensembles {
         }
         HelperFallback.apply(graph);
         ModelManifest one = first.model().manifest();
+        reproduces(graph, members, recorded, one);
         ModelManifest manifest = new ModelManifest(ModelManifest.ENSEMBLE_FORMAT_VERSION, Versions.platform(),
                 Versions.dl4j(), "ensemble", Versions.platform(), "an ensemble of " + members.size() + " models",
                 one.inputLayout(), one.imageShape(), one.normalization(), one.classNames(), one.seed(), Map.of(),
                 one.batchSize(), graph.numParams(), Instant.now().toString(), one.data(), 0, null, List.of(), "none",
                 Network.Kind.GRAPH, null, new ModelManifest.Ensemble(recorded, flipAveraging));
         return new SavedModel(Network.of(graph), manifest);
+    }
+
+    /**
+     * Checks on two random inputs that the graph answers its members' weighted mean: a weight DL4J keeps where this
+     * class does not copy it would otherwise go unnoticed.
+     */
+    private static void reproduces(ComputationGraph graph, List<Member> members,
+            List<ModelManifest.Ensemble.Member> recorded, ModelManifest manifest) {
+        long[] shape = manifest.inputLayout() == dev.fmnist.api.InputLayout.FLAT
+                ? new long[] {2, manifest.imageShape().pixels()}
+                : new long[] {2, manifest.imageShape().channels(), manifest.imageShape().height(),
+                        manifest.imageShape().width()};
+        INDArray input = Nd4j.rand(DataType.FLOAT, shape);
+        INDArray expected = null;
+        for (int i = 0; i < members.size(); i++) {
+            INDArray output = members.get(i).model().network().output(input).mul(recorded.get(i).weight());
+            expected = expected == null ? output : expected.addi(output);
+        }
+        double difference = Nd4j.math().abs(graph.outputSingle(false, input).sub(expected)).maxNumber().doubleValue();
+        if (!(difference < 1e-4)) {
+            throw new ModelException("the ensemble does not answer its members' weighted mean (off by " + difference
+                    + "): a member holds weights outside its layers that cannot be copied");
+        }
     }
 
     /** Members must read the same inputs the same way and name the same classes. */
@@ -167,9 +198,10 @@ public final class Ensembles {
 
     private static void copyParameters(Network member, ComputationGraph ensemble, String prefix) {
         if (member.model() instanceof ComputationGraph graph) {
+            // every vertex with weights, not only layers (a SameDiff vertex holds its own)
             for (org.deeplearning4j.nn.graph.vertex.GraphVertex vertex : graph.getVertices()) {
-                if (vertex.hasLayer() && vertex.getLayer().numParams() > 0) {
-                    ensemble.getLayer(prefix + vertex.getVertexName()).setParams(vertex.getLayer().params());
+                if (vertex.numParams() > 0) {
+                    ensemble.getVertex(prefix + vertex.getVertexName()).params().assign(vertex.params());
                 }
             }
             return;
@@ -177,7 +209,7 @@ public final class Ensembles {
         Layer[] layers = ((MultiLayerNetwork) member.model()).getLayers();
         for (int i = 0; i < layers.length; i++) {
             if (layers[i].numParams() > 0) {
-                ensemble.getLayer(prefix + i).setParams(layers[i].params());
+                ensemble.getVertex(prefix + i).params().assign(layers[i].params());
             }
         }
     }

@@ -80,7 +80,9 @@ public final class ModelRegistry implements PluginClasses {
     /** The class loader of the plugin that built the model; the platform's when no such plugin is installed. */
     @Override
     public synchronized ClassLoader loaderFor(ModelManifest manifest) {
-        RegisteredPlugin plugin = load().get(manifest.modelId());
+        // an ensemble's members share one plugin's classes (Ensembles refuses others): its first member's
+        String id = manifest.ensemble() == null ? manifest.modelId() : manifest.ensemble().members().get(0).modelId();
+        RegisteredPlugin plugin = load().get(id);
         return plugin == null ? platformLoader : plugin.plugin().getClass().getClassLoader();
     }
 

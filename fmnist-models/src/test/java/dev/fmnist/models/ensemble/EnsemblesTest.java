@@ -114,6 +114,8 @@ class EnsemblesTest {
                 32, built.network().numParams(), "2026-01-01T00:00:00Z",
                 new ModelManifest.TrainingData("none", 0, 0, 0, ""), 1, null, List.of(), "none",
                 built.network().kind(), null);
+        // as if trained: every parameter moved, the batch-normalization statistics among them
+        built.network().model().params().addi(Nd4j.rand(DataType.FLOAT, built.network().numParams()).muli(0.05));
         Path file = dir.resolve(id + "-" + seed + ".zip");
         ModelFile.save(built.network(), manifest, file, false);
         return new Ensembles.Member(file, ModelFile.load(file, false, registry));

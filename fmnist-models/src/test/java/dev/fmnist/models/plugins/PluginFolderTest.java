@@ -79,6 +79,22 @@ class PluginFolderTest {
         INDArray input = Nd4j.rand(DataType.FLOAT, 3, 784);
         assertThat(loaded.network().output(input)).isEqualTo(built.network().output(input));
         assertThat(loaded.network().layers()[0].conf().getLayer().toString()).contains("halfrelu");
+
+        // an ensemble of the plugin's models is restored through the same loader
+        BuiltModel other = ModelBuilder.build(registry.get("halved"), 2, 10, ImageShape.FASHION_MNIST, Map.of());
+        Path second = models.resolve("second.zip");
+        ModelFile.save(other.network(), manifest("halved", other), second, false);
+        SavedModel ensemble = dev.fmnist.models.ensemble.Ensembles.of(List.of(
+                new dev.fmnist.models.ensemble.Ensembles.Member(file, loaded),
+                new dev.fmnist.models.ensemble.Ensembles.Member(second, ModelFile.load(second, false, registry))),
+                List.of(), false, registry);
+        Path pair = models.resolve("pair.zip");
+        ModelFile.save(ensemble.network(), ensemble.manifest(), pair, false);
+        assertThat(registry.loaderFor(ModelFile.manifest(pair))).as("the plugin's loader, not the platform's")
+                .isSameAs(registry.loaderFor(ModelFile.manifest(file)))
+                .isNotSameAs(PluginClasses.platform().loaderFor(ModelFile.manifest(file)));
+        assertThat(ModelFile.load(pair, false, registry).network().output(input))
+                .isEqualTo(ensemble.network().output(input));
     }
 
     private static ModelManifest manifest(String id, BuiltModel built) {

@@ -63,7 +63,7 @@ class TrainCommandTest {
                 dir.resolve("y").toString());
         assertThat(badKey.exitCode()).isEqualTo(ErrorReporter.FAILURE);
         assertThat(badKey.err()).contains("model 'mlp' (built in) has no hyperparameter 'momentum'; it accepts: "
-                + "augment, average, batch-size, dropout, epochs, l2, label-smoothing, learning-rate, lr-decay, optimizer, width")
+                + "augment, average, batch-size, dropout, epochs, l2, label-smoothing, learning-rate, lr-decay, optimizer, snapshots, width")
                 .doesNotContain("\tat ");
     }
 
@@ -110,5 +110,29 @@ class TrainCommandTest {
                 "--limit", "1000", "--out", dir.resolve("patient").toString());
         assertThat(patience.exitCode()).isEqualTo(ErrorReporter.FAILURE);
         assertThat(patience.err()).contains("--patience 3 needs validation images, and --fit-all holds none out");
+    }
+
+    @Test
+    void snapshotsSaveOneMemberPerCycleAndSayHowToMakeTheirEnsemble() {
+        Path run = dir.resolve("snapshots");
+        CliRunner.Result result = CliRunner.run("train", "--model", "mlp", "--snapshots", "2", "--epochs", "2",
+                "--limit", "1000", "--out", run.toString());
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        String first = run.resolve("snapshot-1.zip").toString();
+        String second = run.resolve("snapshot-2.zip").toString();
+        assertThat(result.out()).contains("snapshot members: " + first + ", " + second)
+                .contains("their ensemble: fmnist ensemble " + first + " " + second + " --out " + run.resolve("ensemble"));
+        assertThat(ModelFile.manifest(run.resolve("snapshot-1.zip")).epoch()).isEqualTo(1);
+        assertThat(ModelFile.manifest(run.resolve("snapshot-2.zip")).hyperparameters()).containsEntry("snapshots", "2");
+
+        CliRunner.Result ensemble = CliRunner.run("ensemble", first, second, "--out", run.resolve("ensemble").toString());
+        assertThat(ensemble.exitCode()).as(ensemble.err()).isZero();
+        assertThat(ensemble.out()).contains("| ensemble of 2 |");
+
+        CliRunner.Result odd = CliRunner.run("train", "--model", "mlp", "--snapshots", "2", "--epochs", "3",
+                "--limit", "1000", "--out", dir.resolve("odd").toString());
+        assertThat(odd.exitCode()).isEqualTo(ErrorReporter.FAILURE);
+        assertThat(odd.err()).contains("--snapshots 2 needs epochs that it divides into equal cycles, and 3 is not: "
+                + "use --epochs 2 or 4");
     }
 }

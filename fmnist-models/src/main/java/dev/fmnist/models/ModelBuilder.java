@@ -28,7 +28,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * {@value Optimizers#LEARNING_RATE} (a plugin that declares it builds its optimizer from it; for one that does
  * not, the platform sets the rate on the built network), {@value #LABEL_SMOOTHING} (the share of each
  * training label spread evenly over all classes), {@value #AVERAGE} (the average of the weights the run keeps and
- * saves, {@link WeightAveraging}), {@value #AUGMENT} (the training images' augmentation) and {@value #EPOCHS} (the
+ * saves, {@link WeightAveraging}), {@value #SNAPSHOTS} (snapshot ensemble members, a cosine schedule restarted per
+ * member), {@value #AUGMENT} (the training images' augmentation) and {@value #EPOCHS} (the
  * run's epoch limit). A plugin declares the last three to give them defaults of its
  * own: {@code --augment} and {@code --epochs} then override them, and {@code train.augment} and
  * {@code train.epochs} apply only to plugins that do not.
@@ -40,9 +41,10 @@ public final class ModelBuilder {
     public static final String AUGMENT = "augment";
     public static final String EPOCHS = "epochs";
     public static final String AVERAGE = "average";
+    public static final String SNAPSHOTS = "snapshots";
     public static final int DEFAULT_BATCH_SIZE = 64;
     private static final Set<String> PLATFORM_KEYS = Set.of(BATCH_SIZE, Optimizers.LEARNING_RATE, LABEL_SMOOTHING,
-            AUGMENT, EPOCHS, AVERAGE);
+            AUGMENT, EPOCHS, AVERAGE, SNAPSHOTS);
 
     private ModelBuilder() {}
 
@@ -78,6 +80,7 @@ public final class ModelBuilder {
                 Augmentation.parse(resolved.string(AUGMENT));
             }
             averaging(resolved);
+            snapshots(resolved);
         } catch (IllegalArgumentException e) {
             throw new ModelException(plugin.describe() + ": " + e.getMessage(), e);
         }
@@ -97,6 +100,14 @@ public final class ModelBuilder {
     /** The average of its weights a run keeps: its {@value #AVERAGE} key, else none. */
     public static WeightAveraging averaging(Hyperparameters resolved) {
         return resolved.has(AVERAGE) ? WeightAveraging.parse(resolved.string(AVERAGE)) : WeightAveraging.NONE;
+    }
+
+    /**
+     * How many snapshot members a run saves: its {@value #SNAPSHOTS} key (2 to 100; the engine then trains with a
+     * cosine schedule restarted that many times), else 0.
+     */
+    public static int snapshots(Hyperparameters resolved) {
+        return resolved.has(SNAPSHOTS) ? resolved.intInRange(SNAPSHOTS, 2, 100) : 0;
     }
 
     /** Whether the plugin declares the key itself (so it has a default of its own). */

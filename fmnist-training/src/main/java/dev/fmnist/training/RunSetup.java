@@ -2,6 +2,7 @@ package dev.fmnist.training;
 
 import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.api.InputLayout;
+import dev.fmnist.api.Optimizers;
 import dev.fmnist.api.data.DataSource;
 import dev.fmnist.api.training.EpochMetrics;
 import dev.fmnist.data.DataConfig;
@@ -16,6 +17,7 @@ import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.ModelManifest;
 import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.model.SavedModel;
+import dev.fmnist.runtime.model.SnapshotSchedule;
 import dev.fmnist.runtime.model.Versions;
 import dev.fmnist.runtime.run.Json;
 import dev.fmnist.runtime.run.RunConfig;
@@ -134,8 +136,9 @@ public final class RunSetup {
         Transfer.Adapted adapted = Transfer.adapt(parent.network(), source.classNames().size(), newOutput,
                 tuning.frozenLayers(), tuning.learningRate(), dataConfig.seed());
         Map<String, String> hyperparameters = new LinkedHashMap<>(from.hyperparameters());
-        // the parent's weight averaging belongs to its run (an SWA start may lie beyond this one's epochs)
+        // the parent's weight averaging and snapshots belong to its run (their epochs are not this one's)
         hyperparameters.remove(ModelBuilder.AVERAGE);
+        hyperparameters.remove(ModelBuilder.SNAPSHOTS);
         hyperparameters.putAll(request.overrides());
         TrainingPlan plan = TrainingPlan.fineTuning(Hyperparameters.of(hyperparameters), request, config,
                 from.augmentation());
@@ -160,6 +163,9 @@ public final class RunSetup {
         }
         RunFolderLock lock = RunFolderLock.takeEmpty(dir);
         try {
+            if (plan.snapshots() > 0) {
+                startSnapshotCycles(start.network(), plan);
+            }
             String now = Instant.now().toString();
             long seed = dataConfig.seed();
             RunConfig run = new RunConfig(start.modelId(), plan.hyperparameters().values(), plan.batchSize(), seed,
@@ -181,6 +187,20 @@ public final class RunSetup {
             lock.close();
             throw e;
         }
+    }
+
+    /**
+     * Replaces the network's own schedule by cosine cycles restarted {@code snapshots} times, from its learning rate
+     * (the {@code learning-rate} hyperparameter, else the rate the network starts with); saved with the network, so a
+     * resumed run continues them.
+     */
+    private static void startSnapshotCycles(Network network, TrainingPlan plan) {
+        Double rate = plan.hyperparameters().has(Optimizers.LEARNING_RATE)
+                ? plan.hyperparameters().positive(Optimizers.LEARNING_RATE) : network.learningRate();
+        if (rate == null) {
+            throw new TrainingException("--snapshots needs a learning rate, and the network has none: give --lr");
+        }
+        network.setLearningRate(new SnapshotSchedule(rate, plan.epochs(), plan.snapshots()));
     }
 
     private Prepared resume(TrainingRequest request) {

@@ -21,6 +21,7 @@ import dev.fmnist.training.callbacks.EarlyStopping;
 import dev.fmnist.training.callbacks.LastCheckpoint;
 import dev.fmnist.training.callbacks.MetricHistory;
 import dev.fmnist.training.callbacks.Monitor;
+import dev.fmnist.training.callbacks.SnapshotCheckpoint;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,6 +99,10 @@ public final class TrainingEngine {
         callbacks.add(new Named("best checkpoint", new BestCheckpoint(monitor, dir.bestModel(), model,
                 setup::manifest)));
         callbacks.add(new Named("last checkpoint", new LastCheckpoint(dir.lastModel(), setup::manifest)));
+        if (plan.snapshots() > 0) {
+            callbacks.add(new Named("snapshot checkpoint", new SnapshotCheckpoint(dir, plan.epochs() / plan.snapshots(),
+                    model, setup::manifest)));
+        }
         if (plan.patience() > 0) {
             callbacks.add(new Named("early stopping", new EarlyStopping(monitor, plan.patience())));
         }

@@ -24,9 +24,11 @@ import java.util.TreeMap;
  *                        the run records them
  * @param augmentation    of the training images only
  * @param averaging       the average of the weights the run keeps, validates and saves as its model
+ * @param snapshots       how many snapshot members the run saves, one per cycle of a restarted cosine schedule; 0
+ *                        for none
  */
 public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, double labelSmoothing,
-        Augmentation augmentation, int epochs, int patience, WeightAveraging averaging) {
+        Augmentation augmentation, int epochs, int patience, WeightAveraging averaging, int snapshots) {
 
     /** The most epochs a run may have, as the {@code epochs} hyperparameter allows. */
     public static final int MAX_EPOCHS = 100_000;
@@ -34,6 +36,12 @@ public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, doubl
     public TrainingPlan {
         if (epochs < 1 || epochs > MAX_EPOCHS) {
             throw new TrainingException("epochs must be from 1 to " + MAX_EPOCHS + ", got " + epochs);
+        }
+        if (snapshots > 0 && epochs % snapshots != 0) {
+            int fewer = epochs / snapshots * snapshots;
+            throw new TrainingException("--snapshots " + snapshots + " needs epochs that it divides into equal cycles, "
+                    + "and " + epochs + " is not: use --epochs " + (fewer >= snapshots ? fewer + " or " : "")
+                    + (fewer + snapshots));
         }
         if (averaging.kind() == WeightAveraging.Kind.SWA && averaging.startIn(epochs) > epochs) {
             throw new TrainingException("average " + averaging + " starts after the run's last epoch (" + epochs
@@ -72,15 +80,29 @@ public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, doubl
         // without validation images nothing tells when to stop: the run trains its epochs
         int patience = request.fitAll() ? 0 : request.patience().orElse(config.patience());
         return new TrainingPlan(Hyperparameters.of(recorded), ModelBuilder.batchSize(hyperparameters),
-                ModelBuilder.labelSmoothing(hyperparameters), augmentation, epochs, patience, averaging);
+                ModelBuilder.labelSmoothing(hyperparameters), augmentation, epochs, patience, averaging,
+                snapshots(hyperparameters));
     }
 
     /** A resumed run's plan: as it was recorded, with {@code --epochs} and {@code --patience} when given again. */
     public static TrainingPlan resumed(RunConfig saved, TrainingRequest request) {
         Hyperparameters hyperparameters = Hyperparameters.of(saved.hyperparameters());
+        int snapshots = snapshots(hyperparameters);
+        if (snapshots > 0 && request.epochs().isPresent() && request.epochs().getAsInt() != saved.epochs()) {
+            throw new TrainingException("a run with --snapshots " + snapshots + " keeps its " + saved.epochs()
+                    + " epochs (its cycles are saved with the network): resume it without --epochs");
+        }
         return new TrainingPlan(hyperparameters, saved.batchSize(), ModelBuilder.labelSmoothing(hyperparameters),
                 augmentation(saved.augmentation()), request.epochs().orElse(saved.epochs()),
-                request.patience().orElse(saved.patience()), averaging(hyperparameters));
+                request.patience().orElse(saved.patience()), averaging(hyperparameters), snapshots);
+    }
+
+    private static int snapshots(Hyperparameters hyperparameters) {
+        try {
+            return ModelBuilder.snapshots(hyperparameters);
+        } catch (IllegalArgumentException e) {
+            throw new TrainingException(e.getMessage(), e);
+        }
     }
 
     private static WeightAveraging averaging(Hyperparameters hyperparameters) {

@@ -5,12 +5,15 @@ import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.RunLog;
 import dev.fmnist.cli.UserError;
+import dev.fmnist.models.ModelBuilder;
+import dev.fmnist.runtime.run.RunDirectory;
 import dev.fmnist.runtime.run.RunSummary;
 import dev.fmnist.training.RunSetup;
 import dev.fmnist.training.TrainingEngine;
 import dev.fmnist.training.TrainingException;
 import dev.fmnist.training.TrainingRequest;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,6 +83,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Draw no progress bar (none is drawn when the output is not a terminal).")
     boolean noProgress;
 
+    @Option(names = "--snapshots", paramLabel = "K", description = "Save K members of a snapshot ensemble from this "
+            + "run's budget (the snapshots hyperparameter): a cosine schedule restarted K times, the model at the end "
+            + "of each cycle written as snapshot-<k>.zip; K must divide the epochs.")
+    Integer snapshots;
+
     @Option(names = "--fit-all", description = "Train on every training image, none held out for validation: a final "
             + "model whose epochs are fixed beforehand (an earlier run's best epoch), with no early stopping; each "
             + "epoch's model is the run's.")
@@ -143,7 +151,11 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainingRequest request(String model) {
-        TrainingRequest request = request(model, hyperparameters, batchSize, learningRate, epochs, patience, limit,
+        Map<String, String> keys = new LinkedHashMap<>(hyperparameters);
+        if (snapshots != null) {
+            keys.put(ModelBuilder.SNAPSHOTS, Integer.toString(snapshots));
+        }
+        TrainingRequest request = request(model, keys, batchSize, learningRate, epochs, patience, limit,
                 noProgress, augment);
         return fitAll ? request.fittingAll() : request;
     }
@@ -183,6 +195,15 @@ public final class TrainCommand implements Callable<Integer> {
                                 summary.bestValidationAccuracy() * 100),
                 summary.testAccuracy() * 100,
                 summary.trainingImagesPerSecond(), summary.totalSeconds(), summary.runDirectory());
+        RunDirectory dir = new RunDirectory(Path.of(summary.runDirectory()));
+        List<String> members = new ArrayList<>();
+        for (int k = 1; Files.isRegularFile(dir.snapshotModel(k)); k++) {
+            members.add(dir.snapshotModel(k).toString());
+        }
+        if (!members.isEmpty()) {
+            out.printf("  snapshot members: %s%n  their ensemble: fmnist ensemble %s --out %s%n",
+                    String.join(", ", members), String.join(" ", members), dir.path().resolve("ensemble"));
+        }
         out.flush();
         return summary;
     }

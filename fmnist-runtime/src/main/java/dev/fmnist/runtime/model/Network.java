@@ -18,6 +18,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.schedule.ISchedule;
 
 /**
  * A network the platform trains, saves and serves: a DL4J layer stack ({@link MultiLayerNetwork}) or a
@@ -101,6 +102,9 @@ public sealed interface Network {
 
     /** Sets one fixed learning rate for every layer, replacing any schedule. */
     void setLearningRate(double rate);
+
+    /** Replaces every layer's learning rate by a schedule (the engine's snapshot cycles). */
+    void setLearningRate(ISchedule schedule);
 
     /** Marks the end of an epoch: schedules that count epochs move on. */
     void incrementEpochCount();
@@ -225,6 +229,11 @@ public sealed interface Network {
         }
 
         @Override
+        public void setLearningRate(ISchedule schedule) {
+            network.setLearningRate(schedule);
+        }
+
+        @Override
         public void incrementEpochCount() {
             network.incrementEpochCount();
         }
@@ -344,6 +353,11 @@ public sealed interface Network {
         @Override
         public void setLearningRate(double rate) {
             graph.setLearningRate(rate);
+        }
+
+        @Override
+        public void setLearningRate(ISchedule schedule) {
+            graph.setLearningRate(schedule);
         }
 
         @Override

@@ -89,6 +89,11 @@ public record RunDirectory(Path path) {
         return path.resolve("average.previous.zip");
     }
 
+    /** The model at the end of snapshot cycle {@code k} (1-based) of a run trained with {@code --snapshots}. */
+    public Path snapshotModel(int k) {
+        return path.resolve("snapshot-" + k + ".zip");
+    }
+
     /** Each epoch's validation of the trained weights beside that of their average (a run with weight averaging). */
     public Path averagingCsv() {
         return path.resolve("averaging.csv");

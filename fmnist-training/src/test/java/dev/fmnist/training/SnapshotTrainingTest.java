@@ -3,10 +3,8 @@ package dev.fmnist.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fmnist.api.training.BatchMetrics;
 import dev.fmnist.api.training.EpochMetrics;
 import dev.fmnist.api.training.TrainingCallback;
-import dev.fmnist.api.training.TrainingContext;
 import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.run.Json;
 import dev.fmnist.runtime.run.RunDirectory;
@@ -29,14 +27,7 @@ class SnapshotTrainingTest {
     @Test
     void aRunOfTwoCyclesWritesTwoMembersAndRestartsItsRateAfterAResume() {
         Path killed = runs.resolve("killed");
-        TrainingCallback killer = new TrainingCallback() {
-            @Override
-            public void onBatchEnd(TrainingContext context, BatchMetrics batch) {
-                if (batch.epoch() == 3 && batch.batch() == 2) {
-                    throw new IllegalStateException("simulated kill");
-                }
-            }
-        };
+        TrainingCallback killer = KillAt.batch(3, 2);
         TrainingRequest request = TrainingRequest.of("mlp").withLimit(640).withEpochs(4).withPatience(0)
                 .withOverrides(TWO);
         assertThatThrownBy(() -> Engines.engine(runs).train(request.withRunDir(killed), List.of(killer)))

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fmnist.api.training.BatchMetrics;
 import dev.fmnist.api.training.EpochMetrics;
 import dev.fmnist.api.training.TrainingCallback;
-import dev.fmnist.api.training.TrainingContext;
 import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.ModelManifest;
 import dev.fmnist.runtime.run.Json;
@@ -102,18 +101,11 @@ class TrainingEngineTest {
     @Test
     void aRunKilledMidEpochResumesFromLastAndEndsWithTheSameEpochCount() {
         Path killed = runs.resolve("killed");
-        TrainingCallback killer = new TrainingCallback() {
-            @Override
-            public void onBatchEnd(TrainingContext context, BatchMetrics batch) {
-                if (batch.epoch() == 3 && batch.batch() == 4) {
-                    throw new IllegalStateException("simulated kill");
-                }
-            }
-        };
+        TrainingCallback killer = KillAt.batch(3, 4);
         TrainingRequest request = TrainingRequest.of("mlp").withLimit(640).withEpochs(4).withPatience(0);
         assertThatThrownBy(() -> Engines.engine(runs).train(request.withRunDir(killed), List.of(killer)))
                 .isInstanceOf(TrainingException.class)
-                .hasMessageContaining("callback dev.fmnist.training.TrainingEngineTest$1 failed in onBatchEnd: simulated kill");
+                .hasMessageContaining("callback KillAt failed in onBatchEnd: simulated kill");
         assertThat(ModelFile.manifest(new RunDirectory(killed).lastModel()).epoch()).isEqualTo(2);
 
         RecordingCallback recorder = new RecordingCallback();

@@ -149,14 +149,7 @@ class WeightAveragingTrainingTest {
         TrainingRequest request = TrainingRequest.of("resnet").withLimit(640).withEpochs(3).withPatience(0)
                 .withOverrides(tinyResnet);
         Path killed = runs.resolve("killed");
-        TrainingCallback killer = new TrainingCallback() {
-            @Override
-            public void onBatchEnd(TrainingContext context, BatchMetrics batch) {
-                if (batch.epoch() == 3 && batch.batch() == 2) {
-                    throw new IllegalStateException("simulated kill");
-                }
-            }
-        };
+        TrainingCallback killer = KillAt.batch(3, 2);
         assertThatThrownBy(() -> Engines.engine(runs).train(request.withRunDir(killed), List.of(killer)))
                 .isInstanceOf(TrainingException.class);
         Engines.engine(runs).train(TrainingRequest.of("ignored").resuming(killed));

@@ -193,8 +193,9 @@ class ReadmeExamplesIT {
             default -> Map.of();
         };
         if (args.get(0).equals("train")) {
-            // a resumed run goes on for one more epoch than the one it has
-            budget = args.contains("--resume") ? Map.of("--epochs", "2") : Map.of("--epochs", "1", "--limit", "300");
+            // a resumed run goes on for one more epoch than the one it has; snapshots need an epoch per member
+            String epochs = args.contains("--snapshots") ? args.get(args.indexOf("--snapshots") + 1) : "1";
+            budget = args.contains("--resume") ? Map.of("--epochs", "2") : Map.of("--epochs", epochs, "--limit", "300");
         } else if (args.get(0).equals("tune") && args.contains("--space")) {
             budget = Map.of("--trials", "4", "--budget-epochs", "1", "--limit", "3000");
         } else if (args.get(0).equals("serve")) {

@@ -105,11 +105,18 @@ class TrainCommandTest {
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
         assertThat(ModelFile.manifest(run.resolve("best.zip")).epoch()).isEqualTo(3);
         assertThat(ModelFile.manifest(run.resolve("best.zip")).data().validationImages()).isZero();
+        CliRunner.Result patientResume = CliRunner.run("train", "--resume", run.toString(), "--epochs", "4",
+                "--patience", "2");
+        assertThat(patientResume.err()).contains("--patience 2 needs validation images, and this run holds none out");
+        CliRunner.Result validation = CliRunner.run("evaluate", run.toString(), "--split", "val");
+        assertThat(validation.exitCode()).isEqualTo(ErrorReporter.FAILURE);
+        assertThat(validation.err()).contains("was trained on all its training images (--fit-all): it has no "
+                + "validation images; evaluate it on the test split");
 
         CliRunner.Result patience = CliRunner.run("train", "--model", "mlp", "--fit-all", "--patience", "3",
                 "--limit", "1000", "--out", dir.resolve("patient").toString());
         assertThat(patience.exitCode()).isEqualTo(ErrorReporter.FAILURE);
-        assertThat(patience.err()).contains("--patience 3 needs validation images, and --fit-all holds none out");
+        assertThat(patience.err()).contains("--patience 3 needs validation images, and this run holds none out (--fit-all)");
     }
 
     @Test

@@ -80,6 +80,10 @@ public final class Evaluator {
         Path modelFile = run.model();
         Predictor predictor = Predictor.load(modelFile, classes).withFlipAveraging(flipAveraging);
         ModelManifest manifest = predictor.manifest();
+        if (split == Split.VAL && manifest.data().validationImages() == 0) {
+            throw new EvaluationException(runDir + " was trained on all its training images (--fit-all): it has no "
+                    + "validation images; evaluate it on the test split");
+        }
         if (split == Split.VAL && manifest.ensemble() != null) {
             throw new EvaluationException(runDir + " is an ensemble: its members may have trained on other validation "
                     + "images than its first member's; evaluate it on the test split");

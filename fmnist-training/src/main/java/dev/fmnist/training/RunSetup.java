@@ -164,7 +164,7 @@ public final class RunSetup {
         RunFolderLock lock = RunFolderLock.takeEmpty(dir);
         try {
             if (plan.snapshots() > 0) {
-                startSnapshotCycles(start.network(), plan);
+                startSnapshotCycles(start.network(), plan, split.train().count());
             }
             String now = Instant.now().toString();
             long seed = dataConfig.seed();
@@ -194,13 +194,15 @@ public final class RunSetup {
      * (the {@code learning-rate} hyperparameter, else the rate the network starts with); saved with the network, so a
      * resumed run continues them.
      */
-    private static void startSnapshotCycles(Network network, TrainingPlan plan) {
+    private static void startSnapshotCycles(Network network, TrainingPlan plan, int trainImages) {
         Double rate = plan.hyperparameters().has(Optimizers.LEARNING_RATE)
                 ? plan.hyperparameters().positive(Optimizers.LEARNING_RATE) : network.learningRate();
-        if (rate == null) {
-            throw new TrainingException("--snapshots needs a learning rate, and the network has none: give --lr");
+        if (rate == null || !(rate > 0)) {
+            throw new TrainingException("--snapshots needs a learning rate to restart from, and the network starts at "
+                    + rate + ": give --lr");
         }
-        network.setLearningRate(new SnapshotSchedule(rate, plan.epochs(), plan.snapshots()));
+        long batchesPerEpoch = (trainImages + plan.batchSize() - 1) / plan.batchSize();
+        network.setLearningRate(new SnapshotSchedule(rate, plan.epochs() * batchesPerEpoch, plan.snapshots()));
     }
 
     private Prepared resume(TrainingRequest request) {

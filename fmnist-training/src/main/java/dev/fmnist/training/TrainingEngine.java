@@ -97,12 +97,13 @@ public final class TrainingEngine {
         // With weight averaging, the average is the run's model once there is one: validated, monitored and saved.
         Supplier<Network> model = () -> averaged != null && averaged.ready() ? averaged.network() : network;
         callbacks.add(new Named("best checkpoint", new BestCheckpoint(monitor, dir.bestModel(), model,
-                setup::manifest)));
-        callbacks.add(new Named("last checkpoint", new LastCheckpoint(dir.lastModel(), setup::manifest)));
+                setup::manifest, run.validationImages() > 0)));
         if (plan.snapshots() > 0) {
+            // before last.zip: a run resumed after this epoch finds the member written
             callbacks.add(new Named("snapshot checkpoint", new SnapshotCheckpoint(dir, plan.epochs() / plan.snapshots(),
                     model, setup::manifest)));
         }
+        callbacks.add(new Named("last checkpoint", new LastCheckpoint(dir.lastModel(), setup::manifest)));
         if (plan.patience() > 0) {
             callbacks.add(new Named("early stopping", new EarlyStopping(monitor, plan.patience())));
         }

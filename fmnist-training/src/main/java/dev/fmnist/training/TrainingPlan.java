@@ -73,15 +73,31 @@ public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, doubl
         recorded.computeIfPresent(ModelBuilder.EPOCHS, (key, value) -> Integer.toString(epochs));
         recorded.computeIfPresent(ModelBuilder.AUGMENT, (key, value) -> augmentation.toString());
         recorded.computeIfPresent(ModelBuilder.AVERAGE, (key, value) -> averaging.toString());
-        if (request.fitAll() && request.patience().orElse(0) > 0) {
-            throw new TrainingException("--patience " + request.patience().getAsInt() + " needs validation images, and "
-                    + "--fit-all holds none out: fix the epochs instead (an earlier run's best epoch)");
+        int snapshots = snapshots(hyperparameters);
+        if (snapshots > 0 && !averaging.isNone()) {
+            throw new TrainingException("--snapshots and average=" + averaging + " do not go together: each member "
+                    + "would average the weights across the restarts; use one or the other");
         }
-        // without validation images nothing tells when to stop: the run trains its epochs
-        int patience = request.fitAll() ? 0 : request.patience().orElse(config.patience());
         return new TrainingPlan(Hyperparameters.of(recorded), ModelBuilder.batchSize(hyperparameters),
-                ModelBuilder.labelSmoothing(hyperparameters), augmentation, epochs, patience, averaging,
-                snapshots(hyperparameters));
+                ModelBuilder.labelSmoothing(hyperparameters), augmentation, epochs,
+                patience(request, config.patience(), request.fitAll(), snapshots), averaging, snapshots);
+    }
+
+    /**
+     * The early-stopping patience: 0 (off) for a run without validation images, where nothing tells when to stop, and
+     * for snapshot cycles, whose restarts raise the validation loss on purpose; a flag asking for more is refused.
+     */
+    private static int patience(TrainingRequest request, int otherwise, boolean noValidation, int snapshots) {
+        int asked = request.patience().orElse(0);
+        if (noValidation && asked > 0) {
+            throw new TrainingException("--patience " + asked + " needs validation images, and this run holds none "
+                    + "out (--fit-all): fix the epochs instead (an earlier run's best epoch)");
+        }
+        if (snapshots > 0 && asked > 0) {
+            throw new TrainingException("--patience " + asked + " would stop a snapshot run at a restart: --snapshots "
+                    + "trains its epochs");
+        }
+        return noValidation || snapshots > 0 ? 0 : request.patience().orElse(otherwise);
     }
 
     /** A resumed run's plan: as it was recorded, with {@code --epochs} and {@code --patience} when given again. */
@@ -94,7 +110,8 @@ public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, doubl
         }
         return new TrainingPlan(hyperparameters, saved.batchSize(), ModelBuilder.labelSmoothing(hyperparameters),
                 augmentation(saved.augmentation()), request.epochs().orElse(saved.epochs()),
-                request.patience().orElse(saved.patience()), averaging(hyperparameters), snapshots);
+                patience(request, saved.patience(), saved.validationImages() == 0, snapshots), averaging(hyperparameters),
+                snapshots);
     }
 
     private static int snapshots(Hyperparameters hyperparameters) {

@@ -44,8 +44,29 @@ class SnapshotTrainingTest {
         assertThat(ModelFile.manifest(dir.snapshotModel(2)).epoch()).isEqualTo(4);
         assertThat(dir.snapshotModel(3)).doesNotExist();
         EpochMetrics[] history = Json.read(dir.historyJson(), EpochMetrics[].class);
-        // cycles of two epochs: the peak, then (1 + cos(pi / 2)) / 2 of it; again after the restart
-        assertThat(history).extracting(EpochMetrics::learningRate).containsExactly(0.002, 0.001, 0.002, 0.001);
+        // the rate after each epoch's 10 batches, cycles of 20: half the peak mid-cycle, the peak again at the
+        // restart, and nearly 0 at the run's end (its last batch: (1 + cos(19 pi / 20)) / 2 of the peak)
+        assertThat(history).extracting(EpochMetrics::learningRate).containsExactly(0.001, 0.002, 0.001,
+                0.002 * (1 + Math.cos(Math.PI * 19 / 20)) / 2);
+    }
+
+    @Test
+    void theScheduleAnnealsEveryCycleByBatchAndRefusesSnapshotsBesideAveragingOrPatience() {
+        dev.fmnist.runtime.model.SnapshotSchedule schedule = new dev.fmnist.runtime.model.SnapshotSchedule(0.1, 30, 3);
+        assertThat(schedule.valueAt(0, 0)).isEqualTo(0.1);
+        assertThat(schedule.valueAt(5, 0)).isCloseTo(0.05, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(schedule.valueAt(9, 0)).isLessThan(0.003);
+        assertThat(schedule.valueAt(10, 1)).as("the restart").isEqualTo(0.1);
+        assertThat(schedule.valueAt(1000, 9)).as("past the end: the last batch's").isEqualTo(schedule.valueAt(29, 2));
+
+        assertThatThrownBy(() -> Engines.engine(runs).train(TrainingRequest.of("mlp").withLimit(640).withEpochs(4)
+                .withOverrides(Map.of("snapshots", "2", "average", "ema")).withRunDir(runs.resolve("both"))))
+                .isInstanceOf(TrainingException.class).hasMessageContaining("--snapshots and average=ema:0.999 do not "
+                        + "go together");
+        assertThatThrownBy(() -> Engines.engine(runs).train(TrainingRequest.of("mlp").withLimit(640).withEpochs(4)
+                .withPatience(2).withOverrides(TWO).withRunDir(runs.resolve("patient"))))
+                .isInstanceOf(TrainingException.class)
+                .hasMessage("--patience 2 would stop a snapshot run at a restart: --snapshots trains its epochs");
     }
 
     @Test

@@ -136,9 +136,10 @@ public final class TrainCommand implements Callable<Integer> {
             out.printf("%-10s %10s %7s %10s %9s %9s  %s%n", "model", "params", "epochs", "val acc", "test acc",
                     "img/s", "run");
             for (RunSummary s : summaries) {
-                out.printf("%-10s %,10d %7d %9.2f%% %8.2f%% %,9.0f  %s%n", s.modelId(), s.parameters(), s.epochsRun(),
-                        s.bestValidationAccuracy() * 100, s.testAccuracy() * 100, s.trainingImagesPerSecond(),
-                        s.runDirectory());
+                String validation = Double.isNaN(s.bestValidationAccuracy()) ? "-"
+                        : String.format("%.2f%%", s.bestValidationAccuracy() * 100);
+                out.printf("%-10s %,10d %7d %10s %8.2f%% %,9.0f  %s%n", s.modelId(), s.parameters(), s.epochsRun(),
+                        validation, s.testAccuracy() * 100, s.trainingImagesPerSecond(), s.runDirectory());
             }
         }
         out.flush();
@@ -197,8 +198,10 @@ public final class TrainCommand implements Callable<Integer> {
                 summary.trainingImagesPerSecond(), summary.totalSeconds(), summary.runDirectory());
         RunDirectory dir = new RunDirectory(Path.of(summary.runDirectory()));
         List<String> members = new ArrayList<>();
-        for (int k = 1; Files.isRegularFile(dir.snapshotModel(k)); k++) {
-            members.add(dir.snapshotModel(k).toString());
+        for (int k = 1; k <= 100; k++) { // the snapshots hyperparameter's limit
+            if (Files.isRegularFile(dir.snapshotModel(k))) {
+                members.add(dir.snapshotModel(k).toString());
+            }
         }
         if (!members.isEmpty()) {
             out.printf("  snapshot members: %s%n  their ensemble: fmnist ensemble %s --out %s%n",

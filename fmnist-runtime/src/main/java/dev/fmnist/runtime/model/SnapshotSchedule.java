@@ -6,55 +6,52 @@ import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
- * Cosine annealing restarted every cycle, by epoch (Huang et al., "Snapshot Ensembles: Train 1, get M for free", ICLR
- * 2017): the run's epochs fall into {@code cycles} equal cycles, and epoch {@code e} (0-based) of a cycle of
- * {@code L} epochs trains at {@code peak * (1 + cos(pi * (e mod L) / L)) / 2}, so each cycle ends near a minimum
- * whose model is one member of the ensemble. Here, not in the plugins' schedules, because the engine sets it on any
- * network ({@code fmnist train --snapshots}), and every module that loads a model file must know the class.
+ * Cosine annealing restarted every cycle (Huang et al., "Snapshot Ensembles: Train 1, get M for free", ICLR 2017): the
+ * run's {@code iterations} fall into {@code cycles} equal cycles of {@code L} batches, and batch {@code i} (0-based)
+ * trains at {@code peak * (1 + cos(pi * (i mod L) / L)) / 2}, so each cycle anneals to nearly 0 whatever its length
+ * and ends near a minimum whose model is one member of the ensemble. By batch, not epoch: a cycle of one or two epochs
+ * would otherwise never anneal. Here, not in the plugins' schedules, because the engine sets it on any network
+ * ({@code fmnist train --snapshots}), and every module that loads a model file must know the class.
  */
 public final class SnapshotSchedule implements ISchedule {
 
     private final double peak;
-    private final int epochs;
+    private final long iterations;
     private final int cycles;
 
-    public SnapshotSchedule(@JsonProperty("peak") double peak, @JsonProperty("epochs") int epochs,
+    /** @param iterations the run's batches: its epochs times the batches of one, a multiple of {@code cycles} */
+    public SnapshotSchedule(@JsonProperty("peak") double peak, @JsonProperty("iterations") long iterations,
             @JsonProperty("cycles") int cycles) {
-        if (!(peak > 0) || cycles < 2 || epochs < cycles || epochs % cycles != 0) {
+        if (!(peak > 0) || cycles < 2 || iterations < cycles || iterations % cycles != 0) {
             throw new IllegalArgumentException("a snapshot schedule needs a peak rate above 0 and 2 or more cycles "
-                    + "that divide the epochs; got peak " + peak + ", epochs " + epochs + ", cycles " + cycles);
+                    + "that divide the batches; got peak " + peak + ", batches " + iterations + ", cycles " + cycles);
         }
         this.peak = peak;
-        this.epochs = epochs;
+        this.iterations = iterations;
         this.cycles = cycles;
-    }
-
-    /** Epochs per cycle: a member is saved after each cycle's last. */
-    public int cycleEpochs() {
-        return epochs / cycles;
     }
 
     @Override
     public double valueAt(int iteration, int epoch) {
-        int length = cycleEpochs();
-        return peak * (1 + Math.cos(Math.PI * (Math.min(epoch, epochs - 1) % length) / length)) / 2;
+        long length = iterations / cycles;
+        return peak * (1 + Math.cos(Math.PI * (Math.min(iteration, iterations - 1) % length) / length)) / 2;
     }
 
     @Override
     public ISchedule clone() {
-        return new SnapshotSchedule(peak, epochs, cycles);
+        return new SnapshotSchedule(peak, iterations, cycles);
     }
 
     public ScheduleType getScheduleType() {
-        return ScheduleType.EPOCH;
+        return ScheduleType.ITERATION;
     }
 
     public double getPeak() {
         return peak;
     }
 
-    public int getEpochs() {
-        return epochs;
+    public long getIterations() {
+        return iterations;
     }
 
     public int getCycles() {
@@ -63,11 +60,12 @@ public final class SnapshotSchedule implements ISchedule {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof SnapshotSchedule o && o.peak == peak && o.epochs == epochs && o.cycles == cycles;
+        return other instanceof SnapshotSchedule o && o.peak == peak && o.iterations == iterations
+                && o.cycles == cycles;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(peak, epochs, cycles);
+        return Objects.hash(peak, iterations, cycles);
     }
 }

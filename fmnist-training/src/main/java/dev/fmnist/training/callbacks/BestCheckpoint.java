@@ -17,16 +17,21 @@ public final class BestCheckpoint implements TrainingCallback {
     private final Path file;
     private final Supplier<Network> network;
     private final Supplier<ModelManifest> manifest;
+    private final boolean validates;
     private double best = Double.NaN;
 
     /**
      * @param network  the network to save: the one trained, or the average of its weights
-     * @param manifest the run's manifest; the epoch, metrics and history are filled in at each save
+     * @param manifest  the run's manifest; the epoch, metrics and history are filled in at each save
+     * @param validates whether the run has validation images; without them (a run fitting all its training images)
+     *                  each epoch's model is the run's
      */
-    public BestCheckpoint(Monitor monitor, Path file, Supplier<Network> network, Supplier<ModelManifest> manifest) {
+    public BestCheckpoint(Monitor monitor, Path file, Supplier<Network> network, Supplier<ModelManifest> manifest,
+            boolean validates) {
         this.monitor = monitor;
         this.file = file;
         this.network = network;
+        this.validates = validates;
         this.manifest = manifest;
     }
 
@@ -41,8 +46,7 @@ public final class BestCheckpoint implements TrainingCallback {
         if (monitor.startsAfresh(metrics.epoch())) {
             best = Double.NaN; // the first average replaces the best trained weights
         }
-        // NaN: no validation images (a run fitting all its training images), so each epoch's model is the run's
-        if (Double.isNaN(value) || monitor.improves(value, best)) {
+        if (!validates || monitor.improves(value, best)) {
             best = value;
             ModelFile.save(network.get(),
                     manifest.get().at(metrics.epoch(), metrics, context.history(), Instant.now().toString()), file, false);

@@ -4,9 +4,7 @@ import dev.fmnist.api.data.DataSource;
 import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.eval.metrics.EvaluationMetrics;
 import dev.fmnist.eval.metrics.MetricsCalculator;
-import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.ModelManifest;
-import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.runtime.predict.Predictions;
 import dev.fmnist.runtime.predict.Predictor;
 import jakarta.inject.Inject;
@@ -26,20 +24,20 @@ public final class EnsembleReport {
             double calibrationError, double imagesPerSecond) {}
 
     private final DataSource data;
-    private final PluginClasses classes;
 
     @Inject
-    public EnsembleReport(DataSource data, PluginClasses classes) {
+    public EnsembleReport(DataSource data) {
         this.data = data;
-        this.classes = classes;
     }
 
-    /** The members' rows, then the ensemble's; refused when the data names other classes than the ensemble. */
-    public List<Row> measure(Path ensembleFile) {
-        Predictor ensemble = Predictor.load(ensembleFile, classes);
+    /**
+     * The members' rows, then the ensemble's, from the models the caller holds (the ensemble's manifest lists its
+     * members in the same order); refused when the data names other classes than the ensemble.
+     */
+    public List<Row> measure(Path ensembleFile, Predictor ensemble, List<Predictor> members) {
         ModelManifest manifest = ensemble.manifest();
-        if (manifest.ensemble() == null) {
-            throw new EvaluationException(ensembleFile + " is not an ensemble (fmnist ensemble makes one)");
+        if (manifest.ensemble() == null || manifest.ensemble().members().size() != members.size()) {
+            throw new EvaluationException(ensembleFile + " is not an ensemble of these " + members.size() + " models");
         }
         if (!manifest.classNames().equals(data.classNames())) {
             throw new EvaluationException("the ensemble " + ensembleFile + " names the classes "
@@ -48,10 +46,11 @@ public final class EnsembleReport {
         }
         LabelledImages test = data.testImages();
         List<Row> rows = new ArrayList<>();
-        for (ModelManifest.Ensemble.Member member : manifest.ensemble().members()) {
-            Path file = Path.of(member.modelFile());
-            Predictor predictor = Predictor.load(file, classes).withFlipAveraging(manifest.flipAveraged());
-            rows.add(row(member.modelId() + " (" + file + ")", file, predictor, member.weight(), test));
+        for (int i = 0; i < members.size(); i++) {
+            ModelManifest.Ensemble.Member member = manifest.ensemble().members().get(i);
+            Predictor predictor = members.get(i).withFlipAveraging(manifest.flipAveraged());
+            rows.add(row(member.modelId() + " (" + member.modelFile() + ")", Path.of(member.modelFile()), predictor,
+                    member.weight(), test));
         }
         rows.add(row("ensemble of " + rows.size(), ensembleFile, ensemble, 1, test));
         return rows;

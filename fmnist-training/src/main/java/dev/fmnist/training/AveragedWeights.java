@@ -31,7 +31,6 @@ final class AveragedWeights {
     private final Network averaged;
     private final INDArray average;
     private final int swaStart;
-    private long emaUpdates;
     private int swaEpochs;
 
     private AveragedWeights(WeightAveraging spec, Network trained, int epochs) {
@@ -52,8 +51,7 @@ final class AveragedWeights {
      * {@code average.zip}, or the previous one when the run was killed before {@code last.zip} caught up. Without
      * either (a folder edited by hand), the average starts again from the weights, with a warning.
      */
-    void resume(RunDirectory dir, int epoch, long iterations, PluginClasses classes) {
-        emaUpdates = iterations;
+    void resume(RunDirectory dir, int epoch, PluginClasses classes) {
         swaEpochs = Math.max(0, epoch - swaStart + 1);
         if (epoch == 0 || !ready()) {
             return;
@@ -78,7 +76,8 @@ final class AveragedWeights {
         if (spec.kind() != WeightAveraging.Kind.EMA) {
             return;
         }
-        double decay = spec.decayAt(emaUpdates++);
+        // the network's step counter, which last.zip carries, counts the updates: this batch's was the last
+        double decay = spec.decayAt(trained.iterationCount() - 1L);
         average.muli(decay);
         Nd4j.getBlasWrapper().level1().axpy(average.length(), 1 - decay, trained.model().params(), average);
     }
@@ -123,9 +122,5 @@ final class AveragedWeights {
                     + e.getMessage(), e);
         }
         ModelFile.save(averaged, manifest, dir.averageModel(), false);
-    }
-
-    WeightAveraging spec() {
-        return spec;
     }
 }

@@ -91,7 +91,7 @@ public final class TrainingEngine {
         AveragedWeights averaged = AveragedWeights.of(plan.averaging(), network, plan.epochs());
         AveragingHistory averagingHistory = null;
         if (averaged != null) {
-            averaged.resume(dir, startEpoch - 1, network.iterationCount(), registry);
+            averaged.resume(dir, startEpoch - 1, registry);
             averagingHistory = new AveragingHistory(dir.averagingCsv(), startEpoch);
         }
         // With weight averaging, the average is the run's model once there is one: validated, monitored and saved.

@@ -124,10 +124,10 @@ class WeightAveragingTrainingTest {
         dev.fmnist.runtime.model.SavedModel last = ModelFile.load(run.lastModel(), true);
         AveragedWeights averaged = AveragedWeights.of(
                 dev.fmnist.models.WeightAveraging.parse("ema:0.9"), last.network(), 2);
-        averaged.resume(run, 1, 10, dev.fmnist.runtime.plugins.PluginClasses.platform());
+        averaged.resume(run, 1, dev.fmnist.runtime.plugins.PluginClasses.platform());
         assertThat(maxDifference(averaged.network().model().params(), params(run.previousAverageModel())))
                 .isLessThan(1e-7);
-        averaged.resume(run, 2, 20, dev.fmnist.runtime.plugins.PluginClasses.platform());
+        averaged.resume(run, 2, dev.fmnist.runtime.plugins.PluginClasses.platform());
         assertThat(maxDifference(averaged.network().model().params(), params(run.averageModel()))).isLessThan(1e-7);
     }
 

@@ -11,6 +11,7 @@ import dev.fmnist.models.ensemble.Ensembles;
 import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.SavedModel;
 import dev.fmnist.runtime.plugins.PluginClasses;
+import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.runtime.run.Json;
 import dev.fmnist.runtime.run.RunDirectory;
 import java.io.PrintWriter;
@@ -75,7 +76,10 @@ public final class EnsembleCommand implements Callable<Integer> {
                 ensemble.network().numParams(), flip ? ", each image averaged with its mirror" : "",
                 target.bestModel());
         try {
-            List<EnsembleReport.Row> rows = injector.getInstance(EnsembleReport.class).measure(target.bestModel());
+            List<Predictor> predictors = loaded.stream()
+                    .map(member -> new Predictor(member.model().network(), member.model().manifest())).toList();
+            List<EnsembleReport.Row> rows = injector.getInstance(EnsembleReport.class).measure(target.bestModel(),
+                    new Predictor(ensemble.network(), ensemble.manifest()), predictors);
             Json.write(out.resolve("ensemble.json"), rows);
             w.printf("%non the test images:%n%s", EnsembleReport.markdown(rows));
         } catch (EvaluationException | DataException e) {

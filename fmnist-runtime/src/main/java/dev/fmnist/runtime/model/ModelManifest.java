@@ -98,8 +98,18 @@ public record ModelManifest(
      */
     public record Ensemble(List<Member> members, boolean flipAveraging) {
 
+        /** A manifest that lists no member, or a weight that is not a positive share, is refused as it is read. */
         public Ensemble {
             members = List.copyOf(members);
+            if (members.isEmpty()) {
+                throw new IllegalArgumentException("an ensemble's manifest lists no member");
+            }
+            for (Member member : members) {
+                if (!(member.weight() > 0 && member.weight() <= 1)) {
+                    throw new IllegalArgumentException("an ensemble member's weight must be in (0, 1], got "
+                            + member.weight() + " for " + member.modelFile());
+                }
+            }
         }
 
         /**

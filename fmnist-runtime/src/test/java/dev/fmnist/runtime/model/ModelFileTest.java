@@ -106,6 +106,21 @@ class ModelFileTest {
     }
 
     @Test
+    void anEnsembleManifestWithoutMembersIsRefusedInASentence() throws IOException {
+        Path file = dir.resolve("hollow.zip");
+        ModelFile.save(network(), manifest(2), file, false);
+        var json = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.valueToTree(manifest(3));
+        json.putObject("ensemble").put("flipAveraging", true).putArray("members");
+        String hollow = Json.MAPPER.writeValueAsString(json);
+        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + file.toUri()), Map.of())) {
+            Files.writeString(zip.getPath(ModelFile.MANIFEST_ENTRY), hollow);
+        }
+        assertThatThrownBy(() -> ModelFile.manifest(file)).isInstanceOf(ModelFileException.class)
+                .hasMessageContaining("cannot read the manifest of " + file)
+                .hasMessageContaining("an ensemble's manifest lists no member");
+    }
+
+    @Test
     void aNewerFormatIsRefusedWithBothVersions() throws IOException {
         Path file = dir.resolve("future.zip");
         ModelFile.save(network(), manifest(2), file, false);

@@ -10,6 +10,7 @@ import dev.fmnist.cli.models.ModelsCommand;
 import dev.fmnist.cli.search.IndexCommand;
 import dev.fmnist.cli.search.SimilarCommand;
 import dev.fmnist.cli.serve.ServeCommand;
+import dev.fmnist.cli.train.DistillCommand;
 import dev.fmnist.cli.train.EnsembleCommand;
 import dev.fmnist.cli.train.FinetuneCommand;
 import dev.fmnist.cli.train.TrainCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine;
 /** The {@code fmnist} command. */
 @Command(name = "fmnist", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train, compare and serve Fashion-MNIST classifiers.",
-        subcommands = {TrainCommand.class, FinetuneCommand.class, EnsembleCommand.class, TuneCommand.class, EvaluateCommand.class, CompareCommand.class,
+        subcommands = {TrainCommand.class, FinetuneCommand.class, EnsembleCommand.class, DistillCommand.class, TuneCommand.class, EvaluateCommand.class, CompareCommand.class,
             PredictCommand.class, IndexCommand.class, SimilarCommand.class, ServeCommand.class, ModelsCommand.class,
             DataCommand.class, BenchCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class FmnistCli implements Runnable {

@@ -183,6 +183,7 @@ class ReadmeExamplesIT {
         String command = args.get(0) + (args.size() > 1 && !args.get(1).startsWith("-") ? " " + args.get(1) : "");
         Map<String, String> budget = switch (command) {
             case "finetune" -> Map.of("--epochs", "1", "--limit", "200");
+            case "distill" -> Map.of("--epochs", "1", "--limit", "300");
             case "tune best" -> Map.of("--epochs", "1");
             case "data export" -> args.contains("--folder") ? Map.of("--per-class", "20") : Map.of();
             case "data preview" -> Map.of("--per-class", "2");

@@ -63,7 +63,8 @@ class TrainCommandTest {
                 dir.resolve("y").toString());
         assertThat(badKey.exitCode()).isEqualTo(ErrorReporter.FAILURE);
         assertThat(badKey.err()).contains("model 'mlp' (built in) has no hyperparameter 'momentum'; it accepts: "
-                + "augment, average, batch-size, dropout, epochs, l2, label-smoothing, learning-rate, lr-decay, optimizer, snapshots, width")
+                + "augment, average, batch-size, dropout, epochs, l2, label-smoothing, learning-rate, lr-decay, optimizer, snapshots, "
+                + "teacher, teacher-temperature, teacher-weight, width")
                 .doesNotContain("\tat ");
     }
 

@@ -29,7 +29,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * not, the platform sets the rate on the built network), {@value #LABEL_SMOOTHING} (the share of each
  * training label spread evenly over all classes), {@value #AVERAGE} (the average of the weights the run keeps and
  * saves, {@link WeightAveraging}), {@value #SNAPSHOTS} (snapshot ensemble members, a cosine schedule restarted per
- * member), {@value #AUGMENT} (the training images' augmentation) and {@value #EPOCHS} (the
+ * member), {@value Distillation#TEACHER} with {@value Distillation#TEMPERATURE} and {@value Distillation#WEIGHT} (a
+ * teacher model whose softened probabilities the labels are mixed with, {@link Distillation}), {@value #AUGMENT} (the
+ * training images' augmentation) and {@value #EPOCHS} (the
  * run's epoch limit). A plugin declares the last three to give them defaults of its
  * own: {@code --augment} and {@code --epochs} then override them, and {@code train.augment} and
  * {@code train.epochs} apply only to plugins that do not.
@@ -44,7 +46,7 @@ public final class ModelBuilder {
     public static final String SNAPSHOTS = "snapshots";
     public static final int DEFAULT_BATCH_SIZE = 64;
     private static final Set<String> PLATFORM_KEYS = Set.of(BATCH_SIZE, Optimizers.LEARNING_RATE, LABEL_SMOOTHING,
-            AUGMENT, EPOCHS, AVERAGE, SNAPSHOTS);
+            AUGMENT, EPOCHS, AVERAGE, SNAPSHOTS, Distillation.TEACHER, Distillation.TEMPERATURE, Distillation.WEIGHT);
 
     private ModelBuilder() {}
 
@@ -81,6 +83,7 @@ public final class ModelBuilder {
             }
             averaging(resolved);
             snapshots(resolved);
+            Distillation.of(resolved);
         } catch (IllegalArgumentException e) {
             throw new ModelException(plugin.describe() + ": " + e.getMessage(), e);
         }

@@ -9,6 +9,7 @@ import dev.fmnist.data.DataConfig;
 import dev.fmnist.data.SplitData;
 import dev.fmnist.image.encode.Normalization;
 import dev.fmnist.models.BuiltModel;
+import dev.fmnist.models.Distillation;
 import dev.fmnist.models.ModelBuilder;
 import dev.fmnist.models.WeightAveraging;
 import dev.fmnist.models.plugins.ModelRegistry;
@@ -136,9 +137,12 @@ public final class RunSetup {
         Transfer.Adapted adapted = Transfer.adapt(parent.network(), source.classNames().size(), newOutput,
                 tuning.frozenLayers(), tuning.learningRate(), dataConfig.seed());
         Map<String, String> hyperparameters = new LinkedHashMap<>(from.hyperparameters());
-        // the parent's weight averaging and snapshots belong to its run (their epochs are not this one's)
+        // the parent's weight averaging, snapshots and teacher belong to its run (their epochs are not this one's)
         hyperparameters.remove(ModelBuilder.AVERAGE);
         hyperparameters.remove(ModelBuilder.SNAPSHOTS);
+        hyperparameters.remove(Distillation.TEACHER);
+        hyperparameters.remove(Distillation.TEMPERATURE);
+        hyperparameters.remove(Distillation.WEIGHT);
         hyperparameters.putAll(request.overrides());
         TrainingPlan plan = TrainingPlan.fineTuning(Hyperparameters.of(hyperparameters), request, config,
                 from.augmentation());
@@ -155,6 +159,8 @@ public final class RunSetup {
 
     /** A new run's folder (the one place a run folder is named), its configuration and its first manifest. */
     private Prepared start(TrainingRequest request, Start start, TrainingPlan plan, SplitData split) {
+        plan.distillation().ifPresent(teacher -> TeacherTargets.check(teacher, source.imageShape(),
+                source.classNames()));
         RunDirectory dir = new RunDirectory(request.runDir().orElseGet(() -> RunDirectory.newPath(
                 request.runsDir().orElse(config.runsDir()), start.runName(), LocalDateTime.now())));
         if (Files.exists(dir.lastModel())) {

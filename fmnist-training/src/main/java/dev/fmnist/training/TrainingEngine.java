@@ -1,6 +1,5 @@
 package dev.fmnist.training;
 
-import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.data.DataSource;
 import dev.fmnist.api.training.BatchMetrics;
 import dev.fmnist.api.training.EpochMetrics;
@@ -8,6 +7,7 @@ import dev.fmnist.api.training.TrainingCallback;
 import dev.fmnist.api.training.TrainingCallbackFactory;
 import dev.fmnist.data.DataConfig;
 import dev.fmnist.data.batch.ImageBatchIterator;
+import dev.fmnist.models.Distillation;
 import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.runtime.Release;
 import dev.fmnist.runtime.model.Network;
@@ -69,6 +69,24 @@ public final class TrainingEngine {
     }
 
     /**
+     * The run's training batches: only they are augmented (validation and test images are seen as they are), and
+     * with a teacher their labels are mixed with its targets.
+     */
+    private ImageBatchIterator trainingBatches(RunSetup.Prepared setup) {
+        RunConfig run = setup.runConfig();
+        TrainingPlan plan = setup.plan();
+        ImageBatchIterator batches = ImageBatchIterator.shuffled(setup.split().train(),
+                setup.manifest().inputLayout(), run.normalization(), plan.batchSize(), run.seed(), plan.augmentation(),
+                plan.labelSmoothing());
+        if (plan.distillation().isEmpty()) {
+            return batches;
+        }
+        Distillation distillation = plan.distillation().get();
+        return batches.withTeacher(TeacherTargets.of(distillation, setup.split().train(),
+                setup.manifest().imageShape(), setup.manifest().classNames(), registry), distillation.weight());
+    }
+
+    /**
      * The run a request asks for, its folder decided and taken, not trained yet: for a caller that needs the folder
      * first (to write its log there). Train it with {@link #train(RunSetup.Prepared, List)}, then close it.
      */
@@ -118,10 +136,7 @@ public final class TrainingEngine {
             callbacks.add(new Named(name.isEmpty() ? callback.getClass().getName() : name, callback));
         }
 
-        InputLayout layout = setup.manifest().inputLayout();
-        // Only the training batches are augmented; validation and test images are seen as they are.
-        ImageBatchIterator trainBatches = ImageBatchIterator.shuffled(setup.split().train(), layout,
-                run.normalization(), plan.batchSize(), run.seed(), plan.augmentation(), plan.labelSmoothing());
+        ImageBatchIterator trainBatches = trainingBatches(setup);
         BatchProbe probe = new BatchProbe();
         network.setListeners(probe);
         BatchFitter fitter = new BatchFitter(network, probe, run.seed());

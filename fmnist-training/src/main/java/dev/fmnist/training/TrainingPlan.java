@@ -2,10 +2,13 @@ package dev.fmnist.training;
 
 import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.data.augment.Augmentation;
+import dev.fmnist.models.Distillation;
 import dev.fmnist.models.ModelBuilder;
 import dev.fmnist.models.WeightAveraging;
 import dev.fmnist.runtime.run.RunConfig;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -15,7 +18,8 @@ import java.util.TreeMap;
  * the configuration ({@code train.epochs}, {@code train.augment}). So a plugin that declares them overrides
  * {@code train.*}, and a flag overrides everything. The patience: the flag, else {@code train.patience}. The batch
  * size, label smoothing and weight averaging are hyperparameters ({@code batch-size}, default 64;
- * {@code label-smoothing}, default 0; {@code average}, default none).
+ * {@code label-smoothing}, default 0; {@code average}, default none), and so is distillation ({@code teacher},
+ * recorded as an absolute path so that a resume from elsewhere finds it).
  * A fine-tuning run's model is its parent: its recorded hyperparameters play the plugin's part, and its augmentation
  * that of {@code train.augment}. A resumed run keeps what it started with, but for {@code --epochs} and
  * {@code --patience} given again (the other flags are ignored).
@@ -26,9 +30,11 @@ import java.util.TreeMap;
  * @param averaging       the average of the weights the run keeps, validates and saves as its model
  * @param snapshots       how many snapshot members the run saves, one per cycle of a restarted cosine schedule; 0
  *                        for none
+ * @param distillation    the teacher whose softened probabilities the labels are mixed with; empty for none
  */
 public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, double labelSmoothing,
-        Augmentation augmentation, int epochs, int patience, WeightAveraging averaging, int snapshots) {
+        Augmentation augmentation, int epochs, int patience, WeightAveraging averaging, int snapshots,
+        Optional<Distillation> distillation) {
 
     /** The most epochs a run may have, as the {@code epochs} hyperparameter allows. */
     public static final int MAX_EPOCHS = 100_000;
@@ -73,14 +79,18 @@ public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, doubl
         recorded.computeIfPresent(ModelBuilder.EPOCHS, (key, value) -> Integer.toString(epochs));
         recorded.computeIfPresent(ModelBuilder.AUGMENT, (key, value) -> augmentation.toString());
         recorded.computeIfPresent(ModelBuilder.AVERAGE, (key, value) -> averaging.toString());
+        recorded.computeIfPresent(Distillation.TEACHER,
+                (key, value) -> Path.of(value.trim()).toAbsolutePath().normalize().toString());
+        Hyperparameters resolved = Hyperparameters.of(recorded);
         int snapshots = snapshots(hyperparameters);
         if (snapshots > 0 && !averaging.isNone()) {
             throw new TrainingException("--snapshots and average=" + averaging + " do not go together: each member "
                     + "would average the weights across the restarts; use one or the other");
         }
-        return new TrainingPlan(Hyperparameters.of(recorded), ModelBuilder.batchSize(hyperparameters),
+        return new TrainingPlan(resolved, ModelBuilder.batchSize(hyperparameters),
                 ModelBuilder.labelSmoothing(hyperparameters), augmentation, epochs,
-                patience(request, config.patience(), request.fitAll(), snapshots), averaging, snapshots);
+                patience(request, config.patience(), request.fitAll(), snapshots), averaging, snapshots,
+                distillation(resolved));
     }
 
     /**
@@ -111,12 +121,20 @@ public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, doubl
         return new TrainingPlan(hyperparameters, saved.batchSize(), ModelBuilder.labelSmoothing(hyperparameters),
                 augmentation(saved.augmentation()), request.epochs().orElse(saved.epochs()),
                 patience(request, saved.patience(), saved.validationImages() == 0, snapshots), averaging(hyperparameters),
-                snapshots);
+                snapshots, distillation(hyperparameters));
     }
 
     private static int snapshots(Hyperparameters hyperparameters) {
         try {
             return ModelBuilder.snapshots(hyperparameters);
+        } catch (IllegalArgumentException e) {
+            throw new TrainingException(e.getMessage(), e);
+        }
+    }
+
+    private static Optional<Distillation> distillation(Hyperparameters hyperparameters) {
+        try {
+            return Distillation.of(hyperparameters);
         } catch (IllegalArgumentException e) {
             throw new TrainingException(e.getMessage(), e);
         }

@@ -51,37 +51,8 @@ public final class TrainCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     What what;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epoch limit (default: the model's own 'epochs' if it declares one, else train.epochs).")
-    Integer epochs;
-
-    @Option(names = "--batch-size", paramLabel = "N", description = "Batch size (the batch-size hyperparameter).")
-    Integer batchSize;
-
-    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (the learning-rate hyperparameter).")
-    String learningRate;
-
-    @Option(names = "--augment", paramLabel = "SPEC",
-            description = "Augment training images: none, or e.g. crop,flip,erase (default: the model's own "
-                    + "'augment' if it declares one, else train.augment).")
-    String augment;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of split, shuffles and initialization (default: seed).")
-    Long seed;
-
-    @Option(names = "--patience", paramLabel = "N", description = "Early-stopping patience; 0 turns it off (default: train.patience).")
-    Integer patience;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any hyperparameter of the model (repeatable).")
-    Map<String, String> hyperparameters = new LinkedHashMap<>();
-
-    @Option(names = "--out", paramLabel = "DIR", description = "The run folder (default: runs/<model>-<time>); with --all, the parent of the run folders.")
-    Path outDir;
-
-    @Option(names = "--limit", paramLabel = "N", description = "Train on at most N images (validation shrinks in proportion).")
-    Integer limit;
-
-    @Option(names = "--no-progress", description = "Draw no progress bar (none is drawn when the output is not a terminal).")
-    boolean noProgress;
+    @Mixin
+    TrainingFlags flags;
 
     @Option(names = "--snapshots", paramLabel = "K", description = "Save K members of a snapshot ensemble from this "
             + "run's budget (the snapshots hyperparameter): a cosine schedule restarted K times, the model at the end "
@@ -101,9 +72,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (seed != null) {
-            options.set("seed", Long.toString(seed));
-        }
+        flags.applySeed(options);
         Injector injector = Bootstrap.injector(options);
         TrainingEngine engine = injector.getInstance(TrainingEngine.class);
         PrintWriter out = spec.commandLine().getOut();
@@ -116,8 +85,8 @@ public final class TrainCommand implements Callable<Integer> {
             List<String> models = what.all ? SEED_MODELS : List.of(what.model);
             for (String model : models) {
                 TrainingRequest request = request(model);
-                if (outDir != null) {
-                    request = what.all ? request.inRunsDir(outDir) : request.withRunDir(outDir);
+                if (flags.outDir != null) {
+                    request = what.all ? request.inRunsDir(flags.outDir) : request.withRunDir(flags.outDir);
                 }
                 try {
                     summaries.add(run(engine, request, out));
@@ -152,16 +121,15 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainingRequest request(String model) {
-        Map<String, String> keys = new LinkedHashMap<>(hyperparameters);
+        Map<String, String> keys = new LinkedHashMap<>();
         if (snapshots != null) {
             keys.put(ModelBuilder.SNAPSHOTS, Integer.toString(snapshots));
         }
-        TrainingRequest request = request(model, keys, batchSize, learningRate, epochs, patience, limit,
-                noProgress, augment);
+        TrainingRequest request = flags.request(model, keys);
         return fitAll ? request.fittingAll() : request;
     }
 
-    /** A request from the flags that train and finetune share. */
+    /** A request from the flags that train, distill and finetune share. */
     static TrainingRequest request(String model, Map<String, String> hyperparameters, Integer batchSize,
             String learningRate, Integer epochs, Integer patience, Integer limit, boolean noProgress, String augment) {
         Map<String, String> overrides = new LinkedHashMap<>(hyperparameters);

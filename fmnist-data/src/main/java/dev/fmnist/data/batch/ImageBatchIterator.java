@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Batches of a labelled image set, built on demand from the raw bytes: only an index permutation is
@@ -34,6 +35,9 @@ public final class ImageBatchIterator implements DataSetIterator {
     private final boolean shuffle;
     private final long seed;
     private final int[] order;
+    /** The teacher's targets of every image, {@code classes} per image in the set's order; null without one. */
+    private final float[] teacher;
+    private final double teacherWeight;
     private int epoch;
     private int cursor;
     private DataSetPreProcessor preProcessor;
@@ -54,7 +58,23 @@ public final class ImageBatchIterator implements DataSetIterator {
         this.shuffle = shuffle;
         this.seed = seed;
         this.order = new int[images.count()];
+        this.teacher = null;
+        this.teacherWeight = 0;
         startEpoch(1);
+    }
+
+    private ImageBatchIterator(ImageBatchIterator from, float[] teacher, double teacherWeight) {
+        this.images = from.images;
+        this.encoder = from.encoder;
+        this.augmentation = from.augmentation;
+        this.labelSmoothing = from.labelSmoothing;
+        this.batchSize = from.batchSize;
+        this.shuffle = from.shuffle;
+        this.seed = from.seed;
+        this.order = new int[images.count()];
+        this.teacher = teacher;
+        this.teacherWeight = teacherWeight;
+        startEpoch(from.epoch);
     }
 
     /** Shuffled batches: a new order each epoch, derived from {@code seed}. */
@@ -79,6 +99,26 @@ public final class ImageBatchIterator implements DataSetIterator {
     public static ImageBatchIterator sequential(LabelledImages images, InputLayout layout,
             Normalization normalization, int batchSize) {
         return new ImageBatchIterator(images, layout, normalization, batchSize, false, 0, Augmentation.none(), 0);
+    }
+
+    /**
+     * The same batches whose labels are mixed with a teacher's targets (knowledge distillation): {@code (1 - weight)}
+     * of each label (smoothed, if so) plus {@code weight} of the teacher's row for that image.
+     *
+     * @param targets the teacher's targets of every image of the set, in the set's order, a row of one value per class
+     *                each (so {@code count * classes} values), each row summing to 1
+     * @param weight  the teacher's share, in (0, 1]
+     */
+    public ImageBatchIterator withTeacher(float[] targets, double weight) {
+        int expected = images.count() * images.classNames().size();
+        if (targets.length != expected) {
+            throw new IllegalArgumentException("the teacher's targets have " + targets.length + " values, and "
+                    + images.count() + " images of " + images.classNames().size() + " classes need " + expected);
+        }
+        if (!(weight > 0 && weight <= 1)) {
+            throw new IllegalArgumentException("the teacher's weight must be in (0, 1], got " + weight);
+        }
+        return new ImageBatchIterator(this, targets, weight);
     }
 
     /** Rewinds to the start of the given 1-based epoch, with that epoch's order. */
@@ -133,12 +173,24 @@ public final class ImageBatchIterator implements DataSetIterator {
         if (labelSmoothing > 0) {
             labels.muli(1 - labelSmoothing).addi(labelSmoothing / images.classNames().size());
         }
+        if (teacher != null) {
+            labels.muli(1 - teacherWeight).addi(teacherTargets(count).muli(teacherWeight));
+        }
         DataSet batch = new DataSet(features(count), labels);
         cursor += count;
         if (preProcessor != null) {
             preProcessor.preProcess(batch);
         }
         return batch;
+    }
+
+    private INDArray teacherTargets(int count) {
+        int classes = images.classNames().size();
+        float[] rows = new float[count * classes];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(teacher, order[cursor + i] * classes, rows, i * classes, classes);
+        }
+        return Nd4j.create(rows, new long[] {count, classes}, 'c');
     }
 
     private INDArray features(int count) {

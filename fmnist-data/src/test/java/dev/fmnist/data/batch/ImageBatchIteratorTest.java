@@ -80,4 +80,37 @@ class ImageBatchIteratorTest {
         ImageBatchIterator other = ImageBatchIterator.shuffled(images(), InputLayout.FLAT, Normalization.scale(), 3, 7);
         assertThat(epochOrder(other)).isNotEqualTo(epoch1);
     }
+
+    @Test
+    void aTeachersTargetsAreMixedIntoEachShuffledImagesLabelByItsIndex() {
+        // image i's teacher row: 0.1 * (i % 4) on class 0, the rest on class 2, so neighbouring images' rows differ
+        float[] targets = new float[30];
+        for (int i = 0; i < 10; i++) {
+            targets[i * 3] = 0.1f * (i % 4);
+            targets[i * 3 + 2] = 1 - 0.1f * (i % 4);
+        }
+        ImageBatchIterator taught = ImageBatchIterator.shuffled(images(), InputLayout.FLAT, Normalization.scale(), 4,
+                42).withTeacher(targets, 0.75);
+        taught.reset(); // epoch 2, shuffled: rows must follow their images, not their places in the batch
+        int seen = 0;
+        while (taught.hasNext()) {
+            DataSet batch = taught.next();
+            for (int row = 0; row < batch.numExamples(); row++) {
+                int image = Math.round(batch.getFeatures().getFloat(row, 0) * 255);
+                float[] expected = new float[3];
+                expected[image % 3] += 0.25f;
+                for (int c = 0; c < 3; c++) {
+                    expected[c] += 0.75f * targets[image * 3 + c];
+                }
+                assertThat(batch.getLabels().getRow(row).toFloatVector())
+                        .containsExactly(expected, org.assertj.core.data.Offset.offset(1e-6f));
+                seen++;
+            }
+        }
+        assertThat(seen).isEqualTo(10);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImageBatchIterator.shuffled(images(),
+                InputLayout.FLAT, Normalization.scale(), 4, 42).withTeacher(new float[29], 0.5))
+                .hasMessage("the teacher's targets have 29 values, and 10 images of 3 classes need 30");
+    }
 }

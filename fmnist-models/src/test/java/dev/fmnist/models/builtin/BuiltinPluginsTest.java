@@ -87,7 +87,7 @@ class BuiltinPluginsTest {
                 .isInstanceOf(ModelException.class)
                 .hasMessage("model 'cnn' (built in) has no hyperparameter 'momentum'; it accepts: augment, "
                         + "average, batch-size, dropout, epochs, filters, l2, label-smoothing, learning-rate, lr-decay, optimizer, "
-                        + "snapshots, width");
+                        + "snapshots, teacher, teacher-temperature, teacher-weight, width");
     }
 
     @Test

@@ -167,7 +167,7 @@ class PluginFolderTest {
                 .hasMessageContaining("hyperparameter 'learning-rate' = -1.0 must be positive");
         assertThatThrownBy(() -> ModelBuilder.build(plugin, 1, 10, ImageShape.FASHION_MNIST, Map.of("width", "8")))
                 .hasMessageContaining("has no hyperparameter 'width'; it accepts: augment, average, batch-size, epochs, "
-                        + "label-smoothing, learning-rate, snapshots");
+                        + "label-smoothing, learning-rate, snapshots, teacher, teacher-temperature, teacher-weight");
     }
 
     @Test

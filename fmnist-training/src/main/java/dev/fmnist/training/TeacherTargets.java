@@ -1,0 +1,81 @@
+package dev.fmnist.training;
+
+import dev.fmnist.api.ImageShape;
+import dev.fmnist.api.data.LabelledImages;
+import dev.fmnist.models.Distillation;
+import dev.fmnist.runtime.model.ModelFile;
+import dev.fmnist.runtime.model.ModelFileException;
+import dev.fmnist.runtime.model.ModelManifest;
+import dev.fmnist.runtime.model.SavedModel;
+import dev.fmnist.runtime.plugins.PluginClasses;
+import dev.fmnist.runtime.predict.Predictions;
+import dev.fmnist.runtime.predict.Predictor;
+import dev.fmnist.runtime.run.RunDirectory;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A teacher's targets for every training image of a distilled run: its probabilities for each image as it is (with
+ * flip averaging when the teacher is an ensemble made with it), softened by the run's temperature. Computed once per
+ * training (a resumed run computes the same again: the teacher and the images are the same).
+ */
+final class TeacherTargets {
+
+    private static final Logger log = LoggerFactory.getLogger(TeacherTargets.class);
+
+    private TeacherTargets() {}
+
+    /**
+     * The teacher's model file, once its manifest says that it answers the student's classes for its images: read
+     * before a run folder is made, so that a wrong teacher costs nothing.
+     */
+    static Path check(Distillation distillation, ImageShape shape, List<String> classNames) {
+        Path file;
+        ModelManifest manifest;
+        try {
+            file = RunDirectory.modelOf(distillation.teacher());
+            manifest = ModelFile.manifest(file);
+        } catch (ModelFileException e) {
+            throw new TrainingException("the teacher " + distillation.teacher() + " cannot be read: " + e.getMessage(),
+                    e);
+        }
+        if (!manifest.classNames().equals(classNames)) {
+            throw new TrainingException("the teacher " + file + " answers the classes " + manifest.classNames()
+                    + ", and the student learns " + classNames + ": a teacher must have been trained on the same "
+                    + "classes, in the same order");
+        }
+        if (!manifest.imageShape().equals(shape)) {
+            throw new TrainingException("the teacher " + file + " takes " + manifest.imageShape()
+                    + " images, and the student's are " + shape);
+        }
+        return file;
+    }
+
+    /**
+     * The targets, {@code classes} values per image in the set's order.
+     *
+     * @param classNames the classes the student learns, which the teacher must answer in the same order
+     */
+    static float[] of(Distillation distillation, LabelledImages train, ImageShape shape,
+            List<String> classNames, PluginClasses classes) {
+        Path file = check(distillation, shape, classNames);
+        SavedModel teacher;
+        try {
+            teacher = ModelFile.load(file, false, classes);
+        } catch (ModelFileException e) {
+            throw new TrainingException("the teacher " + file + " cannot be read: " + e.getMessage(), e);
+        }
+        ModelManifest manifest = teacher.manifest();
+        long started = System.nanoTime();
+        Predictions predictions = new Predictor(teacher.network(), manifest).predictions(train);
+        String what = manifest.ensemble() == null ? manifest.modelId()
+                : "an ensemble of " + manifest.ensemble().members().size() + (manifest.flipAveraged() ? " with flips" : "");
+        log.info(String.format("Teacher %s (%s) answered the %,d training images in %.0f s, %.2f%% of them right; "
+                + "targets: its probabilities at temperature %s, weight %.2f (the label %.2f)", file, what,
+                train.count(), (System.nanoTime() - started) / 1e9, predictions.accuracy() * 100,
+                distillation.temperature(), distillation.weight(), 1 - distillation.weight()));
+        return distillation.soften(predictions.probabilities(), classNames.size());
+    }
+}

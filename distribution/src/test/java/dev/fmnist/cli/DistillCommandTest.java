@@ -42,6 +42,37 @@ class DistillCommandTest {
         assertThat(Files.readString(run.log())).contains("Teacher " + teacher.resolve("best.zip") + " (an ensemble of 2 "
                 + "with flips) answered the 1,000 training images in").contains("targets: its probabilities at "
                 + "temperature 3.0, weight 0.80 (the label 0.20)");
+
+        // resumed as any run: the teacher is asked again, and its targets train the new epoch
+        CliRunner.Result resumed = CliRunner.run("train", "--resume", student.toString(), "--epochs", "2",
+                "--no-progress");
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(Files.readString(run.log()).split("Teacher " + teacher.resolve("best.zip"), -1)).hasSize(3);
+    }
+
+    @Test
+    void aTeacherOfOtherClassesOrTwoTeachersAreRefusedInASentence() {
+        Path shop = dir.resolve("shop");
+        assertThat(CliRunner.run("data", "export", "--folder", shop.toString(), "--per-class", "10").exitCode())
+                .isZero();
+        Path shopModel = dir.resolve("shop-mlp");
+        CliRunner.Result trained = CliRunner.run("train", "--model", "mlp", "--data", "folder:" + shop, "--epochs", "1",
+                "--no-progress", "--out", shopModel.toString());
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+
+        CliRunner.Result refused = CliRunner.run("distill", shopModel.toString(), "--model", "mlp", "--limit", "1000",
+                "--no-progress", "--out", dir.resolve("student").toString());
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.err()).startsWith("fmnist: the teacher " + shopModel.resolve("best.zip")
+                + " answers the classes [").contains("and the student learns [T-shirt/top, Trouser, ")
+                .doesNotContain("\tat ");
+        assertThat(dir.resolve("student")).doesNotExist();
+
+        CliRunner.Result two = CliRunner.run("distill", shopModel.toString(), "--model", "mlp", "--set",
+                "teacher=" + shopModel, "--no-progress");
+        assertThat(two.exitCode()).isNotZero();
+        assertThat(two.err()).contains("the teacher is " + shopModel + ", the first argument; --set teacher= is for "
+                + "fmnist train");
     }
 
     @Test

@@ -33,6 +33,7 @@ import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a run starts from: a fresh run's folder, configuration, network and manifest; a fine-tuning run's, from its
@@ -48,10 +49,11 @@ public final class RunSetup {
      * @param progress whether to draw a progress bar on the terminal
      * @param origin   what the run starts from, for the run's log ("Resuming ...", "Fine-tuning ..."); empty for a
      *                 fresh run: the engine logs it once the caller has attached the run's log file
+     * @param teacher  a distilled run's teacher targets of its training images; empty for a run without a teacher
      */
     public record Prepared(RunDirectory dir, RunConfig runConfig, TrainingPlan plan, ModelManifest manifest,
             Network network, SplitData split, List<EpochMetrics> history, RunFolderLock lock, boolean progress,
-            String origin) implements AutoCloseable {
+            String origin, Optional<TeacherTargets> teacher) implements AutoCloseable {
 
         @Override
         public void close() {
@@ -159,8 +161,8 @@ public final class RunSetup {
 
     /** A new run's folder (the one place a run folder is named), its configuration and its first manifest. */
     private Prepared start(TrainingRequest request, Start start, TrainingPlan plan, SplitData split) {
-        plan.distillation().ifPresent(teacher -> TeacherTargets.check(teacher, source.imageShape(),
-                source.classNames()));
+        // asked before the folder is made: a teacher that fails costs no run folder
+        Optional<TeacherTargets> teacher = teacherTargets(plan, split);
         RunDirectory dir = new RunDirectory(request.runDir().orElseGet(() -> RunDirectory.newPath(
                 request.runsDir().orElse(config.runsDir()), start.runName(), LocalDateTime.now())));
         if (Files.exists(dir.lastModel())) {
@@ -188,7 +190,7 @@ public final class RunSetup {
                             split.validation().count(), split.validationFraction(), source.fingerprint()),
                     0, null, List.of(), plan.augmentation().toString(), start.network().kind(), start.parent());
             return new Prepared(dir, run, plan, manifest, start.network(), split, List.of(), lock, request.progress(),
-                    start.origin());
+                    start.origin(), teacher);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -247,11 +249,17 @@ public final class RunSetup {
             ModelManifest manifest = last.manifest();
             return new Prepared(dir, run, plan, manifest, last.network(), split, manifest.history(), lock,
                     request.progress(), "Resuming " + dir.path() + " from epoch " + manifest.epoch() + " of "
-                    + plan.epochs());
+                    + plan.epochs(), teacherTargets(plan, split));
         } catch (RuntimeException e) {
             lock.close();
             throw e;
         }
+    }
+
+    /** A distilled run's teacher targets of its training images; the teacher is checked first, by its manifest. */
+    private Optional<TeacherTargets> teacherTargets(TrainingPlan plan, SplitData split) {
+        return plan.distillation().map(distillation -> TeacherTargets.of(distillation, split.train(),
+                source.imageShape(), source.classNames(), registry));
     }
 
     /**

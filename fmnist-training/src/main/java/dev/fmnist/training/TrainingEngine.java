@@ -7,7 +7,6 @@ import dev.fmnist.api.training.TrainingCallback;
 import dev.fmnist.api.training.TrainingCallbackFactory;
 import dev.fmnist.data.DataConfig;
 import dev.fmnist.data.batch.ImageBatchIterator;
-import dev.fmnist.models.Distillation;
 import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.runtime.Release;
 import dev.fmnist.runtime.model.Network;
@@ -78,12 +77,8 @@ public final class TrainingEngine {
         ImageBatchIterator batches = ImageBatchIterator.shuffled(setup.split().train(),
                 setup.manifest().inputLayout(), run.normalization(), plan.batchSize(), run.seed(), plan.augmentation(),
                 plan.labelSmoothing());
-        if (plan.distillation().isEmpty()) {
-            return batches;
-        }
-        Distillation distillation = plan.distillation().get();
-        return batches.withTeacher(TeacherTargets.of(distillation, setup.split().train(),
-                setup.manifest().imageShape(), setup.manifest().classNames(), registry), distillation.weight());
+        return setup.teacher().map(teacher -> batches.withTeacher(teacher.targets(), teacher.weight()))
+                .orElse(batches);
     }
 
     /**
@@ -145,6 +140,7 @@ public final class TrainingEngine {
         if (!setup.origin().isEmpty()) {
             log.info("{}", setup.origin());
         }
+        setup.teacher().ifPresent(teacher -> log.info("{}", teacher.report()));
         log.info("Training {} ({} parameters) on {} images (augmentation: {}{}), validating on {}, batch {}, epochs "
                 + "{}..{}, run folder {}", run.modelId(), network.numParams(), run.trainImages(), plan.augmentation(),
                 averaged == null ? "" : "; weights averaged: " + plan.averaging(), run.validationImages(),

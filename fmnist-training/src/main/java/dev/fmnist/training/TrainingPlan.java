@@ -79,6 +79,7 @@ public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, doubl
         recorded.computeIfPresent(ModelBuilder.EPOCHS, (key, value) -> Integer.toString(epochs));
         recorded.computeIfPresent(ModelBuilder.AUGMENT, (key, value) -> augmentation.toString());
         recorded.computeIfPresent(ModelBuilder.AVERAGE, (key, value) -> averaging.toString());
+        distillation(hyperparameters); // checked as given: an empty teacher is not the working folder
         recorded.computeIfPresent(Distillation.TEACHER,
                 (key, value) -> Path.of(value.trim()).toAbsolutePath().normalize().toString());
         Hyperparameters resolved = Hyperparameters.of(recorded);

@@ -47,7 +47,7 @@ class DistillationTrainingTest {
         LabelledImages images = RealDataset.get().testImages().subset(IntStream.range(0, 50).toArray());
         float[] probabilities = Predictor.load(teacher).predictions(images).probabilities();
         float[] targets = TeacherTargets.of(new Distillation(teacher, 3, 0.5), images, images.shape(),
-                images.classNames(), new ModelRegistry(Optional.empty()));
+                images.classNames(), new ModelRegistry(Optional.empty())).targets();
         assertThat(targets).hasSize(500);
         for (int image = 0; image < 50; image++) {
             double sum = 0;

@@ -2,6 +2,7 @@ package dev.fmnist.cli.train;
 
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
+import dev.fmnist.cli.UserError;
 import dev.fmnist.models.Distillation;
 import dev.fmnist.training.TrainingEngine;
 import dev.fmnist.training.TrainingRequest;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "distill", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train a model on a teacher's soft targets (knowledge distillation): each training label mixed "
                 + "with the teacher's softened probabilities for the image, so a fast network learns what a slow one "
-                + "(an ensemble, usually) knows. A run like any other; its hyperparameters record the teacher.")
+                + "(an ensemble, usually) knows. A run like any other (continue it with fmnist train --resume); its "
+                + "hyperparameters record the teacher.")
 public final class DistillCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "TEACHER",
@@ -51,6 +53,10 @@ public final class DistillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (flags.hyperparameters.containsKey(Distillation.TEACHER)) {
+            throw new UserError("the teacher is " + teacher + ", the first argument; --set " + Distillation.TEACHER
+                    + "= is for fmnist train");
+        }
         flags.applySeed(options);
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put(Distillation.TEACHER, teacher.toString());

@@ -33,7 +33,8 @@ public final class TrainingFlags {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any hyperparameter of the model (repeatable).")
     Map<String, String> hyperparameters = new LinkedHashMap<>();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "The run folder (default: runs/<model>-<time>); with --all, the parent of the run folders.")
+    @Option(names = "--out", paramLabel = "DIR", description = "The run folder (default: runs/<model>-<time>); with train --all, the parent of the run "
+            + "folders.")
     Path outDir;
 
     @Option(names = "--limit", paramLabel = "N", description = "Train on at most N images (validation shrinks in proportion).")

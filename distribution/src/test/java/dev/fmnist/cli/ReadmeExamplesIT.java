@@ -180,10 +180,12 @@ class ReadmeExamplesIT {
      */
     static List<String> budget(List<String> args) {
         List<String> result = new ArrayList<>(args);
-        String command = args.get(0) + (args.size() > 1 && !args.get(1).startsWith("-") ? " " + args.get(1) : "");
+        // a command of two words for the groups; another's second word is its argument (a run, a teacher)
+        boolean group = List.of("data", "bench", "tune").contains(args.get(0));
+        String command = args.get(0) + (group && args.size() > 1 && !args.get(1).startsWith("-") ? " " + args.get(1)
+                : "");
         Map<String, String> budget = switch (command) {
             case "finetune" -> Map.of("--epochs", "1", "--limit", "200");
-            case "distill" -> Map.of("--epochs", "1", "--limit", "300");
             case "tune best" -> Map.of("--epochs", "1");
             case "data export" -> args.contains("--folder") ? Map.of("--per-class", "20") : Map.of();
             case "data preview" -> Map.of("--per-class", "2");
@@ -193,7 +195,8 @@ class ReadmeExamplesIT {
             case "bench photos" -> Map.of("--count", "20");
             default -> Map.of();
         };
-        if (args.get(0).equals("train")) {
+        // distill takes train's flags (its first argument, the teacher, is no subcommand)
+        if (args.get(0).equals("train") || args.get(0).equals("distill")) {
             // a resumed run goes on for one more epoch than the one it has; snapshots need an epoch per member
             String epochs = args.contains("--snapshots") ? args.get(args.indexOf("--snapshots") + 1) : "1";
             budget = args.contains("--resume") ? Map.of("--epochs", "2") : Map.of("--epochs", epochs, "--limit", "300");

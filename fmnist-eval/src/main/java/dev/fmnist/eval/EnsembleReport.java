@@ -48,7 +48,8 @@ public final class EnsembleReport {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
             ModelManifest.Ensemble.Member member = manifest.ensemble().members().get(i);
-            Predictor predictor = members.get(i).withFlipAveraging(manifest.flipAveraged());
+            // as the ensemble holds it: its network's raw probabilities, not its calibration
+            Predictor predictor = members.get(i).withFlipAveraging(manifest.flipAveraged()).withCalibration(false);
             rows.add(row(member.modelId() + " (" + member.modelFile() + ")", Path.of(member.modelFile()), predictor,
                     member.weight(), test));
         }

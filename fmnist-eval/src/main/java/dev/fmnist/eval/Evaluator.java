@@ -18,6 +18,8 @@ import dev.fmnist.runtime.model.ModelManifest;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.runtime.predict.Predictions;
 import dev.fmnist.runtime.predict.Predictor;
+import dev.fmnist.runtime.predict.Temperature;
+import dev.fmnist.runtime.model.Calibration;
 import dev.fmnist.runtime.run.Json;
 import dev.fmnist.runtime.run.RunDirectory;
 import dev.fmnist.runtime.run.RunSummary;
@@ -92,15 +94,21 @@ public final class Evaluator {
             throw new EvaluationException(sentence);
         });
         LabelledImages images = images(manifest, split);
-        Predictions predictions = predictor.predictions(images);
+        // one forward pass: the raw probabilities, then the calibrated ones from them
+        Predictions raw = predictor.withCalibration(false).predictions(images);
+        Predictions predictions = calibrated(raw, manifest.calibration());
         EvaluationMetrics metrics = MetricsCalculator.compute(split.name().toLowerCase(), predictions, 5);
+        CalibrationEffect calibration = manifest.calibration() == null ? null
+                : new CalibrationEffect(manifest.calibration().temperature(), raw.logLoss(), predictions.logLoss(),
+                        MetricsCalculator.compute(split.name().toLowerCase(), raw, 5).expectedCalibrationError(),
+                        metrics.expectedCalibrationError());
         ArchitectureSummary architecture = ArchitectureSummary.of(predictor.network(), manifest.inputLayout(),
                 manifest.imageShape());
         RunSummary summary = Files.isRegularFile(run.summary()) ? Json.read(run.summary(), RunSummary.class) : null;
         List<EpochMetrics> history = Files.isRegularFile(run.historyJson())
                 ? List.of(Json.read(run.historyJson(), EpochMetrics[].class)) : manifest.history();
         EvaluationReport report = new EvaluationReport(runDir.toString(), manifest.modelId(), modelFile.toString(),
-                manifest.parameters(), architecture, metrics, summary, predictor.flipAveraging());
+                manifest.parameters(), architecture, metrics, summary, predictor.flipAveraging(), calibration);
 
         createDirectories(outDir);
         String name = manifest.modelId() + " (" + runDir.getFileName() + ")";
@@ -123,6 +131,15 @@ public final class Evaluator {
         Json.write(outDir.resolve("metrics.json"), report);
         write(outDir.resolve("report.html"), html(report, name, curves, confusion, reliability, samples, mistakes));
         return report;
+    }
+
+    /** The probabilities at the calibration's temperature; {@code raw} itself without one. */
+    private static Predictions calibrated(Predictions raw, Calibration calibration) {
+        if (calibration == null) {
+            return raw;
+        }
+        return new Predictions(raw.labels(), Temperature.apply(raw.probabilities().clone(), raw.classes(),
+                calibration.temperature()), raw.classNames());
     }
 
     private LabelledImages images(ModelManifest manifest, Split split) {
@@ -164,6 +181,12 @@ public final class Evaluator {
                 List.of("macro F1", String.format("%.4f", m.macroF1())),
                 List.of("weighted F1", String.format("%.4f", m.weightedF1())),
                 List.of("expected calibration error (15 bins)", String.format("%.4f", m.expectedCalibrationError()))));
+        if (report.calibration() != null) {
+            CalibrationEffect c = report.calibration();
+            summary.add(List.of("calibration", String.format("temperature %.3f (fitted on the run's validation "
+                    + "images): log loss %.4f at temperature 1, ECE %.4f", c.temperature(), c.logLossBefore(),
+                    c.eceBefore())));
+        }
         if (report.summary() != null) {
             RunSummary s = report.summary();
             summary.add(List.of("training", String.format("%d epochs (best %d), %s, %.0f s, %,.0f images/s",

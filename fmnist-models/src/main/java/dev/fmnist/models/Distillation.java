@@ -3,6 +3,7 @@ package dev.fmnist.models;
 import static java.util.Objects.requireNonNull;
 
 import dev.fmnist.api.Hyperparameters;
+import dev.fmnist.runtime.predict.Temperature;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -66,19 +67,6 @@ public record Distillation(Path teacher, double temperature, double weight) {
      * to {@code 1 / temperature} and renormalized.
      */
     public float[] soften(float[] probabilities, int classes) {
-        if (temperature == 1) {
-            return probabilities;
-        }
-        double exponent = 1 / temperature;
-        for (int row = 0; row < probabilities.length; row += classes) {
-            double sum = 0;
-            for (int k = row; k < row + classes; k++) {
-                sum += Math.pow(probabilities[k], exponent);
-            }
-            for (int k = row; k < row + classes; k++) {
-                probabilities[k] = (float) (Math.pow(probabilities[k], exponent) / sum);
-            }
-        }
-        return probabilities;
+        return Temperature.apply(probabilities, classes, temperature);
     }
 }

@@ -110,7 +110,7 @@ public final class ModelRepository implements AutoCloseable {
     private static CatalogIndex index(Path folder, Path runDir) {
         CatalogIndex index = CatalogIndex.load(folder);
         Path modelFile = RunDirectory.modelOf(runDir);
-        if (!CatalogIndexer.sha256(modelFile).equals(index.manifest().modelSha256())) {
+        if (!CatalogIndexer.sameNetwork(modelFile, index.manifest().modelSha256())) {
             throw new IndexException("the index " + folder + " was built with " + index.manifest().modelFile()
                     + ", not with " + modelFile + "; rebuild it with 'fmnist index " + runDir + "'");
         }

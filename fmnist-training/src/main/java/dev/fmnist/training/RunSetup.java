@@ -242,11 +242,9 @@ public final class RunSetup {
                     saved.trainImages(), saved.validationImages(), saved.validationFraction(), saved.normalization(),
                     saved.dataSource(), saved.platformVersion(), saved.startedAt(), plan.augmentation().toString());
             Json.write(dir.config(), run);
-            // a run that fitted all its training images held none out
-            SplitData split = (saved.validationImages() == 0 ? SplitData.all(source, saved.seed())
-                    : SplitData.of(source, saved.seed(), saved.validationFraction()))
-                    .limit(saved.trainImages(), saved.validationImages());
-            ModelManifest manifest = last.manifest();
+            SplitData split = splitOf(saved, source);
+            // a calibration is fitted when the training ends, to the model it ends with
+            ModelManifest manifest = last.manifest().withCalibration(null);
             return new Prepared(dir, run, plan, manifest, last.network(), split, manifest.history(), lock,
                     request.progress(), "Resuming " + dir.path() + " from epoch " + manifest.epoch() + " of "
                     + plan.epochs(), teacherTargets(plan, split));
@@ -254,6 +252,14 @@ public final class RunSetup {
             lock.close();
             throw e;
         }
+    }
+
+    /** The split a run trained on, rebuilt from its configuration: its seed, held-out fraction and limits. */
+    static SplitData splitOf(RunConfig saved, DataSource source) {
+        // a run that fitted all its training images held none out
+        return (saved.validationImages() == 0 ? SplitData.all(source, saved.seed())
+                : SplitData.of(source, saved.seed(), saved.validationFraction()))
+                .limit(saved.trainImages(), saved.validationImages());
     }
 
     /** A distilled run's teacher targets of its training images; the teacher is checked first, by its manifest. */

@@ -78,7 +78,8 @@ record TeacherTargets(float[] targets, double weight, String report) {
         long started = System.nanoTime();
         Predictions predictions;
         try {
-            predictions = new Predictor(teacher.network(), manifest).predictions(train);
+            // raw: the run's own temperature softens them
+            predictions = new Predictor(teacher.network(), manifest).withCalibration(false).predictions(train);
         } catch (RuntimeException e) {
             throw new TrainingException("the teacher " + file + " failed on the training images: " + e, e);
         }

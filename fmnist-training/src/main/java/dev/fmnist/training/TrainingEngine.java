@@ -211,8 +211,25 @@ public final class TrainingEngine {
                         names(callbacks));
             }
         }
+        calibrate(setup);
         return summaries.write(setup, context.history(), status, reason, epochsRun,
                 summaries.testAccuracy(setup), runStarted, names(callbacks));
+    }
+
+    /**
+     * The run's model calibrated on its validation images (temperature scaling): none to do for a run that held none
+     * out or ended before its first model.
+     */
+    private void calibrate(RunSetup.Prepared setup) {
+        if (setup.runConfig().validationImages() > 0 && setup.dir().hasModel()) {
+            try {
+                RunCalibration.fit(setup.dir().model(), setup.split().validation(), registry);
+            } catch (RuntimeException e) {
+                // the run's model is whole without it: it answers its raw probabilities
+                log.warn("The model was not calibrated ({}); fmnist calibrate {} tries again", e.getMessage(),
+                        setup.dir().path());
+            }
+        }
     }
 
     /** Sums over an epoch's batches; accuracy counts only batches the probe could measure. */

@@ -17,7 +17,7 @@ public record Validation(double loss, double accuracy, int images) {
         if (images.count() == 0) {
             return new Validation(Double.NaN, Double.NaN, 0);
         }
-        Predictions predictions = new Predictor(network, manifest).predictions(images);
+        Predictions predictions = new Predictor(network, manifest).withCalibration(false).predictions(images);
         return new Validation(predictions.logLoss(), predictions.accuracy(), predictions.count());
     }
 }

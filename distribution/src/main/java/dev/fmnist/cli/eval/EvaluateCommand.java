@@ -2,6 +2,7 @@ package dev.fmnist.cli.eval;
 
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
+import dev.fmnist.eval.CalibrationEffect;
 import dev.fmnist.eval.EvaluationReport;
 import dev.fmnist.eval.Evaluator;
 import dev.fmnist.eval.metrics.ConfusedPair;
@@ -49,6 +50,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         w.printf("%s on the %s split (%,d images%s): accuracy %.2f%%, top-2 %.2f%%, log loss %.4f, macro F1 %.4f, ECE %.4f%n",
                 report.modelId(), m.split(), m.images(), report.flipAveraged() ? ", flip-averaged" : "", m.accuracy() * 100, m.top2Accuracy() * 100, m.logLoss(),
                 m.macroF1(), m.expectedCalibrationError());
+        if (report.calibration() != null) {
+            CalibrationEffect c = report.calibration();
+            w.printf("calibrated at temperature %.3f: log loss %.4f -> %.4f, ECE %.4f -> %.4f (raw -> calibrated)%n",
+                    c.temperature(), c.logLossBefore(), c.logLossAfter(), c.eceBefore(), c.eceAfter());
+        }
         w.printf("worst class: %s (F1 %.4f)%n", m.worstClass().name(), m.worstClass().f1());
         for (ConfusedPair pair : m.mostConfused().subList(0, Math.min(3, m.mostConfused().size()))) {
             w.printf("confused: %s / %s (%d and %d)%n", pair.a(), pair.b(), pair.aAsB(), pair.bAsA());

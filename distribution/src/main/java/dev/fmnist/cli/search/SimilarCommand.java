@@ -94,7 +94,7 @@ public final class SimilarCommand implements Callable<Integer> {
             throw new IndexException("the index's model " + file + " is not there any more; give its new place "
                     + "with --model");
         }
-        if (!CatalogIndexer.sha256(file).equals(index.manifest().modelSha256())) {
+        if (!CatalogIndexer.sameNetwork(file, index.manifest().modelSha256())) {
             throw new IndexException(file + " is not the model the index " + indexFolder + " was built with ("
                     + index.manifest().modelFile() + "): embeddings of two models cannot be compared; rebuild the "
                     + "index with 'fmnist index'");

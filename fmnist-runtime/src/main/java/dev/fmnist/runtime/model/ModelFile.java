@@ -65,6 +65,37 @@ public final class ModelFile {
     }
 
     /**
+     * Replaces a model file's manifest, its network untouched: the file is copied, the copy's manifest entry
+     * rewritten, and the copy renamed over the file, so a crash leaves the old file or the new one.
+     */
+    public static void replaceManifest(Path file, ModelManifest manifest) {
+        ModelManifest current = manifest(file);
+        if (manifest.networkKind() != current.networkKind()) {
+            throw new IllegalArgumentException("the new manifest of " + file + " says the network is a "
+                    + manifest.networkKind() + " network but it is a " + current.networkKind() + " network");
+        }
+        Path temp = null;
+        try {
+            temp = Json.tempSibling(file);
+            Files.copy(file, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + temp.toUri()), Map.of())) {
+                Files.write(zip.getPath(MANIFEST_ENTRY), Json.MAPPER.writeValueAsBytes(manifest));
+            }
+            Json.replace(temp, file);
+        } catch (IOException e) {
+            throw new ModelFileException("cannot rewrite the manifest of " + file + ": " + e.getMessage(), e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // as in save: a dot-named leftover is harmless
+                }
+            }
+        }
+    }
+
+    /**
      * Reads only the manifest: cheap, no ND4J work. It also refuses a file with entries the platform never writes:
      * DL4J reads some of them ({@code preprocessor.bin}, {@code normalizer.bin}) with Java deserialization, which a
      * hostile file would turn into code execution, so no such file reaches {@link ModelSerializer}.

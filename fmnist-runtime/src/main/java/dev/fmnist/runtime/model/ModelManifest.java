@@ -21,6 +21,9 @@ import java.util.Map;
  *                        which knew only layer stacks
  * @param parent          the model this one was fine-tuned from; null for a model trained from scratch
  * @param ensemble        what an ensemble's network averages ({@code fmnist ensemble}); null for one network
+ * @param calibration     the temperature its probabilities are answered at, fitted on the run's validation images
+ *                        when its training ended ({@code fmnist calibrate}); null for none. A platform that predates it
+ *                        ignores it and answers the raw probabilities, which rank the classes the same way
  */
 public record ModelManifest(
         int formatVersion,
@@ -45,7 +48,8 @@ public record ModelManifest(
         String augmentation,
         Network.Kind network,
         Parent parent,
-        Ensemble ensemble) {
+        Ensemble ensemble,
+        Calibration calibration) {
 
     /** Format 2 added {@code network}: a platform of format 1 cannot read a graph and says so. */
     public static final int FORMAT_VERSION = 2;
@@ -135,6 +139,17 @@ public record ModelManifest(
                 epoch, metrics, history, augmentation, network, parent, null);
     }
 
+    /** A manifest without calibration. */
+    public ModelManifest(int formatVersion, String platformVersion, String dl4jVersion, String modelId,
+            String pluginVersion, String pluginOrigin, InputLayout inputLayout, ImageShape imageShape,
+            Normalization normalization, List<String> classNames, long seed, Map<String, String> hyperparameters,
+            int batchSize, long parameters, String trainedAt, TrainingData data, int epoch, EpochMetrics metrics,
+            List<EpochMetrics> history, String augmentation, Network.Kind network, Parent parent, Ensemble ensemble) {
+        this(formatVersion, platformVersion, dl4jVersion, modelId, pluginVersion, pluginOrigin, inputLayout,
+                imageShape, normalization, classNames, seed, hyperparameters, batchSize, parameters, trainedAt, data,
+                epoch, metrics, history, augmentation, network, parent, ensemble, null);
+    }
+
     public ModelManifest {
         classNames = List.copyOf(classNames);
         hyperparameters = Map.copyOf(hyperparameters);
@@ -150,7 +165,14 @@ public record ModelManifest(
     public ModelManifest at(int epoch, EpochMetrics metrics, List<EpochMetrics> history, String trainedAt) {
         return new ModelManifest(formatVersion, platformVersion, dl4jVersion, modelId, pluginVersion, pluginOrigin,
                 inputLayout, imageShape, normalization, classNames, seed, hyperparameters, batchSize, parameters,
-                trainedAt, data, epoch, metrics, history, augmentation, network, parent, ensemble);
+                trainedAt, data, epoch, metrics, history, augmentation, network, parent, ensemble, calibration);
+    }
+
+    /** The same manifest with {@code value} as its calibration; null for none. */
+    public ModelManifest withCalibration(Calibration value) {
+        return new ModelManifest(formatVersion, platformVersion, dl4jVersion, modelId, pluginVersion, pluginOrigin,
+                inputLayout, imageShape, normalization, classNames, seed, hyperparameters, batchSize, parameters,
+                trainedAt, data, epoch, metrics, history, augmentation, network, parent, ensemble, value);
     }
 
     /** Whether every prediction of this model averages each image with its mirror (an ensemble made so). */

@@ -32,17 +32,22 @@ public final class Predictor {
     private final ModelManifest manifest;
     private final InputEncoder encoder;
     private final boolean flipAveraging;
+    private final boolean calibrated;
 
-    /** Averaging each image with its mirror when the manifest says the model does (an ensemble made so). */
+    /**
+     * Averaging each image with its mirror when the manifest says the model does (an ensemble made so), and answering
+     * at the temperature of the manifest's calibration when it has one.
+     */
     public Predictor(Network network, ModelManifest manifest) {
-        this(network, manifest, manifest.flipAveraged());
+        this(network, manifest, manifest.flipAveraged(), true);
     }
 
-    private Predictor(Network network, ModelManifest manifest, boolean flipAveraging) {
+    private Predictor(Network network, ModelManifest manifest, boolean flipAveraging, boolean calibrated) {
         this.network = requireNonNull(network, "network is null");
         this.manifest = requireNonNull(manifest, "manifest is null");
         this.encoder = new InputEncoder(manifest.normalization(), manifest.inputLayout(), manifest.imageShape());
         this.flipAveraging = flipAveraging;
+        this.calibrated = calibrated && manifest.calibration() != null;
     }
 
     /**
@@ -52,7 +57,21 @@ public final class Predictor {
      */
     public Predictor withFlipAveraging(boolean on) {
         boolean flip = on || manifest.flipAveraged();
-        return flip == flipAveraging ? this : new Predictor(network, manifest, flip);
+        return flip == flipAveraging ? this : new Predictor(network, manifest, flip, calibrated);
+    }
+
+    /**
+     * The same model answering at its calibration's temperature ({@code on}, the default) or with its network's raw
+     * probabilities; a model without calibration answers raw either way.
+     */
+    public Predictor withCalibration(boolean on) {
+        boolean calibrate = on && manifest.calibration() != null;
+        return calibrate == calibrated ? this : new Predictor(network, manifest, flipAveraging, calibrate);
+    }
+
+    /** Whether the probabilities answered are at the calibration's temperature. */
+    public boolean calibrated() {
+        return calibrated;
     }
 
     public boolean flipAveraging() {
@@ -89,7 +108,13 @@ public final class Predictor {
 
     /** Class probabilities [count, classes] of a batch made by {@link #encoder()} or {@link #encode}. */
     public float[][] probabilities(EncodedBatch batch) {
-        return withMirrorAveraged(forward(batch.rows(), batch.count()), batch.rows(), batch.count());
+        return answered(forward(batch.rows(), batch.count()), batch.rows(), batch.count());
+    }
+
+    /** The network's probabilities of {@code rows} as this predictor answers them: flip-averaged, calibrated. */
+    private float[][] answered(float[][] probabilities, float[] rows, int count) {
+        withMirrorAveraged(probabilities, rows, count);
+        return calibrated ? Temperature.apply(probabilities, manifest.calibration().temperature()) : probabilities;
     }
 
     /** With flip averaging on, {@code probabilities} averaged in place with those of the mirrored rows. */
@@ -174,7 +199,7 @@ public final class Predictor {
         INDArray features = encoder.batch(rows, count);
         Network.OutputAndEmbedding both = network.outputAndEmbedding(features);
         try {
-            float[][] probabilities = withMirrorAveraged(both.output().toFloatMatrix(), rows, count);
+            float[][] probabilities = answered(both.output().toFloatMatrix(), rows, count);
             return new PredictionsAndEmbeddings(rank(probabilities, k), unitRows(both.embedding()));
         } finally {
             Release.all(features, both.output(), both.embedding());

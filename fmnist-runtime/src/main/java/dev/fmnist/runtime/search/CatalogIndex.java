@@ -42,7 +42,8 @@ public final class CatalogIndex {
      * What an index holds and which model made it.
      *
      * @param modelFile   the model file the embeddings come from
-     * @param modelSha256 that file's SHA-256: queries must be embedded by the same model
+     * @param modelSha256 the SHA-256 of that file's network entries (of the whole file in an index made before
+     *                    calibration existed): queries must be embedded by the same network
      * @param modelId     its plugin
      * @param data        the images' source
      * @param dimensions  width of an embedding

@@ -79,6 +79,21 @@ class CatalogIndexTest {
     }
 
     @Test
+    void anIndexKnowsItsModelAfterItsManifestIsRewrittenButNotAnotherModel() throws IOException {
+        Path copy = dir.resolve("best.zip");
+        java.nio.file.Files.copy(modelFile, copy);
+        String recorded = index.manifest().modelSha256();
+        dev.fmnist.runtime.model.ModelFile.replaceManifest(copy, dev.fmnist.runtime.model.ModelFile.manifest(copy)
+                .withCalibration(new dev.fmnist.runtime.model.Calibration(1.5, 100, 0.5, 0.4)));
+        assertThat(CatalogIndexer.sha256(copy)).isNotEqualTo(CatalogIndexer.sha256(modelFile));
+        assertThat(CatalogIndexer.sameNetwork(copy, recorded)).as("calibrated: the same network").isTrue();
+        assertThat(CatalogIndexer.sameNetwork(modelFile, CatalogIndexer.sha256(modelFile)))
+                .as("an index made before, with the whole file's hash").isTrue();
+        Path other = new RunDirectory(TestModels.mlp()).model();
+        assertThat(CatalogIndexer.sameNetwork(other, recorded)).isFalse();
+    }
+
+    @Test
     void aSavedIndexLoadsAsItWasAndADamagedOneIsNamed() throws IOException {
         Path folder = dir.resolve("index");
         index.save(folder);
@@ -86,7 +101,7 @@ class CatalogIndexTest {
         assertThat(loaded.size()).isEqualTo(ITEMS);
         assertThat(loaded.manifest().withHnswSha256(null)).isEqualTo(index.manifest());
         assertThat(loaded.manifest().hnswSha256()).isEqualTo(CatalogIndexer.sha256(folder.resolve("hnsw.bin")));
-        assertThat(loaded.manifest().modelSha256()).isEqualTo(CatalogIndexer.sha256(modelFile));
+        assertThat(loaded.manifest().modelSha256()).isEqualTo(CatalogIndexer.networkSha256(modelFile));
         assertThat(loaded.pixels(5)).isEqualTo(index.pixels(5));
         assertThat(loaded.item(7)).isEqualTo(new CatalogIndex.Item("test/7", images.classNames().get(images.label(7))));
         assertThat(loaded.nearest(index.embedding(3), 5)).isEqualTo(index.nearest(index.embedding(3), 5));

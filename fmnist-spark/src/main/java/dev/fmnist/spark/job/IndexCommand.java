@@ -51,7 +51,7 @@ final class IndexCommand implements Callable<Integer> {
         long items = scored.summary().images() - scored.summary().failures();
         boolean hnsw = search == SearchKind.hnsw || (search == SearchKind.auto && items > AUTO_HNSW_ITEMS);
         CatalogIndex built = ScoredCatalogIndex.build(spark.read().parquet(catalog.output), catalog.model,
-                CatalogIndexer.sha256(scored.model().driverCopy()), catalog.input,
+                CatalogIndexer.networkSha256(scored.model().driverCopy()), catalog.input,
                 hnsw ? new CatalogIndex.Hnsw(m, efConstruction, ef) : null);
         built.save(index);
         System.out.printf(Locale.ROOT, "Indexed %,d items (%d dimensions, %s) in %.1f s: %s%n", built.size(),

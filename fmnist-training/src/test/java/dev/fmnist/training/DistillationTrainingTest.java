@@ -101,6 +101,9 @@ class DistillationTrainingTest {
         assertThatThrownBy(() -> Engines.engine(runs).train(student().withRunDir(run)
                 .withOverrides(Map.of("teacher", teacher.toString(), "teacher-weight", "1.5"))))
                 .hasMessageContaining("hyperparameter 'teacher-weight' = 1.5 must be in (0, 1]");
+        assertThatThrownBy(() -> Engines.engine(runs).train(student().withRunDir(run)
+                .withOverrides(Map.of("teacher", teacher.toString(), "teacher-temperature", "0"))))
+                .hasMessageContaining("hyperparameter 'teacher-temperature' = 0.0 must be a positive number");
         assertThat(run).doesNotExist();
     }
 

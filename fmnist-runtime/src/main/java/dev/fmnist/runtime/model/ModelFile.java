@@ -41,27 +41,10 @@ public final class ModelFile {
             throw new IllegalArgumentException("the manifest says the network is a " + manifest.networkKind()
                     + " network but it is a " + network.kind() + " network");
         }
-        Path temp = null;
-        try {
-            Path folder = file.toAbsolutePath().getParent();
-            Files.createDirectories(folder);
-            temp = Json.tempSibling(file);
+        writeThroughTemp(file, "cannot write the model ", temp -> {
+            Files.createDirectories(file.toAbsolutePath().getParent());
             ModelSerializer.writeModel(network.model(), temp.toFile(), withUpdater);
-            try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + temp.toUri()), Map.of())) {
-                Files.write(zip.getPath(MANIFEST_ENTRY), Json.MAPPER.writeValueAsBytes(manifest));
-            }
-            Json.replace(temp, file);
-        } catch (IOException e) {
-            throw new ModelFileException("cannot write the model " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // the temp file has a dot-name and is harmless; the failure above is what matters
-                }
-            }
-        }
+        }, manifest);
     }
 
     /**
@@ -74,22 +57,35 @@ public final class ModelFile {
             throw new IllegalArgumentException("the new manifest of " + file + " says the network is a "
                     + manifest.networkKind() + " network but it is a " + current.networkKind() + " network");
         }
+        writeThroughTemp(file, "cannot rewrite the manifest of ",
+                temp -> Files.copy(file, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING), manifest);
+    }
+
+    private interface TempWriter {
+        void write(Path temp) throws IOException;
+    }
+
+    /**
+     * Writes {@code file} as a temporary sibling (its network from {@code network}, then {@code manifest} as its
+     * manifest entry) renamed over it, so the file is never seen half-written; a leftover temporary is deleted.
+     */
+    private static void writeThroughTemp(Path file, String failure, TempWriter network, ModelManifest manifest) {
         Path temp = null;
         try {
             temp = Json.tempSibling(file);
-            Files.copy(file, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            network.write(temp);
             try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + temp.toUri()), Map.of())) {
                 Files.write(zip.getPath(MANIFEST_ENTRY), Json.MAPPER.writeValueAsBytes(manifest));
             }
             Json.replace(temp, file);
         } catch (IOException e) {
-            throw new ModelFileException("cannot rewrite the manifest of " + file + ": " + e.getMessage(), e);
+            throw new ModelFileException(failure + file + ": " + e.getMessage(), e);
         } finally {
             if (temp != null) {
                 try {
                     Files.deleteIfExists(temp);
                 } catch (IOException ignored) {
-                    // as in save: a dot-named leftover is harmless
+                    // the temp file has a dot-name and is harmless; the failure above is what matters
                 }
             }
         }

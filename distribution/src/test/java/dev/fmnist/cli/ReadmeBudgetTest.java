@@ -19,5 +19,9 @@ class ReadmeBudgetTest {
                 .containsSubsequence("--epochs", "1");
         assertThat(ReadmeExamplesIT.budget(List.of("data", "preview", "--out", "p.png")))
                 .containsSubsequence("--per-class", "2");
+        assertThat(ReadmeExamplesIT.budget(List.of("threshold", "runs/cnn-x", "--precision", "0.99")))
+                .containsExactly("threshold", "runs/cnn-x", "--precision", "0.6");
+        assertThat(ReadmeExamplesIT.budget(List.of("threshold", "runs/cnn-x", "--off")))
+                .containsExactly("threshold", "runs/cnn-x", "--off");
     }
 }

@@ -1,6 +1,7 @@
 package dev.fmnist.eval;
 
 import dev.fmnist.eval.metrics.EvaluationMetrics;
+import dev.fmnist.eval.metrics.SelectivePrediction;
 import dev.fmnist.eval.report.ArchitectureSummary;
 import dev.fmnist.runtime.run.RunSummary;
 
@@ -12,7 +13,9 @@ import dev.fmnist.runtime.run.RunSummary;
  *                      augmentation)
  * @param calibration   what the model's calibration does to these figures (they are at its temperature); null for a
  *                      model without one
+ * @param selective     what accepting only the surest answers does: the risk-coverage curve, and thresholds chosen on
+ *                      the run's validation images for target accuracies, checked on these images
  */
 public record EvaluationReport(String runDirectory, String modelId, String modelFile, long parameters,
         ArchitectureSummary architecture, EvaluationMetrics metrics, RunSummary summary, boolean flipAveraged,
-        CalibrationEffect calibration) {}
+        CalibrationEffect calibration, SelectivePrediction selective) {}

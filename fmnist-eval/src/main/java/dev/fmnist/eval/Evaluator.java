@@ -11,6 +11,7 @@ import dev.fmnist.eval.metrics.ClassMetrics;
 import dev.fmnist.eval.metrics.ConfusedPair;
 import dev.fmnist.eval.metrics.EvaluationMetrics;
 import dev.fmnist.eval.metrics.MetricsCalculator;
+import dev.fmnist.eval.metrics.SelectivePrediction;
 import dev.fmnist.eval.report.ArchitectureSummary;
 import dev.fmnist.eval.report.HtmlReport;
 import dev.fmnist.runtime.model.ModelFile;
@@ -107,8 +108,10 @@ public final class Evaluator {
         RunSummary summary = Files.isRegularFile(run.summary()) ? Json.read(run.summary(), RunSummary.class) : null;
         List<EpochMetrics> history = Files.isRegularFile(run.historyJson())
                 ? List.of(Json.read(run.historyJson(), EpochMetrics[].class)) : manifest.history();
+        SelectivePrediction selective = selective(predictor, split, raw, predictions);
         EvaluationReport report = new EvaluationReport(runDir.toString(), manifest.modelId(), modelFile.toString(),
-                manifest.parameters(), architecture, metrics, summary, predictor.flipAveraging(), calibration);
+                manifest.parameters(), architecture, metrics, summary, predictor.flipAveraging(), calibration,
+                selective);
 
         createDirectories(outDir);
         String name = manifest.modelId() + " (" + runDir.getFileName() + ")";
@@ -120,17 +123,51 @@ public final class Evaluator {
                 "Sample predictions (wrong ones framed in red)"));
         byte[] mistakes = Png.encode(PredictionGrid.render(images, predictions, mistakes(predictions), 10,
                 "The most confident mistakes"));
+        byte[] riskCoverage = Png.encode(Charts.riskCoverage(selective, "Risk-coverage, " + split.name().toLowerCase()
+                + " split: " + name));
         write(outDir.resolve("confusion.png"), confusion);
         write(outDir.resolve("reliability.png"), reliability);
         write(outDir.resolve("samples.png"), samples);
         write(outDir.resolve("mistakes.png"), mistakes);
+        write(outDir.resolve("risk-coverage.png"), riskCoverage);
         if (curves != null) {
             write(outDir.resolve("curves.png"), curves);
         }
         write(outDir.resolve("architecture.txt"), architecture.text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Json.write(outDir.resolve("metrics.json"), report);
-        write(outDir.resolve("report.html"), html(report, name, curves, confusion, reliability, samples, mistakes));
+        write(outDir.resolve("report.html"), html(report, name, curves, confusion, reliability, riskCoverage, samples,
+                mistakes));
         return report;
+    }
+
+    /**
+     * Selective prediction on the evaluated images, with thresholds chosen on the run's validation images when they
+     * are known and apart from the evaluated ones.
+     */
+    private SelectivePrediction selective(Predictor predictor, Split split, Predictions raw, Predictions answered) {
+        ModelManifest manifest = predictor.manifest();
+        String reason = split == Split.VAL ? "thresholds are chosen on the validation images: evaluate the test "
+                + "split to see what they accept of other images"
+                : manifest.ensemble() != null ? "an ensemble's members may have held out other validation images: "
+                + "none is left to choose thresholds on"
+                : manifest.data().validationImages() == 0 ? "the model was trained on every training image "
+                + "(--fit-all): no validation images are left to choose thresholds on"
+                : !trainedOn(manifest) ? "these images are not of the data the model was trained on, so its "
+                + "validation images are not among them" : null;
+        Predictions validationRaw = null;
+        Predictions validation = null;
+        if (reason == null) {
+            validationRaw = predictor.withCalibration(false).predictions(images(manifest, Split.VAL));
+            validation = manifest.calibration() == null ? null : calibrated(validationRaw, manifest.calibration());
+        }
+        return SelectivePrediction.of(raw, answered, validationRaw, validation, manifest.answerTemperature(),
+                predictor.acceptance(), reason);
+    }
+
+    /** Whether this evaluator's data is what the model was trained on (a model that did not record it is believed). */
+    private boolean trainedOn(ModelManifest manifest) {
+        String fingerprint = manifest.data().trainImagesSha256();
+        return fingerprint == null || fingerprint.isEmpty() || fingerprint.equals(data.fingerprint());
     }
 
     /** The probabilities at the calibration's temperature; {@code raw} itself without one. */
@@ -146,8 +183,9 @@ public final class Evaluator {
         if (split == Split.TEST) {
             return data.testImages();
         }
-        // The validation images of the run's own seed and fraction, not the current configuration's.
-        return SplitData.of(data, manifest.seed(), manifest.data().validationFraction()).validation();
+        // The validation images of the run's own seed, fraction and limit, not the current configuration's.
+        return SplitData.of(data, manifest.seed(), manifest.data().validationFraction())
+                .limit(manifest.data().trainImages(), manifest.data().validationImages()).validation();
     }
 
     private static List<Integer> samples(LabelledImages images, long seed) {
@@ -166,7 +204,7 @@ public final class Evaluator {
     }
 
     private static byte[] html(EvaluationReport report, String name, byte[] curves, byte[] confusion,
-            byte[] reliability, byte[] samples, byte[] mistakes) {
+            byte[] reliability, byte[] riskCoverage, byte[] samples, byte[] mistakes) {
         EvaluationMetrics m = report.metrics();
         HtmlReport html = new HtmlReport("Evaluation of " + name);
         html.heading("summary", "Summary");
@@ -219,6 +257,7 @@ public final class Evaluator {
         }
         html.heading("calibration", "Calibration");
         html.image("reliability diagram", reliability);
+        selectiveSection(html, report.selective(), riskCoverage);
         html.heading("samples", "Sample predictions");
         html.image("sample predictions", samples);
         html.heading("mistakes", "Most confident mistakes");
@@ -226,6 +265,40 @@ public final class Evaluator {
         html.heading("architecture", "Architecture");
         html.preformatted(report.architecture().text());
         return html.render();
+    }
+
+    private static void selectiveSection(HtmlReport html, SelectivePrediction selective, byte[] riskCoverage) {
+        html.heading("selective", "Selective prediction");
+        html.paragraph(String.format("Accepting only the surest answers (highest top-class probability first): the "
+                + "error rate of the accepted ones against the share accepted. Area under the curve (AURC): %.4f.",
+                selective.areaUnderCurve()));
+        html.image("risk-coverage curve", riskCoverage);
+        if (selective.targets().isEmpty()) {
+            html.paragraph("No thresholds per target: " + selective.reason() + ".");
+        } else {
+            html.paragraph("Thresholds chosen on the run's validation images for each accuracy asked of the accepted "
+                    + "answers, and what they accept of these images.");
+            List<List<String>> rows = new ArrayList<>();
+            for (SelectivePrediction.Target t : selective.targets()) {
+                rows.add(targetRow(t));
+            }
+            html.table(List.of("accuracy asked", "probabilities", "threshold", "validation coverage", "coverage",
+                    "accepted accuracy", "shortfall (points)"), rows);
+        }
+        if (selective.stored() != null) {
+            html.paragraph("The model's own threshold (fmnist threshold):");
+            html.table(List.of("accuracy asked", "probabilities", "threshold", "validation coverage", "coverage",
+                    "accepted accuracy", "shortfall (points)"), List.of(targetRow(selective.stored())));
+        }
+    }
+
+    private static List<String> targetRow(SelectivePrediction.Target t) {
+        if (t.threshold() == null) {
+            return List.of(percent(t.accuracy()), t.probabilities(), "not reached", "", "", "", "");
+        }
+        return List.of(percent(t.accuracy()), t.probabilities(), String.format("%.4f", t.threshold()),
+                percent(t.validationCoverage()), percent(t.coverage()), percent(t.acceptedAccuracy()),
+                String.format("%.2f", t.shortfallPoints()));
     }
 
     static String percent(double value) {

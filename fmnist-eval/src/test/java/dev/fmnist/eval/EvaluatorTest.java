@@ -51,6 +51,7 @@ class EvaluatorTest {
         assertPicture(out.resolve("confusion.png"), 860, 760);
         assertPicture(out.resolve("curves.png"), 1240, 440);
         assertPicture(out.resolve("reliability.png"), 620, 440);
+        assertPicture(out.resolve("risk-coverage.png"), 620, 440);
         assertPicture(out.resolve("samples.png"), 10 * 150 + 10, 32 + 4 * (84 + 34 + 10));
         assertPicture(out.resolve("mistakes.png"), 10 * 150 + 10, 32 + 4 * (84 + 34 + 10));
 
@@ -60,11 +61,11 @@ class EvaluatorTest {
         Document document = factory.newDocumentBuilder().parse(out.resolve("report.html").toFile());
         assertThat(document.getDocumentElement().getTagName()).isEqualTo("html");
         for (String section : List.of("summary", "per-class", "confusion", "confused-pairs", "curves", "calibration",
-                "samples", "mistakes", "architecture")) {
+                "selective", "samples", "mistakes", "architecture")) {
             assertThat(html).contains("id=\"" + section + "\"");
         }
         Matcher images = Pattern.compile("src=\"data:image/png;base64,[A-Za-z0-9+/=]{1000,}\"").matcher(html);
-        assertThat(images.results().count()).as("embedded pictures").isEqualTo(5);
+        assertThat(images.results().count()).as("embedded pictures").isEqualTo(6);
         assertThat(html).as("nothing fetched from the network").doesNotContainPattern("(src|href)=\"https?:");
     }
 
@@ -85,10 +86,13 @@ class EvaluatorTest {
     }
 
     @Test
-    void theValidationSplitOfTheRunsOwnSeed() {
+    void theValidationSplitOfTheRunsOwnSeedFractionAndLimit() {
+        // trained on 3,000 images: its own 333 validation images, not the 6,000 of an unlimited run
         EvaluationReport report = evaluator.evaluate(TinyRun.get(), Evaluator.Split.VAL, out);
         assertThat(report.metrics().split()).isEqualTo("val");
-        assertThat(report.metrics().images()).isEqualTo(6_000);
+        assertThat(report.metrics().images()).isEqualTo(333);
+        assertThat(report.selective().targets()).isEmpty();
+        assertThat(report.selective().reason()).contains("evaluate the test split");
     }
 
     @Test

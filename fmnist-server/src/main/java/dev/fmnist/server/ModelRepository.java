@@ -89,6 +89,8 @@ public final class ModelRepository implements AutoCloseable {
             Optional<CatalogIndex> index = source.index().map(folder -> index(folder, dir));
             BatchingExecutor executor = new BatchingExecutor(name, version, predictor, config.maxBatchSize(),
                     config.batchWaitMillis(), config.queueCapacity(), config.batching(), registry);
+            predictor.acceptanceWithheld().ifPresent(why -> log.warn("Model '{}' answers without marking answers "
+                    + "accepted: its acceptance threshold does not apply here ({})", name, why));
             long warmUp = WarmUp.run(executor, index.isPresent()).toMillis();
             log.info("Serving model '{}' version {} ({}) from {}{}, warmed up in {} ms", name, version,
                     predictor.manifest().modelId(), dir, index.map(i -> ", with " + i.size() + " catalog items from "

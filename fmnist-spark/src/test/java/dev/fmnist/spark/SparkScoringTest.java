@@ -9,6 +9,8 @@ import dev.fmnist.data.folder.ImageFolderSource;
 import dev.fmnist.data.image.ImageFolderExport;
 import dev.fmnist.image.ImagePreprocessor;
 import dev.fmnist.runtime.TestModels;
+import dev.fmnist.runtime.model.Acceptance;
+import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.predict.ClassProbability;
 import dev.fmnist.runtime.predict.Prediction;
 import dev.fmnist.runtime.predict.Predictor;
@@ -46,6 +48,7 @@ import picocli.CommandLine;
 class SparkScoringTest {
 
     private static final int PER_CLASS = 200;
+    private static final double THRESHOLD = 0.9;
 
     @TempDir
     static Path temp;
@@ -64,7 +67,12 @@ class SparkScoringTest {
         byte[] png = Files.readAllBytes(firstPng(catalog.resolve("Coat")));
         Files.write(catalog.resolve("Coat/truncated.png"), java.util.Arrays.copyOf(png, 40));
         Files.writeString(catalog.resolve("notes.txt"), "the glob leaves this out");
-        model = TestModels.cnn();
+        // the cnn with an acceptance threshold, so the accepted column is filled
+        model = temp.resolve("models").resolve("cnn");
+        Files.createDirectories(model);
+        Files.copy(TestModels.cnn().resolve("best.zip"), model.resolve("best.zip"));
+        ModelFile.replaceManifest(model.resolve("best.zip"), ModelFile.manifest(model.resolve("best.zip"))
+                .withAcceptance(new Acceptance(0.99, THRESHOLD, 1, new Acceptance.Accepted(6000, 3000, 2975))));
         spark = SparkSession.builder().master("local[2]").appName("fmnist-spark test")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
     }
@@ -111,6 +119,7 @@ class SparkScoringTest {
         assertThat(ids).hasSize(images);
         List<Prediction> expected = offline.predict(pixels, 3);
         int agreeWithLabels = 0;
+        int accepted = 0;
         for (int i = 0; i < ids.size(); i++) {
             Row row = byId.get(ids.get(i));
             assertThat(row).as(ids.get(i)).isNotNull();
@@ -122,6 +131,9 @@ class SparkScoringTest {
             for (int k = 0; k < 3; k++) {
                 assertThat(probabilities.get(k)).isCloseTo(expected.get(i).top().get(k).probability(), within(1e-5));
             }
+            assertThat(row.<Boolean>getAs(ScoredSchema.ACCEPTED)).as(ids.get(i))
+                    .isEqualTo(expected.get(i).best().probability() >= THRESHOLD);
+            accepted += row.<Boolean>getAs(ScoredSchema.ACCEPTED) ? 1 : 0;
             assertThat(row.<String>getAs(ScoredSchema.MODEL)).isEqualTo("cnn");
             assertThat(row.<String>getAs(ScoredSchema.MODEL_VERSION)).isEqualTo("cnn");
             if (ids.get(i).startsWith(ImageFolderExport.folderName(row.getAs(ScoredSchema.LABEL)) + "/")) {
@@ -130,6 +142,8 @@ class SparkScoringTest {
         }
         // a cnn trained for one epoch on 2,000 images: far better than chance, so the rows are the right images'
         assertThat(agreeWithLabels).isGreaterThan(images * 6 / 10);
+        assertThat(accepted).as("answers accepted at %s", THRESHOLD).isBetween(1, images - 1);
+        assertThat(broken.<Boolean>getAs(ScoredSchema.ACCEPTED)).isNull();
         assertThat(run.out()).contains("2,002 images scored, 2 of them unreadable");
 
         // run again on the same path: replaced, not appended to

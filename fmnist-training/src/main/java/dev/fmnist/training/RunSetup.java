@@ -243,8 +243,8 @@ public final class RunSetup {
                     saved.dataSource(), saved.platformVersion(), saved.startedAt(), plan.augmentation().toString());
             Json.write(dir.config(), run);
             SplitData split = splitOf(saved, source);
-            // a calibration is fitted when the training ends, to the model it ends with
-            ModelManifest manifest = last.manifest().withCalibration(null);
+            // a calibration is fitted when the training ends, to the model it ends with; a threshold is chosen anew
+            ModelManifest manifest = last.manifest().withCalibration(null).withAcceptance(null);
             return new Prepared(dir, run, plan, manifest, last.network(), split, manifest.history(), lock,
                     request.progress(), "Resuming " + dir.path() + " from epoch " + manifest.epoch() + " of "
                     + plan.epochs(), teacherTargets(plan, split));

@@ -54,9 +54,11 @@ public final class PredictCommand implements Callable<Integer> {
         for (Path image : images) {
             files.pixels(image).ifPresent(pixels -> {
                 Prediction prediction = predictor.predict(List.of(pixels), top).get(0);
-                out.printf("%s: %s%n", image, prediction.top().stream()
+                String accepted = predictor.acceptance().map(a -> a.accepts(prediction.best().probability())
+                        ? " (accepted)" : " (to review)").orElse("");
+                out.printf("%s: %s%s%n", image, prediction.top().stream()
                         .map((ClassProbability c) -> String.format("%s %.1f%%", c.label(), c.probability() * 100))
-                        .collect(Collectors.joining(", ")));
+                        .collect(Collectors.joining(", ")), accepted);
             });
         }
         out.flush();

@@ -1,6 +1,8 @@
 package dev.fmnist.eval.charts;
 
 import dev.fmnist.api.training.EpochMetrics;
+import dev.fmnist.eval.metrics.SelectivePrediction;
+import dev.fmnist.eval.metrics.SelectivePrediction.CurvePoint;
 import dev.fmnist.eval.metrics.CalibrationBin;
 import dev.fmnist.eval.metrics.ClassMetrics;
 import dev.fmnist.eval.metrics.EvaluationMetrics;
@@ -81,6 +83,36 @@ public final class Charts {
                 bins.stream().mapToDouble(CalibrationBin::accuracy).toArray());
         model.setMarker(SeriesMarkers.CIRCLE);
         return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /**
+     * The error rate of the accepted answers against the share accepted, most confident first, with the thresholds
+     * chosen for target accuracies where they land on these images.
+     */
+    public static BufferedImage riskCoverage(SelectivePrediction selective, String title) {
+        XYChart chart = xy(String.format("%s (AURC %.4f)", title, selective.areaUnderCurve()), "coverage",
+                "error rate of accepted answers");
+        chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0);
+        // the curve rises to the right: the legend fits above its start
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW).setMarkerSize(9);
+        chart.addSeries("model", selective.riskCoverage().stream().mapToDouble(CurvePoint::coverage).toArray(),
+                selective.riskCoverage().stream().mapToDouble(CurvePoint::risk).toArray()).setMarker(SeriesMarkers.NONE);
+        List<SelectivePrediction.Target> chosen = selective.targets().stream()
+                .filter(t -> t.threshold() != null && t.probabilities().equals(answered(selective))).toList();
+        if (!chosen.isEmpty()) {
+            XYSeries thresholds = chart.addSeries("thresholds of the targets reached (chosen on validation)",
+                    chosen.stream().mapToDouble(SelectivePrediction.Target::coverage).toArray(),
+                    chosen.stream().mapToDouble(t -> 1 - t.acceptedAccuracy()).toArray());
+            thresholds.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            thresholds.setMarker(SeriesMarkers.CIRCLE);
+        }
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /** The probabilities the curve is of: calibrated when the targets have calibrated rows. */
+    private static String answered(SelectivePrediction selective) {
+        return selective.targets().stream().anyMatch(t -> t.probabilities().equals("calibrated")) ? "calibrated"
+                : "raw";
     }
 
     /** Validation accuracy per epoch of several runs on one chart. */

@@ -24,6 +24,8 @@ import java.util.Map;
  * @param calibration     the temperature its probabilities are answered at, fitted on the run's validation images
  *                        when its training ended ({@code fmnist calibrate}); null for none. A platform that predates it
  *                        ignores it and answers the raw probabilities, which rank the classes the same way
+ * @param acceptance      the confidence from which its answers are accepted with no person looking, chosen on the
+ *                        run's validation images for a target accuracy ({@code fmnist threshold}); null for none
  */
 public record ModelManifest(
         int formatVersion,
@@ -49,7 +51,8 @@ public record ModelManifest(
         Network.Kind network,
         Parent parent,
         Ensemble ensemble,
-        Calibration calibration) {
+        Calibration calibration,
+        Acceptance acceptance) {
 
     /** Format 2 added {@code network}: a platform of format 1 cannot read a graph and says so. */
     public static final int FORMAT_VERSION = 2;
@@ -150,6 +153,18 @@ public record ModelManifest(
                 epoch, metrics, history, augmentation, network, parent, ensemble, null);
     }
 
+    /** A manifest without an acceptance threshold. */
+    public ModelManifest(int formatVersion, String platformVersion, String dl4jVersion, String modelId,
+            String pluginVersion, String pluginOrigin, InputLayout inputLayout, ImageShape imageShape,
+            Normalization normalization, List<String> classNames, long seed, Map<String, String> hyperparameters,
+            int batchSize, long parameters, String trainedAt, TrainingData data, int epoch, EpochMetrics metrics,
+            List<EpochMetrics> history, String augmentation, Network.Kind network, Parent parent, Ensemble ensemble,
+            Calibration calibration) {
+        this(formatVersion, platformVersion, dl4jVersion, modelId, pluginVersion, pluginOrigin, inputLayout,
+                imageShape, normalization, classNames, seed, hyperparameters, batchSize, parameters, trainedAt, data,
+                epoch, metrics, history, augmentation, network, parent, ensemble, calibration, null);
+    }
+
     public ModelManifest {
         classNames = List.copyOf(classNames);
         hyperparameters = Map.copyOf(hyperparameters);
@@ -165,14 +180,30 @@ public record ModelManifest(
     public ModelManifest at(int epoch, EpochMetrics metrics, List<EpochMetrics> history, String trainedAt) {
         return new ModelManifest(formatVersion, platformVersion, dl4jVersion, modelId, pluginVersion, pluginOrigin,
                 inputLayout, imageShape, normalization, classNames, seed, hyperparameters, batchSize, parameters,
-                trainedAt, data, epoch, metrics, history, augmentation, network, parent, ensemble, calibration);
+                trainedAt, data, epoch, metrics, history, augmentation, network, parent, ensemble, calibration,
+                acceptance);
     }
 
-    /** The same manifest with {@code value} as its calibration; null for none. */
+    /**
+     * The same manifest with {@code value} as its calibration; null for none. An acceptance threshold chosen at
+     * another temperature is kept, and ignored until chosen again ({@code Predictor#acceptance}).
+     */
     public ModelManifest withCalibration(Calibration value) {
         return new ModelManifest(formatVersion, platformVersion, dl4jVersion, modelId, pluginVersion, pluginOrigin,
                 inputLayout, imageShape, normalization, classNames, seed, hyperparameters, batchSize, parameters,
-                trainedAt, data, epoch, metrics, history, augmentation, network, parent, ensemble, value);
+                trainedAt, data, epoch, metrics, history, augmentation, network, parent, ensemble, value, acceptance);
+    }
+
+    /** The same manifest with {@code value} as its acceptance threshold; null for none. */
+    public ModelManifest withAcceptance(Acceptance value) {
+        return new ModelManifest(formatVersion, platformVersion, dl4jVersion, modelId, pluginVersion, pluginOrigin,
+                inputLayout, imageShape, normalization, classNames, seed, hyperparameters, batchSize, parameters,
+                trainedAt, data, epoch, metrics, history, augmentation, network, parent, ensemble, calibration, value);
+    }
+
+    /** The temperature this model's probabilities are answered at: its calibration's, else 1. */
+    public double answerTemperature() {
+        return calibration == null ? 1 : calibration.temperature();
     }
 
     /** Whether every prediction of this model averages each image with its mirror (an ensemble made so). */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.image.encode.InputEncoder;
 import dev.fmnist.runtime.Release;
+import dev.fmnist.runtime.model.Acceptance;
 import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.ModelManifest;
 import dev.fmnist.runtime.model.Network;
@@ -14,6 +15,7 @@ import dev.fmnist.runtime.run.RunDirectory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -76,6 +78,34 @@ public final class Predictor {
 
     public boolean flipAveraging() {
         return flipAveraging;
+    }
+
+    /**
+     * The model's acceptance threshold ({@code fmnist threshold}) when this predictor answers the probabilities it was
+     * chosen on: at the temperature it was chosen at, flip-averaged only if the model itself is. Empty otherwise
+     * ({@link #acceptanceWithheld} says why), and for a model without one.
+     */
+    public Optional<Acceptance> acceptance() {
+        return acceptanceWithheld().isPresent() ? Optional.empty() : Optional.ofNullable(manifest.acceptance());
+    }
+
+    /** Why the model's threshold does not apply to what this predictor answers; empty when it does or has none. */
+    public Optional<String> acceptanceWithheld() {
+        Acceptance acceptance = manifest.acceptance();
+        if (acceptance == null) {
+            return Optional.empty();
+        }
+        if (flipAveraging != manifest.flipAveraged()) {
+            return Optional.of("it was chosen on answers of each image alone, and these average each image with its "
+                    + "mirror");
+        }
+        double temperature = calibrated ? manifest.calibration().temperature() : 1;
+        if (acceptance.temperature() != temperature) {
+            return Optional.of(String.format(java.util.Locale.ROOT, "it was chosen on probabilities at temperature "
+                    + "%.3f, and these are at %.3f; choose it again with fmnist threshold", acceptance.temperature(),
+                    temperature));
+        }
+        return Optional.empty();
     }
 
     /** The model of a run folder (see {@link RunDirectory#model()}) or a model file, with platform classes only. */

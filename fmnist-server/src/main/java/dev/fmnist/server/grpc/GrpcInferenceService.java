@@ -97,6 +97,7 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         try {
             InferenceRequest input = GrpcTensors.request(request, admission.predictor().encoder(),
                     admission.maxBatch());
+            admission.checkOutputs(input.outputs());
             ServedModel model = admission.model();
             inference.probabilities(admission, input.input(), deadline).whenCompleteAsync((probabilities, failure) -> {
                 try {

@@ -110,12 +110,16 @@ final class GrpcTensors {
             }
             if (raw) {
                 response.addRawOutputContents(output.isFloat() ? littleEndian(output.floats())
-                        : lengthPrefixed(output.strings()));
+                        : output.isBool() ? oneBytePerValue(output.booleans()) : lengthPrefixed(output.strings()));
             } else {
                 InferTensorContents.Builder contents = InferTensorContents.newBuilder();
                 if (output.isFloat()) {
                     for (float value : output.floats()) {
                         contents.addFp32Contents(value);
+                    }
+                } else if (output.isBool()) {
+                    for (boolean value : output.booleans()) {
+                        contents.addBoolContents(value);
                     }
                 } else {
                     output.strings().forEach(text -> contents.addBytesContents(ByteString.copyFromUtf8(text)));
@@ -144,6 +148,15 @@ final class GrpcTensors {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
         return ByteString.copyFrom(bytes.array());
+    }
+
+    /** BOOL values in raw form: one byte each, 1 for true. */
+    private static ByteString oneBytePerValue(boolean[] values) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) (values[i] ? 1 : 0);
+        }
+        return ByteString.copyFrom(bytes);
     }
 
     /** BYTES elements in raw form: each a 4-byte little-endian length, then its UTF-8 bytes. */

@@ -1,7 +1,9 @@
 package dev.fmnist.server.http;
 
+import dev.fmnist.runtime.model.Acceptance;
 import dev.fmnist.runtime.predict.Prediction;
 import dev.fmnist.server.inference.Inference;
+import dev.fmnist.server.inference.InferenceRequest;
 import dev.fmnist.server.inference.ServingError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -49,8 +52,12 @@ final class InferenceRoutes {
         }
         String model = admission.model().name();
         String version = admission.model().version();
-        vertx.executeBlocking(() -> OipJson.parse(body, headerLength, admission.predictor().encoder(),
-                        admission.maxBatch()), false)
+        vertx.executeBlocking(() -> {
+                    InferenceRequest request = OipJson.parse(body, headerLength, admission.predictor().encoder(),
+                            admission.maxBatch());
+                    admission.checkOutputs(request.outputs());
+                    return request;
+                }, false)
                 .compose(request -> onContext(inference.probabilities(admission, request.input(), deadline))
                         .map(probabilities -> JsonAnswer.of(model, version, request,
                                 admission.outputs(request, probabilities))))
@@ -83,17 +90,29 @@ final class InferenceRoutes {
                 .onFailure(ctx::fail);
     }
 
+    /**
+     * Each image's top classes, and for a model with an acceptance threshold whether its answer is accepted (the
+     * threshold and its target accuracy once, beside the predictions).
+     */
     private static JsonObject classified(Inference.Admission admission, List<String> names,
             List<Prediction> ranked) {
+        Optional<Acceptance> acceptance = admission.predictor().acceptance();
         JsonArray predictions = new JsonArray();
         for (int i = 0; i < names.size(); i++) {
             JsonArray classes = new JsonArray();
             ranked.get(i).top().forEach(c -> classes.add(new JsonObject().put("label", c.label())
                     .put("index", c.classIndex()).put("probability", c.probability())));
-            predictions.add(new JsonObject().put("name", names.get(i)).put("top", classes));
+            JsonObject prediction = new JsonObject().put("name", names.get(i)).put("top", classes);
+            if (acceptance.isPresent()) {
+                prediction.put("accepted", acceptance.get().accepts(ranked.get(i).best().probability()));
+            }
+            predictions.add(prediction);
         }
-        return new JsonObject().put("model_name", admission.model().name())
-                .put("model_version", admission.model().version()).put("predictions", predictions);
+        JsonObject answer = new JsonObject().put("model_name", admission.model().name())
+                .put("model_version", admission.model().version());
+        acceptance.ifPresent(a -> answer.put("acceptance", new JsonObject().put("threshold", a.threshold())
+                .put("target_accuracy", a.targetAccuracy())));
+        return answer.put("predictions", predictions);
     }
 
     /** The model's answer back on this request's context. */

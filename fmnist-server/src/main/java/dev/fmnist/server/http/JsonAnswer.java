@@ -41,6 +41,12 @@ record JsonAnswer(JsonObject json, Buffer binary) {
                     data.add(value);
                 }
                 tensor.put("data", data);
+            } else if (output.isBool()) {
+                JsonArray data = new JsonArray(new ArrayList<>(output.booleans().length));
+                for (boolean value : output.booleans()) {
+                    data.add(value);
+                }
+                tensor.put("data", data);
             } else {
                 tensor.put("data", new JsonArray(new ArrayList<>(output.strings())));
             }
@@ -53,11 +59,20 @@ record JsonAnswer(JsonObject json, Buffer binary) {
         return new JsonAnswer(json.put("outputs", written), binary);
     }
 
-    /** An output's data as Triton's binary form: little-endian FP32, or length-prefixed UTF-8 BYTES. */
+    /**
+     * An output's data as Triton's binary form: little-endian FP32, one byte per BOOL, or length-prefixed UTF-8
+     * BYTES.
+     */
     private static void appendBinary(OutputTensor output, Buffer bytes) {
         if (output.isFloat()) {
             for (float value : output.floats()) {
                 bytes.appendFloatLE(value);
+            }
+            return;
+        }
+        if (output.isBool()) {
+            for (boolean value : output.booleans()) {
+                bytes.appendByte((byte) (value ? 1 : 0));
             }
             return;
         }

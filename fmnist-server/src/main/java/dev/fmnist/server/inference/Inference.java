@@ -73,7 +73,8 @@ public final class Inference {
     public record Admission(ServedModel model, Predictor predictor, BatchingExecutor executor) {
 
         public ModelMetadata metadata() {
-            return ModelMetadata.of(model.name(), model.version(), predictor.manifest());
+            return ModelMetadata.of(model.name(), model.version(), predictor.manifest(),
+                    predictor.acceptance().isPresent());
         }
 
         public int maxBatch() {
@@ -85,7 +86,32 @@ public final class Inference {
          * gRPC answer thread), never on the model's batching thread, which would keep the next forward pass waiting.
          */
         public List<OutputTensor> outputs(InferenceRequest request, float[][] probabilities) {
-            return OutputTensor.of(probabilities, request.outputs(), predictor.classNames());
+            return OutputTensor.of(probabilities, request.outputs(), predictor.classNames(), predictor.acceptance());
+        }
+
+        /**
+         * Refuses, before the forward pass, outputs this model cannot answer: {@code accepted} of a model without a
+         * threshold that applies to what it answers, or with a {@code classification}.
+         *
+         * @throws ServingError INVALID_ARGUMENT, saying why
+         */
+        public void checkOutputs(RequestedOutputs requested) {
+            Integer k = requested.classification().get(RequestedOutputs.ACCEPTED);
+            if (k == null) {
+                return;
+            }
+            if (k > 0) {
+                throw ServingError.invalid("output 'accepted' is BOOL, one flag per image: 'classification' does "
+                        + "not apply to it");
+            }
+            if (predictor.acceptance().isEmpty()) {
+                throw ServingError.invalid(predictor.manifest().acceptance() == null
+                        ? "model '" + model.name() + "' has no acceptance threshold, so no output 'accepted'; choose "
+                                + "one with fmnist threshold RUN --precision P"
+                        : "model '" + model.name() + "' has an acceptance threshold, but not for the probabilities "
+                                + "this server answers (" + predictor.acceptanceWithheld().orElseThrow() + "), so no "
+                                + "output 'accepted'");
+            }
         }
 
         /** The request counted in has been answered. */

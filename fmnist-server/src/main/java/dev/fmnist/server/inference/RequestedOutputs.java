@@ -12,6 +12,8 @@ public record RequestedOutputs(Map<String, Integer> classification, Set<String> 
 
     public static final String PROBABILITIES = "probabilities";
     public static final String LABEL = "label";
+    /** BOOL [N]: whether each answer is accepted by the model's threshold ({@code fmnist threshold}). */
+    public static final String ACCEPTED = "accepted";
 
     public RequestedOutputs {
         classification = Map.copyOf(classification);
@@ -26,10 +28,14 @@ public record RequestedOutputs(Map<String, Integer> classification, Set<String> 
         return allBinary || binary.contains(output);
     }
 
-    /** @throws ServingError unless the model has an output of this name */
+    /**
+     * @throws ServingError unless a model can have an output of this name (whether this one has {@code accepted} is
+     *                      known once it answers)
+     */
     public static void checkName(String name) {
-        if (!name.equals(PROBABILITIES) && !name.equals(LABEL)) {
-            throw ServingError.invalid("unknown output '" + name + "'; this model has 'probabilities' and 'label'");
+        if (!name.equals(PROBABILITIES) && !name.equals(LABEL) && !name.equals(ACCEPTED)) {
+            throw ServingError.invalid("unknown output '" + name + "'; the outputs are 'probabilities', 'label' and, "
+                    + "for a model with an acceptance threshold, 'accepted'");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.fmnist.spark.score;
 
 import dev.fmnist.image.ImageInputException;
 import dev.fmnist.image.ImagePreprocessor;
+import dev.fmnist.runtime.model.Acceptance;
 import dev.fmnist.runtime.predict.ClassProbability;
 import dev.fmnist.runtime.predict.Prediction;
 import dev.fmnist.runtime.predict.Predictor;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
@@ -74,13 +76,15 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             List<Prediction> predictions = scored.predictions();
             float[][] embeddings = scored.embeddings();
             String model = predictor.manifest().modelId();
+            Optional<Acceptance> acceptance = predictor.acceptance();
             List<Row> rows = new ArrayList<>(batch.size());
             int next = 0;
             for (Converted image : batch) {
                 if (image.error() != null) {
-                    rows.add(row(image, model, null, null));
+                    rows.add(row(image, model, null, null, acceptance));
                 } else {
-                    rows.add(row(image, model, predictions.get(next), embeddings == null ? null : embeddings[next]));
+                    rows.add(row(image, model, predictions.get(next), embeddings == null ? null : embeddings[next],
+                            acceptance));
                     next++;
                 }
             }
@@ -107,17 +111,19 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         }
     }
 
-    private Row row(Converted image, String model, Prediction prediction, float[] embedding) {
-        List<Object> values = new ArrayList<>(11);
+    private Row row(Converted image, String model, Prediction prediction, float[] embedding,
+            Optional<Acceptance> acceptance) {
+        List<Object> values = new ArrayList<>(12);
         values.add(image.id());
         values.add(image.path());
         if (prediction == null) {
-            values.addAll(Arrays.asList(null, null, null, null));
+            values.addAll(Arrays.asList(null, null, null, null, null));
         } else {
             values.add(prediction.best().label());
             values.add(prediction.best().probability());
             values.add(seq(prediction.top().stream().map(ClassProbability::label).toList()));
             values.add(seq(prediction.top().stream().map(ClassProbability::probability).toList()));
+            values.add(acceptance.map(a -> a.accepts(prediction.best().probability())).orElse(null));
         }
         if (settings.embeddings()) {
             values.add(embedding == null ? null : boxed(embedding));

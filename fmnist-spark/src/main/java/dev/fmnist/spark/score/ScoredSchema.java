@@ -18,6 +18,8 @@ public final class ScoredSchema {
     public static final String PROBABILITY = "probability";
     public static final String TOP_LABELS = "top_labels";
     public static final String TOP_PROBABILITIES = "top_probabilities";
+    /** Whether the model's threshold ({@code fmnist threshold}) accepts the answer; null for a model without one. */
+    public static final String ACCEPTED = "accepted";
     public static final String EMBEDDING = "embedding";
     public static final String PIXELS = "pixels";
     public static final String MODEL = "model";
@@ -35,7 +37,8 @@ public final class ScoredSchema {
                 DataTypes.createStructField(PROBABILITY, DataTypes.DoubleType, true),
                 DataTypes.createStructField(TOP_LABELS, DataTypes.createArrayType(DataTypes.StringType, false), true),
                 DataTypes.createStructField(TOP_PROBABILITIES, DataTypes.createArrayType(DataTypes.DoubleType, false),
-                        true)));
+                        true),
+                DataTypes.createStructField(ACCEPTED, DataTypes.BooleanType, true)));
         if (settings.embeddings()) {
             fields.add(DataTypes.createStructField(EMBEDDING, DataTypes.createArrayType(DataTypes.FloatType, false),
                     true));

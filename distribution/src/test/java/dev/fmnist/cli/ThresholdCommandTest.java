@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code fmnist threshold}: the threshold chosen on the run's validation images is stored, evaluate reports what it
- * and the thresholds of each target accept of the test images, and a new calibration chooses it again.
+ * and the thresholds of each target accept of the test images, predict marks and explains its answers, and a new
+ * calibration chooses the threshold again.
  */
 @Tag("dataset")
 class ThresholdCommandTest {
@@ -62,6 +63,19 @@ class ThresholdCommandTest {
         assertThat(CliRunner.run("data", "export", "--index", "2", "--out", trouser.toString()).exitCode()).isZero();
         CliRunner.Result predicted = CliRunner.run("predict", run.toString(), trouser.toString());
         assertThat(predicted.out()).as(predicted.err()).startsWith(trouser + ": Trouser ").endsWith(" (accepted)\n");
+
+        // and explains them as pictures, by either method the mlp allows
+        Path why = dir.resolve("why");
+        for (String method : List.of("occlusion", "saliency")) {
+            CliRunner.Result explained = CliRunner.run("predict", run.toString(), trouser.toString(), "--explain",
+                    why.toString(), "--method", method);
+            assertThat(explained.exitCode()).as(explained.err()).isZero();
+            assertThat(why.resolve("trouser." + method + ".png")).isNotEmptyFile();
+        }
+        CliRunner.Result lime = CliRunner.run("predict", run.toString(), trouser.toString(), "--explain",
+                why.toString(), "--method", "lime");
+        assertThat(lime.exitCode()).isNotZero();
+        assertThat(lime.err()).contains("--method: no explanation method 'lime'").doesNotContain("\tat ");
 
         // without the calibration, the threshold is chosen again on the raw probabilities
         assertThat(CliRunner.run("calibrate", run.toString(), "--off").exitCode()).isZero();

@@ -14,9 +14,11 @@ import dev.fmnist.eval.metrics.MetricsCalculator;
 import dev.fmnist.eval.metrics.SelectivePrediction;
 import dev.fmnist.eval.report.ArchitectureSummary;
 import dev.fmnist.eval.report.HtmlReport;
+import dev.fmnist.runtime.explain.Explainer;
 import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.ModelManifest;
 import dev.fmnist.runtime.plugins.PluginClasses;
+import dev.fmnist.runtime.predict.EncodedBatch;
 import dev.fmnist.runtime.predict.Predictions;
 import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.runtime.predict.Temperature;
@@ -46,6 +48,9 @@ public final class Evaluator {
     public enum Split { TEST, VAL }
 
     private static final int GRID_IMAGES = 40;
+
+    /** The most confident mistakes the report explains (an occlusion map is about 150 images' forward passes). */
+    private static final int EXPLAINED = 10;
 
     private final DataSource data;
     private final PluginClasses classes;
@@ -121,14 +126,21 @@ public final class Evaluator {
         byte[] reliability = Png.encode(Charts.reliabilityDiagram(metrics, "Reliability diagram"));
         byte[] samples = Png.encode(PredictionGrid.render(images, predictions, samples(images, manifest.seed()), 10,
                 "Sample predictions (wrong ones framed in red)"));
-        byte[] mistakes = Png.encode(PredictionGrid.render(images, predictions, mistakes(predictions), 10,
+        List<Integer> mistaken = mistakes(predictions);
+        byte[] mistakes = Png.encode(PredictionGrid.render(images, predictions, mistaken, 10,
                 "The most confident mistakes"));
+        List<Integer> explained = mistaken.subList(0, Math.min(EXPLAINED, mistaken.size()));
+        byte[] mistakesExplained = Png.encode(PredictionGrid.render(images, predictions, explained, 10,
+                "Why: the " + explained.size() + " most confident mistakes, where hiding part of the image lowers the "
+                        + "answered class's probability (occlusion)", occlusionMaps(predictor, images, explained,
+                        predictions)));
         byte[] riskCoverage = Png.encode(Charts.riskCoverage(selective, "Risk-coverage, " + split.name().toLowerCase()
                 + " split: " + name));
         write(outDir.resolve("confusion.png"), confusion);
         write(outDir.resolve("reliability.png"), reliability);
         write(outDir.resolve("samples.png"), samples);
         write(outDir.resolve("mistakes.png"), mistakes);
+        write(outDir.resolve("mistakes-explained.png"), mistakesExplained);
         write(outDir.resolve("risk-coverage.png"), riskCoverage);
         if (curves != null) {
             write(outDir.resolve("curves.png"), curves);
@@ -136,7 +148,7 @@ public final class Evaluator {
         write(outDir.resolve("architecture.txt"), architecture.text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Json.write(outDir.resolve("metrics.json"), report);
         write(outDir.resolve("report.html"), html(report, name, curves, confusion, reliability, riskCoverage, samples,
-                mistakes));
+                mistakes, mistakesExplained));
         return report;
     }
 
@@ -194,6 +206,21 @@ public final class Evaluator {
         return all.subList(0, Math.min(GRID_IMAGES, all.size()));
     }
 
+    /** Occlusion maps of the answered class of {@code indices}, as this evaluation's predictor answers them. */
+    private static List<float[]> occlusionMaps(Predictor predictor, LabelledImages images, List<Integer> indices,
+            Predictions predictions) {
+        if (indices.isEmpty()) {
+            return List.of();
+        }
+        float[] rows = new float[indices.size() * predictor.encoder().pixels()];
+        int[] classes = new int[indices.size()];
+        for (int k = 0; k < indices.size(); k++) {
+            predictor.encoder().encode(images, indices.get(k), rows, k);
+            classes[k] = predictions.predicted(indices.get(k));
+        }
+        return List.of(Explainer.OCCLUSION.maps(predictor, new EncodedBatch(rows, indices.size()), classes));
+    }
+
     private static List<Integer> mistakes(Predictions predictions) {
         return IntStream.range(0, predictions.count())
                 .filter(i -> predictions.predicted(i) != predictions.labels()[i])
@@ -204,7 +231,7 @@ public final class Evaluator {
     }
 
     private static byte[] html(EvaluationReport report, String name, byte[] curves, byte[] confusion,
-            byte[] reliability, byte[] riskCoverage, byte[] samples, byte[] mistakes) {
+            byte[] reliability, byte[] riskCoverage, byte[] samples, byte[] mistakes, byte[] mistakesExplained) {
         EvaluationMetrics m = report.metrics();
         HtmlReport html = new HtmlReport("Evaluation of " + name);
         html.heading("summary", "Summary");
@@ -262,6 +289,9 @@ public final class Evaluator {
         html.image("sample predictions", samples);
         html.heading("mistakes", "Most confident mistakes");
         html.image("most confident mistakes", mistakes);
+        html.paragraph("What the model looked at in the surest of them: each pixel tinted by how much hiding a patch "
+                + "around it lowers the probability of the class it answered.");
+        html.image("the most confident mistakes explained", mistakesExplained);
         html.heading("architecture", "Architecture");
         html.preformatted(report.architecture().text());
         return html.render();

@@ -54,6 +54,7 @@ class EvaluatorTest {
         assertPicture(out.resolve("risk-coverage.png"), 620, 440);
         assertPicture(out.resolve("samples.png"), 10 * 150 + 10, 32 + 4 * (84 + 34 + 10));
         assertPicture(out.resolve("mistakes.png"), 10 * 150 + 10, 32 + 4 * (84 + 34 + 10));
+        assertPicture(out.resolve("mistakes-explained.png"), 10 * 150 + 10, 32 + (84 + 34 + 10));
 
         String html = Files.readString(out.resolve("report.html"));
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
@@ -65,7 +66,7 @@ class EvaluatorTest {
             assertThat(html).contains("id=\"" + section + "\"");
         }
         Matcher images = Pattern.compile("src=\"data:image/png;base64,[A-Za-z0-9+/=]{1000,}\"").matcher(html);
-        assertThat(images.results().count()).as("embedded pictures").isEqualTo(6);
+        assertThat(images.results().count()).as("embedded pictures").isEqualTo(7);
         assertThat(html).as("nothing fetched from the network").doesNotContainPattern("(src|href)=\"https?:");
     }
 

@@ -1,14 +1,19 @@
 package dev.fmnist.cli.eval;
 
+import dev.fmnist.api.ImageShape;
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.ImageFiles;
 import dev.fmnist.cli.UserError;
+import dev.fmnist.runtime.explain.Explainer;
+import dev.fmnist.runtime.explain.Overlay;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.runtime.predict.ClassProbability;
 import dev.fmnist.runtime.predict.Prediction;
 import dev.fmnist.runtime.predict.Predictor;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -36,6 +41,14 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--flip-tta", description = "Average each image's probabilities with those of its mirror image.")
     boolean flipAveraging;
 
+    @Option(names = "--explain", paramLabel = "DIR", description = "Also write why: each image's answer explained as a "
+            + "map drawn over it, DIR/<image name>.<method>.png.")
+    Path explainDir;
+
+    @Option(names = "--method", defaultValue = "occlusion", description = "How --explain explains: occlusion (any "
+            + "model) or saliency (a layer stack without batch normalization) (default: ${DEFAULT-VALUE}).")
+    String method;
+
     @Mixin
     GlobalOptions options;
 
@@ -49,11 +62,15 @@ public final class PredictCommand implements Callable<Integer> {
         }
         Predictor predictor = Predictor.load(model, Bootstrap.injector(options).getInstance(PluginClasses.class))
                 .withFlipAveraging(flipAveraging);
+        Explainer explainer = explainDir == null ? null : explainer(predictor);
         PrintWriter out = spec.commandLine().getOut();
         ImageFiles files = new ImageFiles(spec.commandLine().getErr());
         for (Path image : images) {
             files.pixels(image).ifPresent(pixels -> {
                 Prediction prediction = predictor.predict(List.of(pixels), top).get(0);
+                if (explainer != null) {
+                    explain(predictor, explainer, image, pixels, prediction);
+                }
                 String accepted = predictor.acceptance().map(a -> a.accepts(prediction.best().probability())
                         ? " (accepted)" : " (to review)").orElse("");
                 out.printf("%s: %s%s%n", image, prediction.top().stream()
@@ -63,5 +80,37 @@ public final class PredictCommand implements Callable<Integer> {
         }
         out.flush();
         return files.exitCode();
+    }
+
+    private Explainer explainer(Predictor predictor) {
+        Explainer explainer;
+        try {
+            explainer = Explainer.of(method);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--method: " + e.getMessage());
+        }
+        explainer.unsupported(predictor).ifPresent(why -> {
+            throw new UserError("--method " + method + ": " + why);
+        });
+        try {
+            Files.createDirectories(explainDir);
+        } catch (IOException e) {
+            throw new UserError("cannot create " + explainDir + ": " + e.getMessage());
+        }
+        return explainer;
+    }
+
+    /** The map of the answered class, drawn over the converted image, as DIR/<name>.<method>.png. */
+    private void explain(Predictor predictor, Explainer explainer, Path image, byte[] pixels, Prediction prediction) {
+        float[] map = explainer.maps(predictor, predictor.encode(List.of(pixels)),
+                new int[] {prediction.best().classIndex()})[0];
+        ImageShape shape = predictor.encoder().shape();
+        String name = image.getFileName().toString().replaceFirst("\\.[^.]*$", "") + "." + explainer.id() + ".png";
+        Path target = explainDir.resolve(name);
+        try {
+            Files.write(target, Overlay.png(pixels, map, shape.width(), shape.height()));
+        } catch (IOException e) {
+            throw new UserError("cannot write " + target + ": " + e.getMessage());
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.fmnist.eval.charts;
 
 import dev.fmnist.api.data.LabelledImages;
+import dev.fmnist.runtime.explain.Overlay;
 import dev.fmnist.runtime.predict.Predictions;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -24,6 +25,17 @@ public final class PredictionGrid {
 
     public static BufferedImage render(LabelledImages images, Predictions predictions, List<Integer> indices,
             int columns, String title) {
+        return render(images, predictions, indices, columns, title, null);
+    }
+
+    /**
+     * The grid with each image's explanation drawn over it ({@link Overlay}: the image light on black, tinted where
+     * its map is high).
+     *
+     * @param maps one map per entry of {@code indices}; null for the plain images
+     */
+    public static BufferedImage render(LabelledImages images, Predictions predictions, List<Integer> indices,
+            int columns, String title, List<float[]> maps) {
         int side = images.shape().width() * SCALE;
         int cellWidth = Math.max(side, 140) + GAP;
         int cellHeight = side + CAPTION + GAP;
@@ -43,7 +55,12 @@ public final class PredictionGrid {
                 int image = indices.get(k);
                 int x = GAP + (k % columns) * cellWidth + (cellWidth - GAP - side) / 2;
                 int y = HEADER + (k / columns) * cellHeight;
-                drawImage(canvas, images, image, x, y);
+                if (maps == null) {
+                    drawImage(canvas, images, image, x, y);
+                } else {
+                    g.drawImage(Overlay.image(pixels(images, image), maps.get(k), images.shape().width(),
+                            images.shape().height(), SCALE), x, y, null);
+                }
                 int predicted = predictions.predicted(image);
                 boolean right = predicted == images.label(image);
                 g.setColor(right ? RIGHT : WRONG);
@@ -60,6 +77,14 @@ public final class PredictionGrid {
             g.dispose();
         }
         return canvas;
+    }
+
+    private static byte[] pixels(LabelledImages images, int index) {
+        byte[] pixels = new byte[images.shape().pixels()];
+        for (int p = 0; p < pixels.length; p++) {
+            pixels[p] = (byte) images.pixel(index, p);
+        }
+        return pixels;
     }
 
     /** Dark clothes on white, as the dataset's pictures are usually shown. */

@@ -1,5 +1,6 @@
 package dev.fmnist.server.batch;
 
+import dev.fmnist.runtime.explain.Explainer;
 import dev.fmnist.runtime.predict.EncodedBatch;
 import dev.fmnist.runtime.predict.Predictor;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -69,7 +70,7 @@ public final class BatchingExecutor implements AutoCloseable {
      * @throws QueueFullException at once when the queue is full
      */
     public CompletableFuture<float[][]> submit(EncodedBatch batch) {
-        return submit(batch, false, false);
+        return submit(batch, Job.PROBABILITIES, false);
     }
 
     /**
@@ -79,12 +80,22 @@ public final class BatchingExecutor implements AutoCloseable {
      * @throws QueueFullException at once when the queue is full
      */
     public CompletableFuture<float[][]> submitEmbedding(EncodedBatch batch) {
-        return submit(batch, true, false);
+        return submit(batch, Job.EMBEDDINGS, false);
+    }
+
+    /**
+     * Queues images for an explanation of each one's class in {@code classes}: a map per image, on the model's
+     * thread, run alone (it is many forward passes, or a backward one).
+     *
+     * @throws QueueFullException at once when the queue is full
+     */
+    public CompletableFuture<float[][]> submitExplanation(EncodedBatch batch, Explainer explainer, int[] classes) {
+        return submit(batch, (predictor, images) -> explainer.maps(predictor, images, classes), false);
     }
 
     /** A warm-up pass ({@link WarmUp}): run alone, left out of the batch metrics. */
     CompletableFuture<float[][]> submitWarmUp(EncodedBatch batch, boolean embed) {
-        return submit(batch, embed, true);
+        return submit(batch, embed ? Job.EMBEDDINGS : Job.PROBABILITIES, true);
     }
 
     /** Values per encoded image. */
@@ -96,12 +107,12 @@ public final class BatchingExecutor implements AutoCloseable {
         meters.warmUp(took);
     }
 
-    private CompletableFuture<float[][]> submit(EncodedBatch batch, boolean embed, boolean warmUp) {
+    private CompletableFuture<float[][]> submit(EncodedBatch batch, Job.Pass pass, boolean warmUp) {
         if (batch.count() > maxBatch) {
             throw new IllegalArgumentException(batch.count() + " images exceed the batch limit of " + maxBatch);
         }
         CompletableFuture<float[][]> result = new CompletableFuture<>();
-        if (!running || !queue.offer(new Job(batch, embed, warmUp, result))) {
+        if (!running || !queue.offer(new Job(batch, pass, warmUp, result))) {
             throw new QueueFullException("model '" + model + "' has " + queue.size() + " requests waiting; try again shortly");
         }
         return result;
@@ -170,7 +181,8 @@ public final class BatchingExecutor implements AutoCloseable {
             if (next == null) {
                 break;
             }
-            if (images + next.count() > maxBatch || next.embed() != first.embed() || next.warmUp()) {
+            // an explanation's pass is its own (another object), so it runs alone
+            if (images + next.count() > maxBatch || next.pass() != first.pass() || next.warmUp()) {
                 carried = next;
                 break;
             }
@@ -192,8 +204,7 @@ public final class BatchingExecutor implements AutoCloseable {
         try {
             EncodedBatch joined = EncodedBatch.join(batch.stream().map(Job::batch).toList());
             long started = System.nanoTime();
-            float[][] probabilities = batch.get(0).embed() ? predictor.embeddings(joined)
-                    : predictor.probabilities(joined);
+            float[][] probabilities = batch.get(0).pass().run(predictor, joined);
             if (!batch.get(0).warmUp()) {
                 meters.forwardPass(System.nanoTime() - started, images);
             }

@@ -30,8 +30,11 @@ final class PostedImages {
     private static final Set<String> IMAGE_TYPES = Set.of("image/png", "image/jpeg", "image/jpg", "image/gif",
             "image/bmp", "image/x-ms-bmp", "image/webp", "application/octet-stream");
 
-    /** The images of one request: their names (file names, or "image") and the model's input. */
-    record Images(List<String> names, EncodedBatch batch) {}
+    /**
+     * The images of one request: their names (file names, or "image"), the model's input, and the converted images
+     * (8-bit grey, the model's shape) it was encoded from.
+     */
+    record Images(List<String> names, EncodedBatch batch, List<byte[]> pixels) {}
 
     private final WorkerExecutor decoding;
     private final ServerConfig config;
@@ -87,6 +90,6 @@ final class PostedImages {
         for (int i = 0; i < files.size(); i++) {
             pixels.add(preprocessor.pixels(files.get(i), names.get(i), deadline));
         }
-        return new Images(names, predictor.encode(pixels));
+        return new Images(names, predictor.encode(pixels), pixels);
     }
 }

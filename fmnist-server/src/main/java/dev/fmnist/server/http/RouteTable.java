@@ -29,6 +29,7 @@ public final class RouteTable {
         HealthRoutes health = new HealthRoutes(models, inference, platformVersion);
         InferenceRoutes infer = new InferenceRoutes(vertx, inference, images);
         SimilarRoutes similar = new SimilarRoutes(vertx, inference, images);
+        ExplainRoutes explain = new ExplainRoutes(vertx, inference, images);
         RepositoryRoutes repository = new RepositoryRoutes(vertx, models);
 
         Router router = Router.router(vertx);
@@ -47,6 +48,7 @@ public final class RouteTable {
             router.post(base + "/infer").handler(body).handler(infer::infer);
             router.post(base + "/classify").handler(body).handler(infer::classify);
             router.post(base + "/similar").handler(body).handler(similar::similar);
+            router.post(base + "/explain").handler(body).handler(explain::explain);
         }
         router.get("/v2/models/:name/items/:item/image").handler(similar::itemImage);
         router.post("/v2/repository/index").handler(body).handler(repository::index);

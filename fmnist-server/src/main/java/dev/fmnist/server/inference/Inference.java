@@ -1,5 +1,6 @@
 package dev.fmnist.server.inference;
 
+import dev.fmnist.runtime.explain.Explainer;
 import dev.fmnist.runtime.predict.EncodedBatch;
 import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.server.ModelRepository;
@@ -123,6 +124,12 @@ public final class Inference {
     /** Class probabilities of each image, or a timeout at the deadline. */
     public CompletableFuture<float[][]> probabilities(Admission admission, EncodedBatch images, long deadline) {
         return withDeadline(admission.executor().submit(images), deadline);
+    }
+
+    /** A map of each image's pixels for its class in {@code classes} ({@link Explainer}), or a timeout. */
+    public CompletableFuture<float[][]> explanations(Admission admission, EncodedBatch images, Explainer explainer,
+            int[] classes, long deadline) {
+        return withDeadline(admission.executor().submitExplanation(images, explainer, classes), deadline);
     }
 
     /** The L2-normalized embedding of each image (for similar-item search), or a timeout at the deadline. */

@@ -1,16 +1,19 @@
 package dev.fmnist.server;
 
+import dev.fmnist.image.ImagePreprocessor;
 import dev.fmnist.runtime.plugins.PluginClasses;
+import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.server.grpc.GrpcEndpoint;
 import dev.fmnist.server.http.ConnectionCap;
 import dev.fmnist.server.http.RouteTable;
 import dev.fmnist.server.inference.Inference;
+import dev.fmnist.server.review.ReviewQueue;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,7 +29,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -100,6 +106,16 @@ public final class PredictionServer implements AutoCloseable {
      */
     public static PredictionServer start(ServerConfig config, List<ModelSource> sources, Optional<Path> modelsDir,
             String platformVersion, PluginClasses classes) {
+        return start(config, sources, modelsDir, platformVersion, classes, Map.of());
+    }
+
+    /**
+     * {@link #start(ServerConfig, List, Optional, String, PluginClasses)} with a review desk for some models
+     * ({@code --review NAME=DIR}; the name "" for the only model): the images of each folder that its model does not
+     * accept, queued for people.
+     */
+    public static PredictionServer start(ServerConfig config, List<ModelSource> sources, Optional<Path> modelsDir,
+            String platformVersion, PluginClasses classes, Map<String, Path> reviews) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // HTTP allows any token as a method: without a bound, anyone could create series without the key
         registry.config().meterFilter(new MeterFilter() {
@@ -115,6 +131,13 @@ public final class PredictionServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         ModelRepository models = new ModelRepository(sources, modelsDir, config, registry, classes);
+        Map<String, ReviewQueue> queues;
+        try {
+            queues = reviewQueues(reviews, models, config, classes);
+        } catch (RuntimeException e) {
+            models.close();
+            throw e;
+        }
         Inference inference = new Inference(models, config.timeoutMillis());
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
@@ -134,7 +157,8 @@ public final class PredictionServer implements AutoCloseable {
                     .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));
             HttpServer server = vertx.createHttpServer(options)
                     .connectionHandler(new ConnectionCap(config.maxConnections()))
-                    .requestHandler(RouteTable.router(vertx, config, models, inference, platformVersion, registry, uploads))
+                    .requestHandler(RouteTable.router(vertx, config, models, inference, platformVersion, registry, uploads,
+                            queues))
                     .listen()
                     .await();
             Optional<GrpcEndpoint> grpc = Optional.empty();
@@ -166,6 +190,38 @@ public final class PredictionServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A review queue per {@code NAME=DIR}, each with its own copy of the model (its queue runs it beside the model's
+     * serving thread).
+     *
+     * @throws IllegalArgumentException for a name that no ready model is served under, or a folder that cannot be read
+     */
+    private static Map<String, ReviewQueue> reviewQueues(Map<String, Path> reviews, ModelRepository models,
+            ServerConfig config, PluginClasses classes) {
+        Map<String, ReviewQueue> queues = new HashMap<>();
+        reviews.forEach((asked, folder) -> {
+            // "" is the only model served
+            if (asked.isEmpty() && models.all().size() != 1) {
+                throw new IllegalArgumentException("--review " + folder + ": " + models.all().size() + " models are "
+                        + "served; say which one with --review NAME=DIR");
+            }
+            String name = asked.isEmpty() ? models.all().get(0).name() : asked;
+            ServedModel model = models.get(name).filter(ServedModel::isReady).orElseThrow(() ->
+                    new IllegalArgumentException("--review " + name + "=" + folder + ": no model is served as '"
+                            + name + "'" + models.get(name).map(m -> " (it failed to load: " + m.reason() + ")")
+                            .orElse("")));
+            Predictor predictor = Predictor.load(model.source().runDir(), classes)
+                    .withFlipAveraging(config.flipAveraging());
+            try {
+                queues.put(name, ReviewQueue.open(folder, predictor, new ImagePreprocessor(config.maxImagePixels()),
+                        Clock.systemUTC()));
+            } catch (UncheckedIOException e) {
+                throw new IllegalArgumentException("--review " + name + "=" + folder + ": " + e.getMessage(), e);
+            }
+        });
+        return queues;
     }
 
     public int port() {

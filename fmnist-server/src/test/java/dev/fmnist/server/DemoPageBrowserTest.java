@@ -40,7 +40,7 @@ class DemoPageBrowserTest {
         java.util.logging.Logger.getLogger("org.openqa.selenium").setLevel(java.util.logging.Level.SEVERE);
     }
 
-    private static WebDriver browser(Path profile) {
+    static WebDriver browser(Path profile) {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             if (System.getenv("CI") != null) {
                 fail("chromium and chromium-driver are not installed: .ci/run installs them");

@@ -107,7 +107,7 @@ class ExplainRouteTest {
 
         String boundary = "----fmnist" + System.nanoTime();
         ByteArrayOutputStream multipart = new ByteArrayOutputStream();
-        for (int i = 0; i < 17; i++) {
+        for (int i = 0; i < 9; i++) {
             multipart.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"item-" + i
                     + ".png\"\r\nContent-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
             multipart.write(DatasetImages.png(test, i));
@@ -117,7 +117,7 @@ class ExplainRouteTest {
         Http.Response many = http.post("/v2/models/flat/explain", "multipart/form-data; boundary=" + boundary,
                 multipart.toByteArray());
         assertThat(many.status()).isEqualTo(400);
-        assertThat(many.json().getString("error")).contains("at most 16");
+        assertThat(many.json().getString("error")).contains("at most 8");
 
         assertThat(http.post("/v2/models/nope/explain", "image/png", DatasetImages.png(test, 0)).status())
                 .isEqualTo(404);

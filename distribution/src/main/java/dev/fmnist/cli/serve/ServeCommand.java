@@ -12,7 +12,9 @@ import dev.fmnist.server.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -36,6 +38,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--index", paramLabel = "[NAME=]INDEX", description = "A similar-item index ('fmnist index') "
             + "served beside the model NAME (or the only model) at /v2/models/NAME/similar (repeatable).")
     List<String> indexes = new ArrayList<>();
+
+    @Option(names = "--review", paramLabel = "[NAME=]DIR", description = "A review desk for the model NAME (or the "
+            + "only model): the images of DIR it does not accept, most uncertain first, at /review.html?model=NAME; "
+            + "decisions go to DIR/review-log.jsonl and DIR/reviewed/<class>/ (repeatable).")
+    List<String> reviews = new ArrayList<>();
 
     @Option(names = "--models-dir", paramLabel = "DIR", description = "Serve every run folder of DIR under the "
             + "folder's name; the repository API (/v2/repository) loads, reloads and unloads them while serving.")
@@ -92,7 +99,7 @@ public final class ServeCommand implements Callable<Integer> {
         PredictionServer server;
         try {
             server = PredictionServer.start(config, sources, Optional.ofNullable(modelsDir),
-                    VersionProvider.platformVersion(), injector.getInstance(PluginClasses.class));
+                    VersionProvider.platformVersion(), injector.getInstance(PluginClasses.class), reviewFolders());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new UserError(e.getMessage());
         }
@@ -106,6 +113,20 @@ public final class ServeCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
+    }
+
+    /** The {@code --review} folders by model name; "" for the only model served. */
+    private Map<String, Path> reviewFolders() {
+        Map<String, Path> folders = new LinkedHashMap<>();
+        for (String review : reviews) {
+            int equals = review.indexOf('=');
+            Path folder = Path.of(review.substring(equals + 1));
+            if (!Files.isDirectory(folder)) {
+                throw new UserError("--review " + review + ": no such folder");
+            }
+            folders.put(equals < 0 ? "" : review.substring(0, equals).trim(), folder);
+        }
+        return folders;
     }
 
     /** Puts {@code [NAME=]INDEX} beside its model: the one named NAME (or the models folder's run NAME), or the only one. */

@@ -1,6 +1,7 @@
 package dev.fmnist.data.image;
 
 import dev.fmnist.api.data.LabelledImages;
+import dev.fmnist.image.ClassFolder;
 import dev.fmnist.image.DatasetImages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,12 +18,9 @@ public final class ImageFolderExport {
 
     private ImageFolderExport() {}
 
-    /**
-     * The sub-folder of a class: its name with characters that cannot be in a file name replaced by '-'
-     * ("T-shirt/top" becomes "T-shirt-top").
-     */
+    /** The sub-folder of a class ({@link ClassFolder#name}). */
     public static String folderName(String className) {
-        return className.replaceAll("[/\\\\:*?\"<>|]", "-");
+        return ClassFolder.name(className);
     }
 
     /**

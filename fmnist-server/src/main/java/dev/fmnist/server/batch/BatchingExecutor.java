@@ -205,7 +205,9 @@ public final class BatchingExecutor implements AutoCloseable {
             EncodedBatch joined = EncodedBatch.join(batch.stream().map(Job::batch).toList());
             long started = System.nanoTime();
             float[][] probabilities = batch.get(0).pass().run(predictor, joined);
-            if (!batch.get(0).warmUp()) {
+            // an explanation's passes are not one forward pass: the batch metrics leave them out
+            Job.Pass pass = batch.get(0).pass();
+            if (!batch.get(0).warmUp() && (pass == Job.PROBABILITIES || pass == Job.EMBEDDINGS)) {
                 meters.forwardPass(System.nanoTime() - started, images);
             }
             int row = 0;

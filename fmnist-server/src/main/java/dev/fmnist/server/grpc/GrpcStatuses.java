@@ -15,6 +15,7 @@ public final class GrpcStatuses {
             case UNAUTHENTICATED -> Status.Code.UNAUTHENTICATED;
             case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
             case NOT_FOUND -> Status.Code.NOT_FOUND;
+            case CONFLICT -> Status.Code.ABORTED;
             case UNAVAILABLE -> Status.Code.UNAVAILABLE;
             case DEADLINE_EXCEEDED -> Status.Code.DEADLINE_EXCEEDED;
             case TOO_LARGE -> Status.Code.RESOURCE_EXHAUSTED;

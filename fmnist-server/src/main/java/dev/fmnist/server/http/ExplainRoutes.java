@@ -22,8 +22,11 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ExplainRoutes {
 
-    /** Images per request: an occlusion map is about 150 images' forward passes. */
-    static final int MAX_IMAGES = 16;
+    /**
+     * Images per request: an occlusion map is about 150 images' forward passes, run as one job on the model's thread
+     * (the requests behind it wait), so a request holds few.
+     */
+    static final int MAX_IMAGES = 8;
 
     private final Vertx vertx;
     private final Inference inference;

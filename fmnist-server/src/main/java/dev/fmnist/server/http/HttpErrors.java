@@ -30,6 +30,7 @@ public final class HttpErrors implements Handler<RoutingContext> {
             case UNAUTHENTICATED -> 401;
             case PERMISSION_DENIED -> 403;
             case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
             case TOO_LARGE -> 413;
             case UNSUPPORTED_MEDIA_TYPE -> 415;
             case UNAVAILABLE, DEADLINE_EXCEEDED -> 503;

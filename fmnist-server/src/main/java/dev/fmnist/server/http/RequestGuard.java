@@ -18,7 +18,7 @@ import java.util.Set;
 /**
  * What every request passes before a route sees it:
  * <ul>
- *   <li>the API key, on every route but the open ones ({@link #OPEN_PATHS}: health and the demo page's files), so a
+ *   <li>the API key, on every route but the open ones ({@link #OPEN_PATHS}: health and the demo and review pages' files), so a
  *       route added later is protected by default. It is decided on the path the router matches (Vert.x's
  *       normalized path: dot segments removed, percent-encoded letters decoded), so {@code //metrics} or
  *       {@code /v2/./models/m} meet the same rule as the path they reach;</li>
@@ -34,7 +34,7 @@ final class RequestGuard implements Handler<RoutingContext> {
 
     /** Paths anyone may GET: health, and the demo page (which asks for the key itself). */
     static final Set<String> OPEN_PATHS = Set.of("/v2/health/live", "/v2/health/ready", "/", "/index.html", "/app.js",
-            "/style.css");
+            "/style.css", "/review.html", "/review.js");
 
     private final Optional<byte[]> expected;
     private final boolean loopback;

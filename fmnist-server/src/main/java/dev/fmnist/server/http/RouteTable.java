@@ -5,6 +5,7 @@ import dev.fmnist.server.ModelRepository;
 import dev.fmnist.server.ServerConfig;
 import dev.fmnist.server.inference.Inference;
 import dev.fmnist.server.inference.ServingError;
+import dev.fmnist.server.review.ReviewQueue;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -14,6 +15,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The server's HTTP routes, in one table: every request passes the guard first (the API key, the request limits),
@@ -24,12 +26,13 @@ public final class RouteTable {
     private RouteTable() {}
 
     public static Router router(Vertx vertx, ServerConfig config, ModelRepository models, Inference inference,
-            String platformVersion, PrometheusMeterRegistry registry, Path uploads) {
+            String platformVersion, PrometheusMeterRegistry registry, Path uploads, Map<String, ReviewQueue> reviews) {
         PostedImages images = new PostedImages(vertx, config);
         HealthRoutes health = new HealthRoutes(models, inference, platformVersion);
         InferenceRoutes infer = new InferenceRoutes(vertx, inference, images);
         SimilarRoutes similar = new SimilarRoutes(vertx, inference, images);
         ExplainRoutes explain = new ExplainRoutes(vertx, inference, images);
+        ReviewRoutes review = new ReviewRoutes(vertx, reviews);
         RepositoryRoutes repository = new RepositoryRoutes(vertx, models);
 
         Router router = Router.router(vertx);
@@ -51,6 +54,9 @@ public final class RouteTable {
             router.post(base + "/explain").handler(body).handler(explain::explain);
         }
         router.get("/v2/models/:name/items/:item/image").handler(similar::itemImage);
+        router.get("/v2/models/:name/review").handler(review::stats);
+        router.get("/v2/models/:name/review/next").handler(review::next);
+        router.post("/v2/models/:name/review/decisions").handler(body).handler(review::decide);
         router.post("/v2/repository/index").handler(body).handler(repository::index);
         router.post("/v2/repository/models/:name/load").handler(body).handler(repository::load);
         router.post("/v2/repository/models/:name/unload").handler(body).handler(repository::unload);

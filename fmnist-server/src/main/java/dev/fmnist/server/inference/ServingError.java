@@ -25,6 +25,8 @@ public final class ServingError extends RuntimeException {
         PERMISSION_DENIED,
         /** No such model, version, item or route: HTTP 404, gRPC NOT_FOUND. */
         NOT_FOUND,
+        /** At odds with what was done before (an item another reviewer decided): HTTP 409, gRPC ABORTED. */
+        CONFLICT,
         /** Not now (loading, unloading, a full queue): HTTP 503 with Retry-After, gRPC UNAVAILABLE. */
         UNAVAILABLE,
         /** The model did not answer in time: HTTP 503 with Retry-After, gRPC DEADLINE_EXCEEDED. */
@@ -60,6 +62,10 @@ public final class ServingError extends RuntimeException {
 
     public static ServingError permissionDenied(String message) {
         return new ServingError(Kind.PERMISSION_DENIED, message, null, null);
+    }
+
+    public static ServingError conflict(String message) {
+        return new ServingError(Kind.CONFLICT, message, null, null);
     }
 
     public static ServingError notFound(String message) {

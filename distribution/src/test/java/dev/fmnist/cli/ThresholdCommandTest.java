@@ -70,7 +70,7 @@ class ThresholdCommandTest {
             CliRunner.Result explained = CliRunner.run("predict", run.toString(), trouser.toString(), "--explain",
                     why.toString(), "--method", method);
             assertThat(explained.exitCode()).as(explained.err()).isZero();
-            assertThat(why.resolve("trouser." + method + ".png")).isNotEmptyFile();
+            assertThat(why.resolve("trouser.png." + method + ".png")).isNotEmptyFile();
         }
         CliRunner.Result lime = CliRunner.run("predict", run.toString(), trouser.toString(), "--explain",
                 why.toString(), "--method", "lime");

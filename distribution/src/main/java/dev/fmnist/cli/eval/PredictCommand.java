@@ -42,7 +42,7 @@ public final class PredictCommand implements Callable<Integer> {
     boolean flipAveraging;
 
     @Option(names = "--explain", paramLabel = "DIR", description = "Also write why: each image's answer explained as a "
-            + "map drawn over it, DIR/<image name>.<method>.png.")
+            + "map drawn over it, DIR/<file name>.<method>.png.")
     Path explainDir;
 
     @Option(names = "--method", defaultValue = "occlusion", description = "How --explain explains: occlusion (any "
@@ -100,12 +100,13 @@ public final class PredictCommand implements Callable<Integer> {
         return explainer;
     }
 
-    /** The map of the answered class, drawn over the converted image, as DIR/<name>.<method>.png. */
+    /** The map of the answered class, drawn over the converted image, as DIR/<file name>.<method>.png. */
     private void explain(Predictor predictor, Explainer explainer, Path image, byte[] pixels, Prediction prediction) {
         float[] map = explainer.maps(predictor, predictor.encode(List.of(pixels)),
                 new int[] {prediction.best().classIndex()})[0];
         ImageShape shape = predictor.encoder().shape();
-        String name = image.getFileName().toString().replaceFirst("\\.[^.]*$", "") + "." + explainer.id() + ".png";
+        // the whole file name: a.png and a.jpg explained side by side do not overwrite each other
+        String name = image.getFileName() + "." + explainer.id() + ".png";
         Path target = explainDir.resolve(name);
         try {
             Files.write(target, Overlay.png(pixels, map, shape.width(), shape.height()));

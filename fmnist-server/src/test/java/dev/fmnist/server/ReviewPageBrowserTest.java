@@ -116,6 +116,20 @@ class ReviewPageBrowserTest {
             assertThat(again.status()).isEqualTo(409);
             assertThat(again.json().getString("error")).contains("decided already");
             assertThat(http.get("/v2/models/nope/review").status()).isEqualTo(404);
+            // broken decisions are refused in a sentence, and nothing is written for them
+            Http.Response noItem = http.postJson("/v2/models/cnn/review/decisions", new JsonObject().put("class", 1)
+                    .put("reviewer", "ann"));
+            assertThat(noItem.status()).isEqualTo(400);
+            assertThat(noItem.json().getString("error")).contains("'item' is missing");
+            Http.Response textClass = http.postJson("/v2/models/cnn/review/decisions", new JsonObject()
+                    .put("item", next).put("class", "Trouser").put("reviewer", "ann"));
+            assertThat(textClass.status()).isEqualTo(400);
+            Http.Response outside = http.postJson("/v2/models/cnn/review/decisions", new JsonObject()
+                    .put("item", "../../etc/passwd").put("class", 1).put("reviewer", "ann"));
+            assertThat(outside.status()).isEqualTo(404);
+            assertThat(http.post("/v2/models/cnn/review/decisions", "text/plain", "x".getBytes()).status())
+                    .isEqualTo(415);
+            assertThat(Files.readAllLines(log)).hasSize(2);
             assertThat(http.get("/v2/models/cnn/review/next?reviewer=no%20spaces").status()).isEqualTo(400);
         }
     }

@@ -15,6 +15,7 @@ import dev.fmnist.runtime.run.RunDirectory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -101,7 +102,7 @@ public final class Predictor {
         }
         double temperature = calibrated ? manifest.calibration().temperature() : 1;
         if (acceptance.temperature() != temperature) {
-            return Optional.of(String.format(java.util.Locale.ROOT, "it was chosen on probabilities at temperature "
+            return Optional.of(String.format(Locale.ROOT, "it was chosen on probabilities at temperature "
                     + "%.3f, and these are at %.3f; choose it again with fmnist threshold", acceptance.temperature(),
                     temperature));
         }

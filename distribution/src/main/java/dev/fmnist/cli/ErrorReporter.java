@@ -1,5 +1,6 @@
 package dev.fmnist.cli;
 
+import dev.fmnist.keras.KerasImportException;
 import com.google.inject.CreationException;
 import com.google.inject.ProvisionException;
 import dev.fmnist.cli.config.ConfigException;
@@ -48,6 +49,7 @@ public final class ErrorReporter implements IExecutionExceptionHandler {
         if (cause instanceof DataException || cause instanceof ModelException || cause instanceof TrainingException
                 || cause instanceof ModelFileException || cause instanceof EvaluationException
                 || cause instanceof IndexException || cause instanceof UserError
+                || cause instanceof KerasImportException
                 || cause instanceof UncheckedIOException) {
             err.println("fmnist: " + cause.getMessage());
             err.flush();

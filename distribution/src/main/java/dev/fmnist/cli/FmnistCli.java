@@ -1,5 +1,6 @@
 package dev.fmnist.cli;
 
+import dev.fmnist.cli.imports.ImportCommand;
 import dev.fmnist.cli.bench.BenchCommand;
 import dev.fmnist.cli.data.DataCommand;
 import dev.fmnist.cli.doctor.DoctorCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine;
 /** The {@code fmnist} command. */
 @Command(name = "fmnist", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train, compare and serve Fashion-MNIST classifiers.",
-        subcommands = {TrainCommand.class, FinetuneCommand.class, EnsembleCommand.class, DistillCommand.class, TuneCommand.class, EvaluateCommand.class, CalibrateCommand.class, ThresholdCommand.class, CompareCommand.class,
+        subcommands = {TrainCommand.class, FinetuneCommand.class, EnsembleCommand.class, DistillCommand.class, ImportCommand.class, TuneCommand.class, EvaluateCommand.class, CalibrateCommand.class, ThresholdCommand.class, CompareCommand.class,
             PredictCommand.class, IndexCommand.class, SimilarCommand.class, ServeCommand.class, ModelsCommand.class,
             DataCommand.class, BenchCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class FmnistCli implements Runnable {

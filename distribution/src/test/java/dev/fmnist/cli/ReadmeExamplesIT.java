@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every {@code ./fmnist} example of README.md and docs/USAGE.md, in the order written (README first), run by the
+ * Every {@code ./fmnist} example of README.md, docs/USAGE.md and docs/IMPORT.md, in the order written, run by the
  * packaged launcher in one working
  * folder, as a reader who types them one after the other would: the runs an example trains are the ones later
  * examples name ({@code runs/cnn-20261124-101500} and {@code runs/cnn-...} stand for the first run of that model
@@ -52,12 +52,14 @@ class ReadmeExamplesIT {
     private final Path launcher = Path.of(System.getProperty("fmnist.home", "target/fmnist-unknown"), "bin", "fmnist");
     private final Path readme = Path.of(System.getProperty("fmnist.readme", "../README.md"));
     private final Path usage = readme.toAbsolutePath().getParent().resolve("docs").resolve("USAGE.md");
+    private final Path keras = usage.resolveSibling("IMPORT.md");
 
     @TestFactory
     Stream<DynamicTest> everyExampleOfTheReadmeRunsWithASmallBudget() throws IOException {
         assertThat(launcher).as("the packaged launcher (mvn package builds it)").isExecutable();
         List<String> lines = new ArrayList<>(Files.readAllLines(readme));
         lines.addAll(Files.readAllLines(usage));
+        lines.addAll(Files.readAllLines(keras));
         writeHeredocs(lines);
         List<String> examples = examples(lines);
         assertThat(examples).as("./fmnist examples in " + readme + " and " + usage).hasSizeGreaterThan(30);
@@ -219,8 +221,16 @@ class ReadmeExamplesIT {
         return result;
     }
 
-    /** Files an example reads that the README assumes the reader has: {@code shirt.jpg}, a photo of a shirt. */
+    /**
+     * Files an example reads that the README assumes the reader has: {@code shirt.jpg}, a photo of a shirt, and a
+     * Keras model file ({@code *.h5}: the basic CNN of the Keras fixtures, written as Keras 2 writes it).
+     */
     private void prepareInputs(List<String> args) throws Exception {
+        for (String arg : args) {
+            if (arg.endsWith(".h5") && !Files.exists(work.resolve(arg))) {
+                dev.fmnist.keras.KerasFixtures.cnn().write(work.resolve(arg));
+            }
+        }
         Path shirt = work.resolve("shirt.jpg");
         if (!args.contains("shirt.jpg") || Files.exists(shirt)) {
             return;

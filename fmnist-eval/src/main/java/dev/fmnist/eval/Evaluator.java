@@ -88,6 +88,11 @@ public final class Evaluator {
         Path modelFile = run.model();
         Predictor predictor = Predictor.load(modelFile, classes).withFlipAveraging(flipAveraging);
         ModelManifest manifest = predictor.manifest();
+        if (split == Split.VAL && manifest.imported() != null) {
+            throw new EvaluationException(runDir + " was imported from " + manifest.imported().file() + ", trained "
+                    + "elsewhere: which images it learned from is unknown, so none are held out for it; evaluate it on "
+                    + "the test split");
+        }
         if (split == Split.VAL && manifest.data().validationImages() == 0) {
             throw new EvaluationException(runDir + " was trained on all its training images (--fit-all): it has no "
                     + "validation images; evaluate it on the test split");
@@ -162,6 +167,8 @@ public final class Evaluator {
                 + "split to see what they accept of other images"
                 : manifest.ensemble() != null ? "an ensemble's members may have held out other validation images: "
                 + "none is left to choose thresholds on"
+                : manifest.imported() != null ? "the model was imported, trained elsewhere: no validation images "
+                + "are known to be held out for it to choose thresholds on"
                 : manifest.data().validationImages() == 0 ? "the model was trained on every training image "
                 + "(--fit-all): no validation images are left to choose thresholds on"
                 : !trainedOn(manifest) ? "these images are not of the data the model was trained on, so its "

@@ -33,6 +33,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,6 +151,29 @@ class SparkScoringTest {
         assertThat(job("score", "--model", model.toString(), "--input", catalog.toString(), "--output",
                 out.toString()).exitCode()).isZero();
         assertThat(spark.read().parquet(out.toString()).count()).isEqualTo(images + 2);
+    }
+
+    @Test
+    void scoresWithAnImportedKerasModelAsWithATrainedOne() throws IOException {
+        Path keras = dev.fmnist.keras.KerasFixtures.cnn().write(temp.resolve("shop-cnn.h5"));
+        Path imported = temp.resolve("models").resolve("shop-cnn");
+        dev.fmnist.keras.KerasImport.importFile(keras, new dev.fmnist.keras.KerasImport.Options("shop-cnn",
+                dev.fmnist.image.encode.Normalization.scale(), dev.fmnist.data.FashionClass.displayNames()), imported);
+        Path out = temp.resolve("scored-keras");
+        Run run = job("score", "--model", imported.toString(), "--input", catalog.toString(), "--output",
+                out.toString(), "--top-k", "1");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        Predictor offline = Predictor.load(imported);
+        Path file = firstPng(catalog.resolve("Sneaker"));
+        String id = catalog.relativize(file).toString();
+        Prediction expected = offline.predict(List.of(new ImagePreprocessor(ImagePreprocessor.DEFAULT_MAX_PIXELS)
+                .pixels(Files.readAllBytes(file), id)), 1).get(0);
+        Row row = spark.read().parquet(out.toString()).where(functions.col(ScoredSchema.ID).equalTo(id)).first();
+        assertThat(row.<String>getAs(ScoredSchema.MODEL)).isEqualTo("shop-cnn");
+        assertThat(row.getList(row.fieldIndex(ScoredSchema.TOP_LABELS))).containsExactly(expected.best().label());
+        assertThat(row.<Double>getList(row.fieldIndex(ScoredSchema.TOP_PROBABILITIES)).get(0))
+                .isCloseTo(expected.best().probability(), within(1e-5));
     }
 
     @Test

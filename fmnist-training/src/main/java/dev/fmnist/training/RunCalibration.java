@@ -90,6 +90,12 @@ public final class RunCalibration {
     /** {@code work} on the run's model, with its validation images when it asks for them, under the run's lock. */
     private <T> T underLock(Path runDir, BiFunction<Path, Supplier<LabelledImages>, T> work) {
         RunDirectory dir = new RunDirectory(runDir);
+        ModelManifest.Imported imported = dir.hasModel() ? ModelFile.manifest(dir.model()).imported() : null;
+        if (imported != null) {
+            throw new TrainingException(runDir + " was imported from " + imported.file() + ", trained elsewhere: "
+                    + "which images it learned from is unknown, so no validation images are held out for it to "
+                    + "calibrate it or choose its threshold on");
+        }
         if (!Files.isRegularFile(dir.config())) {
             throw new TrainingException(runDir + " is not a run folder (it has no config.json): a model is calibrated "
                     + "and given a threshold on the validation images of the run that trained it");

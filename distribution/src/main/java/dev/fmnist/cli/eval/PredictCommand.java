@@ -41,6 +41,10 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--flip-tta", description = "Average each image's probabilities with those of its mirror image.")
     boolean flipAveraging;
 
+    @Option(names = "--raw", description = "Print every class's probability as CSV (a header of the classes, then "
+            + "one row per image, uncalibrated), to check a model against another tool's answers on the same images.")
+    boolean raw;
+
     @Option(names = "--explain", paramLabel = "DIR", description = "Also write why: each image's answer explained as a "
             + "map drawn over it, DIR/<file name>.<method>.png.")
     Path explainDir;
@@ -60,13 +64,30 @@ public final class PredictCommand implements Callable<Integer> {
         if (top < 1 || top > 10) {
             throw new UserError("--top must be between 1 and 10, got " + top);
         }
-        Predictor predictor = Predictor.load(model, Bootstrap.injector(options).getInstance(PluginClasses.class))
+        if (raw && explainDir != null) {
+            throw new UserError("--raw prints probabilities only: run --explain apart");
+        }
+        Predictor loaded = Predictor.load(model, Bootstrap.injector(options).getInstance(PluginClasses.class))
                 .withFlipAveraging(flipAveraging);
+        // raw: the network's own probabilities, as another tool computes them (no temperature)
+        Predictor predictor = raw ? loaded.withCalibration(false) : loaded;
         Explainer explainer = explainDir == null ? null : explainer(predictor);
         PrintWriter out = spec.commandLine().getOut();
         ImageFiles files = new ImageFiles(spec.commandLine().getErr());
+        if (raw) {
+            out.println(csvRow("image", predictor.classNames()));
+        }
         for (Path image : images) {
             files.pixels(image).ifPresent(pixels -> {
+                if (raw) {
+                    float[] probabilities = predictor.probabilities(predictor.encode(List.of(pixels)))[0];
+                    List<String> cells = new java.util.ArrayList<>();
+                    for (float p : probabilities) {
+                        cells.add(String.format(java.util.Locale.ROOT, "%.7f", p));
+                    }
+                    out.println(csvRow(image.toString(), cells));
+                    return;
+                }
                 Prediction prediction = predictor.predict(List.of(pixels), top).get(0);
                 if (explainer != null) {
                     explain(predictor, explainer, image, pixels, prediction);
@@ -80,6 +101,14 @@ public final class PredictCommand implements Callable<Integer> {
         }
         out.flush();
         return files.exitCode();
+    }
+
+    /** A CSV line: the first cell, then the others; a cell holding a comma or a quote is quoted. */
+    static String csvRow(String first, List<String> rest) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(first), rest.stream())
+                .map(cell -> cell.contains(",") || cell.contains("\"") ? "\"" + cell.replace("\"", "\"\"") + "\""
+                        : cell)
+                .collect(Collectors.joining(","));
     }
 
     private Explainer explainer(Predictor predictor) {

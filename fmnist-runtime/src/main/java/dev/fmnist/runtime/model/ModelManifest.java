@@ -26,6 +26,8 @@ import java.util.Map;
  *                        ignores it and answers the raw probabilities, which rank the classes the same way
  * @param acceptance      the confidence from which its answers are accepted with no person looking, chosen on the
  *                        run's validation images for a target accuracy ({@code fmnist threshold}); null for none
+ * @param imported        where a model that was not trained here came from ({@code fmnist import keras}); null for one
+ *                        trained by the platform
  */
 public record ModelManifest(
         int formatVersion,
@@ -52,7 +54,8 @@ public record ModelManifest(
         Parent parent,
         Ensemble ensemble,
         Calibration calibration,
-        Acceptance acceptance) {
+        Acceptance acceptance,
+        Imported imported) {
 
     /** Format 2 added {@code network}: a platform of format 1 cannot read a graph and says so. */
     public static final int FORMAT_VERSION = 2;
@@ -131,6 +134,26 @@ public record ModelManifest(
                 double weight) {}
     }
 
+    /**
+     * A model trained elsewhere and imported: what it was, so a reader can tell it apart from the platform's own and
+     * check it against the file it came from.
+     *
+     * @param format        the file's format, such as {@code Keras 2 HDF5}
+     * @param file          the file's name, as given
+     * @param sha256        of that file
+     * @param version       the version of the library that wrote it (Keras's {@code keras_version})
+     * @param backend       the backend it was trained on (Keras's {@code backend})
+     * @param inputShape    one input as the file declares it, without the batch ({@code [28, 28, 1]} channels-last)
+     * @param conversion    what the import changed so the platform's inputs reach it unchanged, in a sentence
+     */
+    public record Imported(String format, String file, String sha256, String version, String backend,
+            List<Long> inputShape, String conversion) {
+
+        public Imported {
+            inputShape = List.copyOf(inputShape);
+        }
+    }
+
     /** A manifest of one network (no ensemble). */
     public ModelManifest(int formatVersion, String platformVersion, String dl4jVersion, String modelId,
             String pluginVersion, String pluginOrigin, InputLayout inputLayout, ImageShape imageShape,
@@ -165,6 +188,18 @@ public record ModelManifest(
                 epoch, metrics, history, augmentation, network, parent, ensemble, calibration, null);
     }
 
+    /** A manifest of a model trained here (none imported). */
+    public ModelManifest(int formatVersion, String platformVersion, String dl4jVersion, String modelId,
+            String pluginVersion, String pluginOrigin, InputLayout inputLayout, ImageShape imageShape,
+            Normalization normalization, List<String> classNames, long seed, Map<String, String> hyperparameters,
+            int batchSize, long parameters, String trainedAt, TrainingData data, int epoch, EpochMetrics metrics,
+            List<EpochMetrics> history, String augmentation, Network.Kind network, Parent parent, Ensemble ensemble,
+            Calibration calibration, Acceptance acceptance) {
+        this(formatVersion, platformVersion, dl4jVersion, modelId, pluginVersion, pluginOrigin, inputLayout,
+                imageShape, normalization, classNames, seed, hyperparameters, batchSize, parameters, trainedAt, data,
+                epoch, metrics, history, augmentation, network, parent, ensemble, calibration, acceptance, null);
+    }
+
     public ModelManifest {
         classNames = List.copyOf(classNames);
         hyperparameters = Map.copyOf(hyperparameters);
@@ -181,7 +216,7 @@ public record ModelManifest(
         return new ModelManifest(formatVersion, platformVersion, dl4jVersion, modelId, pluginVersion, pluginOrigin,
                 inputLayout, imageShape, normalization, classNames, seed, hyperparameters, batchSize, parameters,
                 trainedAt, data, epoch, metrics, history, augmentation, network, parent, ensemble, calibration,
-                acceptance);
+                acceptance, imported);
     }
 
     /**
@@ -191,14 +226,16 @@ public record ModelManifest(
     public ModelManifest withCalibration(Calibration value) {
         return new ModelManifest(formatVersion, platformVersion, dl4jVersion, modelId, pluginVersion, pluginOrigin,
                 inputLayout, imageShape, normalization, classNames, seed, hyperparameters, batchSize, parameters,
-                trainedAt, data, epoch, metrics, history, augmentation, network, parent, ensemble, value, acceptance);
+                trainedAt, data, epoch, metrics, history, augmentation, network, parent, ensemble, value, acceptance,
+                imported);
     }
 
     /** The same manifest with {@code value} as its acceptance threshold; null for none. */
     public ModelManifest withAcceptance(Acceptance value) {
         return new ModelManifest(formatVersion, platformVersion, dl4jVersion, modelId, pluginVersion, pluginOrigin,
                 inputLayout, imageShape, normalization, classNames, seed, hyperparameters, batchSize, parameters,
-                trainedAt, data, epoch, metrics, history, augmentation, network, parent, ensemble, calibration, value);
+                trainedAt, data, epoch, metrics, history, augmentation, network, parent, ensemble, calibration, value,
+                imported);
     }
 
     /** The temperature this model's probabilities are answered at: its calibration's, else 1. */

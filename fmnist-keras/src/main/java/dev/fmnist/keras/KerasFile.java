@@ -27,6 +27,11 @@ record KerasFile(Path path, String kerasVersion, String backend, boolean sequent
     private static final byte[] ZIP_SIGNATURE = {'P', 'K', 3, 4};
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static {
+        // HDF5 prints its own error stack to stderr before throwing; the refusals here say what was wrong instead
+        org.bytedeco.hdf5.Exception.dontPrint();
+    }
+
     static KerasFile read(Path path) {
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
             throw new KerasImportException(path + " is not a readable file");
@@ -62,8 +67,12 @@ record KerasFile(Path path, String kerasVersion, String backend, boolean sequent
                 String backend = attribute(archive, "backend").orElse("unknown");
                 JsonNode config = JSON.readTree(archive.readAttributeAsJson("model_config"));
                 return parse(path, version, backend, config);
-            } catch (IOException | org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException e) {
-                throw new KerasImportException(path + "'s model_config is not readable JSON: " + e.getMessage(), e);
+            } catch (IOException | RuntimeException
+                    | org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException e) {
+                if (e instanceof KerasImportException refusal) {
+                    throw refusal;
+                }
+                throw new KerasImportException(path + "'s model_config cannot be read as JSON: " + e.getMessage(), e);
             } finally {
                 archive.close();
             }

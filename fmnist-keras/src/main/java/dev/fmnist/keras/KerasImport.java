@@ -21,7 +21,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
+import org.deeplearning4j.nn.modelimport.keras.KerasModel;
+import org.deeplearning4j.nn.modelimport.keras.utils.KerasModelBuilder;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -83,6 +84,7 @@ public final class KerasImport {
         Model imported = importNetwork(keras);
         LayoutConversion.Converted converted = LayoutConversion.of(imported, keras.inputShape(),
                 options.classNames().size());
+        HelperFallback.dropAll(imported); // the reference: DL4J's built-in path, no helper quirks
         reproduces(imported, converted, keras.inputShape());
         HelperFallback.apply(converted.network());
         ModelManifest manifest = manifest(keras, options, converted);
@@ -98,10 +100,12 @@ public final class KerasImport {
     }
 
     private static Model importNetwork(KerasFile keras) {
-        try {
-            String path = keras.path().toString();
-            return keras.sequential() ? KerasModelImport.importKerasSequentialModelAndWeights(path, false)
-                    : KerasModelImport.importKerasModelAndWeights(path, false);
+        String path = keras.path().toString();
+        // the builder closes the file when it builds, and here when building fails too
+        try (KerasModelBuilder builder = new KerasModel().modelBuilder().modelHdf5Filename(path)
+                .enforceTrainingConfig(false)) {
+            return keras.sequential() ? builder.buildSequential().getMultiLayerNetwork()
+                    : builder.buildModel().getComputationGraph();
         } catch (Exception e) {
             String message = String.valueOf(e.getMessage());
             Matcher unsupported = UNSUPPORTED.matcher(message);
@@ -118,19 +122,27 @@ public final class KerasImport {
 
     /**
      * The converted network must answer as the importer's does (the same inputs in each one's layout): a layout or
-     * weight order this class got wrong shows here, not in a user's accuracy.
+     * weight order the conversion got wrong shows here, not in a user's accuracy.
      */
     private static void reproduces(Model imported, LayoutConversion.Converted converted,
             List<Long> inputShape) {
-        if (inputShape.size() == 2) {
-            return; // the importer reads a [28, 28] input as a sequence; its layout is checked by the tests instead
+        int n = 3;
+        INDArray input = converted.layout() == InputLayout.IMAGE ? Nd4j.rand(DataType.FLOAT, n, 1, 28, 28)
+                : Nd4j.rand(DataType.FLOAT, n, 784);
+        // the same images as the importer's network takes them: channels-last, or [28, 28] rows
+        INDArray theirs = switch (inputShape.size()) {
+            case 3 -> input.permute(0, 2, 3, 1).dup('c');
+            case 2 -> input.reshape('c', n, 28, 28);
+            default -> input;
+        };
+        double difference;
+        try {
+            difference = Nd4j.math().abs(output(converted.network(), input).sub(output(imported, theirs)))
+                    .maxNumber().doubleValue();
+        } catch (RuntimeException e) {
+            throw new KerasImportException("the converted network cannot run a batch of images (" + e.getMessage()
+                    + "); please report this with the model's summary", e);
         }
-        INDArray input = converted.layout() == InputLayout.IMAGE ? Nd4j.rand(DataType.FLOAT, 3, 1, 28, 28)
-                : Nd4j.rand(DataType.FLOAT, 3, 784);
-        INDArray theirs = output(imported, converted.layout() == InputLayout.IMAGE
-                ? input.permute(0, 2, 3, 1).dup('c') : input);
-        INDArray ours = output(converted.network(), input);
-        double difference = Nd4j.math().abs(ours.sub(theirs)).maxNumber().doubleValue();
         if (!(difference < 1e-4)) {
             throw new KerasImportException("the converted network does not answer as the imported one (off by "
                     + difference + "); please report this with the model's summary");

@@ -4,10 +4,8 @@ import dev.fmnist.api.InputLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -19,6 +17,7 @@ import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -28,7 +27,6 @@ import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
@@ -77,25 +75,23 @@ final class LayoutConversion {
     private static MultiLayerNetwork layers(MultiLayerNetwork imported, Changes changes, int classes) {
         MultiLayerConfiguration conf = imported.getLayerWiseConfigurations().clone();
         Map<String, long[]> reordered = new HashMap<>();
+        long[] pending = null; // a channels-last flatten whose order the next layers must take in
         for (int i = 0; i < conf.getConfs().size(); i++) {
             Layer layer = conf.getConf(i).getLayer();
-            InputPreProcessor pre = preprocessor(conf.getInputPreProcess(i), i == 0, name(layer), changes, reordered,
-                    Integer.toString(i));
+            Map<String, long[]> flattened = new HashMap<>();
+            InputPreProcessor pre = preprocessor(conf.getInputPreProcess(i), i == 0, name(layer), changes, flattened,
+                    "here");
             if (pre == null) {
                 conf.getInputPreProcessors().remove(i);
             } else {
                 conf.getInputPreProcessors().put(i, pre);
             }
             channelsFirst(layer);
+            long[] order = flattened.containsKey("here") ? flattened.get("here") : pending;
+            pending = order == null ? null : takeOrder(layer, order, Integer.toString(i), reordered, changes);
         }
         int last = conf.getConfs().size() - 1;
-        if (conf.getConf(last).getLayer() instanceof LossLayer && last > 0) {
-            conf.getConfs().remove(last);
-            conf.getInputPreProcessors().remove(last);
-            last--;
-        }
-        Layer output = conf.getConf(last).getLayer();
-        conf.getConf(last).setLayer(output(output, classes, changes));
+        conf.getConf(last).setLayer(output(conf.getConf(last).getLayer(), classes, changes));
         MultiLayerNetwork network = new MultiLayerNetwork(conf);
         network.init();
         for (int i = 0; i < network.getnLayers(); i++) {
@@ -105,71 +101,82 @@ final class LayoutConversion {
         return network;
     }
 
+    /**
+     * A layer that reads values flattened channels-last, in {@code hwc} order: a Dense layer takes the order into its
+     * weight rows (nothing after it sees the flatten), a batch normalization into its per-value parameters, and
+     * Dropout and Activation pass it on unchanged. Returns the order the next layer reads in, or null.
+     */
+    private static long[] takeOrder(Layer layer, long[] hwc, String key, Map<String, long[]> reordered,
+            Changes changes) {
+        if (layer instanceof DropoutLayer || layer instanceof ActivationLayer) {
+            return hwc;
+        }
+        if (layer instanceof DenseLayer || layer instanceof OutputLayer || layer instanceof BatchNormalization) {
+            reordered.put(key, hwc);
+            changes.reordered.add(name(layer));
+            return layer instanceof BatchNormalization ? hwc : null;
+        }
+        throw new KerasImportException("the model's flattened values feed " + name(layer) + " ("
+                + layer.getClass().getSimpleName() + "), which the import cannot give them channels-first: after a "
+                + "Flatten it converts Dense, BatchNormalization, Dropout and Activation");
+    }
+
     private static ComputationGraph graph(ComputationGraph imported, Changes changes, int classes) {
-        ComputationGraphConfiguration conf = imported.getConfiguration().clone();
+        ComputationGraphConfiguration original = imported.getConfiguration();
+        ComputationGraphConfiguration conf = original.clone();
         if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1) {
             throw new KerasImportException("the model has " + conf.getNetworkInputs().size() + " inputs and "
                     + conf.getNetworkOutputs().size() + " outputs: the platform imports models of one image to one "
                     + "set of class probabilities");
         }
         String input = conf.getNetworkInputs().get(0);
+        // what each vertex outputs in the imported (channels-last) network: a concatenation's axis depends on it
+        Map<String, InputType> types = changes.layout == InputLayout.IMAGE
+                ? original.getLayerActivationTypes(InputType.convolutional(28, 28, 1, CNN2DFormat.NHWC)) : Map.of();
         Map<String, long[]> reordered = new HashMap<>();
-        Map<String, long[]> flattenedBy = new HashMap<>();
-        // which vertices output images (rank 4) rather than vectors: a concatenation's axis depends on it
-        Set<String> images = new LinkedHashSet<>();
-        if (changes.layout == InputLayout.IMAGE) {
-            images.add(input);
-        }
-        for (String name : imported.getConfiguration().getTopologicalOrderStr()) {
+        Map<String, long[]> flattenedBy = new HashMap<>(); // vertices whose outputs are still in channels-last order
+        for (String name : original.getTopologicalOrderStr()) {
             GraphVertex vertex = conf.getVertices().get(name);
             if (vertex == null) {
                 continue; // the input
             }
             List<String> inputs = conf.getVertexInputs().get(name);
-            boolean imageIn = inputs.stream().anyMatch(images::contains);
             if (vertex instanceof LayerVertex layerVertex) {
                 Layer layer = layerVertex.getLayerConf().getLayer();
-                InputPreProcessor pre = preprocessor(layerVertex.getPreProcessor(), inputs.contains(input), name(layer),
-                        changes, reordered, name);
-                layerVertex.setPreProcessor(pre);
-                // a dense layer reading a Flatten of its own (a preprocessor vertex) takes that flatten's reordering
-                inputs.stream().filter(flattenedBy::containsKey).findFirst().ifPresent(flatten -> {
-                    if (!(layer instanceof FeedForwardLayer)) {
-                        throw new KerasImportException("the model's flattened '" + flatten + "' feeds " + name(layer)
-                                + ", which is not a Dense layer: the import cannot reorder what it reads");
-                    }
-                    reordered.put(name, flattenedBy.get(flatten));
-                    changes.reordered.add(name(layer));
-                });
+                Map<String, long[]> flattened = new HashMap<>();
+                layerVertex.setPreProcessor(preprocessor(layerVertex.getPreProcessor(), inputs.contains(input),
+                        name(layer), changes, flattened, name));
                 channelsFirst(layer);
-                boolean flattens = pre instanceof CnnToFeedForwardPreProcessor || layer instanceof FeedForwardLayer
-                        || layer instanceof GlobalPoolingLayer;
-                if (imageIn && !flattens) {
-                    images.add(name);
+                long[] order = flattened.containsKey(name) ? flattened.get(name)
+                        : inputs.stream().map(flattenedBy::get).filter(java.util.Objects::nonNull).findFirst()
+                                .orElse(null);
+                if (order != null) {
+                    long[] next = takeOrder(layer, order, name, reordered, changes);
+                    if (next != null) {
+                        flattenedBy.put(name, next);
+                    }
                 }
             } else if (vertex instanceof PreprocessorVertex preprocessing) {
-                Map<String, long[]> flatten = new HashMap<>();
+                Map<String, long[]> flattened = new HashMap<>();
                 InputPreProcessor pre = preprocessor(preprocessing.getPreProcessor(), inputs.contains(input),
-                        "'" + name + "'", new Changes(changes.layout), flatten, name);
+                        "'" + name + "'", changes, flattened, name);
                 if (pre == null) {
                     // the importer's sequence flatten of a [28, 28] input: the input arrives flat, read it directly
-                    changes.flattenedRows = true;
                     bypass(conf, name);
                     continue;
                 }
                 preprocessing.setPreProcessor(pre);
-                if (flatten.containsKey(name)) {
-                    flattenedBy.put(name, flatten.get(name));
+                if (flattened.containsKey(name)) {
+                    flattenedBy.put(name, flattened.get(name));
                 }
             } else if (vertex instanceof MergeVertex merge) {
-                if (imageIn) {
-                    merge.setMergeAxis(channelsFirstAxis(merge.getMergeAxis(), name));
-                    images.add(name);
-                }
+                refuseChannelsLastOrder(name, inputs, flattenedBy);
+                // the clone forgets the axis; the imported vertex has it (Keras's, -1 for channels)
+                int axis = ((MergeVertex) original.getVertices().get(name)).getMergeAxis();
+                merge.setMergeAxis(types.get(name) instanceof InputType.InputTypeConvolutional
+                        ? channelsFirstAxis(axis, name) : axis);
             } else if (vertex instanceof ElementWiseVertex) {
-                if (imageIn) {
-                    images.add(name);
-                }
+                refuseChannelsLastOrder(name, inputs, flattenedBy);
             } else {
                 throw new KerasImportException("the model's '" + name + "' became DL4J's "
                         + vertex.getClass().getSimpleName() + ", which the import cannot convert (it converts layers, "
@@ -177,16 +184,7 @@ final class LayoutConversion {
             }
         }
         String outputName = conf.getNetworkOutputs().get(0);
-        GraphVertex outputVertex = conf.getVertices().get(outputName);
-        if (outputVertex instanceof LayerVertex loss && loss.getLayerConf().getLayer() instanceof LossLayer) {
-            String before = conf.getVertexInputs().get(outputName).get(0);
-            conf.getVertices().remove(outputName);
-            conf.getVertexInputs().remove(outputName);
-            conf.setNetworkOutputs(List.of(before));
-            outputName = before;
-            outputVertex = conf.getVertices().get(before);
-        }
-        if (!(outputVertex instanceof LayerVertex outputLayer)) {
+        if (!(conf.getVertices().get(outputName) instanceof LayerVertex outputLayer)) {
             throw new KerasImportException("the model's output, '" + outputName + "', is not a Dense layer with a "
                     + "softmax activation: the platform imports classifiers whose output is one softmax over the "
                     + "classes");
@@ -201,6 +199,14 @@ final class LayoutConversion {
         return network;
     }
 
+    /** Flattened values still in channels-last order cannot be merged with others: their positions would not match. */
+    private static void refuseChannelsLastOrder(String vertex, List<String> inputs, Map<String, long[]> flattenedBy) {
+        if (inputs.stream().anyMatch(flattenedBy::containsKey)) {
+            throw new KerasImportException("the model's '" + vertex + "' merges flattened values before a Dense layer "
+                    + "read them, which the import cannot give channels-first order");
+        }
+    }
+
     /** Removes a vertex of one input, its readers reading that input instead. */
     private static void bypass(ComputationGraphConfiguration conf, String vertex) {
         String from = conf.getVertexInputs().get(vertex).get(0);
@@ -212,12 +218,12 @@ final class LayoutConversion {
     }
 
     /**
-     * The preprocessor a converted layer reads through: a channels-last flatten becomes a channels-first one (and its
-     * layer's rows are marked for reordering), the importer's sequence flatten of a [28, 28] input goes (the input
-     * arrives flat), and any other of the importer's own preprocessors is refused.
+     * The preprocessor a converted layer reads through: a channels-last flatten becomes a channels-first one (its
+     * order recorded under {@code key} in {@code flattened}), the importer's sequence flatten of a [28, 28] input
+     * goes (the input arrives flat), and any other preprocessor is refused.
      */
     private static InputPreProcessor preprocessor(InputPreProcessor pre, boolean readsInput, String layer,
-            Changes changes, Map<String, long[]> reordered, String key) {
+            Changes changes, Map<String, long[]> flattened, String key) {
         if (pre == null) {
             return null;
         }
@@ -227,9 +233,8 @@ final class LayoutConversion {
         }
         if (pre instanceof CnnToFeedForwardPreProcessor flatten) {
             if (flatten.getFormat() == CNN2DFormat.NHWC && flatten.getNumChannels() > 1) {
-                reordered.put(key, new long[] {flatten.getInputHeight(), flatten.getInputWidth(),
+                flattened.put(key, new long[] {flatten.getInputHeight(), flatten.getInputWidth(),
                         flatten.getNumChannels()});
-                changes.reordered.add(layer);
             }
             return new CnnToFeedForwardPreProcessor(flatten.getInputHeight(), flatten.getInputWidth(),
                     flatten.getNumChannels(), CNN2DFormat.NCHW);
@@ -254,7 +259,7 @@ final class LayoutConversion {
                 pooling.setPoolingDimensions(new int[] {2, 3});
             }
         } else if (!(layer instanceof DenseLayer || layer instanceof OutputLayer || layer instanceof DropoutLayer
-                || layer instanceof ActivationLayer || layer instanceof LossLayer)) {
+                || layer instanceof ActivationLayer)) {
             throw new KerasImportException("layer " + name(layer) + " became DL4J's "
                     + layer.getClass().getSimpleName() + ", which the import cannot convert to channels-first inputs "
                     + "(it converts Conv2D, pooling, BatchNormalization, ZeroPadding2D, Dense, Dropout, Activation)");
@@ -274,7 +279,7 @@ final class LayoutConversion {
 
     /**
      * The output as an output layer with the cross-entropy loss, so the model can be fine-tuned: the importer keeps
-     * Keras's last Dense as a plain dense layer (and adds a loss layer when the file holds a training config).
+     * Keras's last Dense as a plain dense layer (it reads no training config: it is asked not to enforce one).
      */
     private static Layer output(Layer layer, int classes, Changes changes) {
         if (!(layer instanceof DenseLayer || layer instanceof OutputLayer)
@@ -303,16 +308,23 @@ final class LayoutConversion {
         return builder.build();
     }
 
-    private static void copy(Map<String, INDArray> source, Map<String, INDArray> target, long[] reorderRows,
-            Layer layer) {
+    /**
+     * Copies a layer's parameters by name; {@code order}, when given, is the channels-last flatten the layer reads: a
+     * dense kernel's rows and a batch normalization's per-value parameters are put in channels-first order.
+     */
+    private static void copy(Map<String, INDArray> source, Map<String, INDArray> target, long[] order, Layer layer) {
         for (Map.Entry<String, INDArray> entry : target.entrySet()) {
             INDArray value = source.get(entry.getKey());
             if (value == null || !Arrays.equals(value.shape(), entry.getValue().shape())) {
                 throw new KerasImportException("layer " + name(layer) + "'s parameter " + entry.getKey()
                         + " does not match after conversion");
             }
-            entry.getValue().assign(reorderRows != null && entry.getKey().equals("W")
-                    ? channelsFirstRows(value, reorderRows) : value);
+            if (order != null && layer instanceof BatchNormalization) {
+                value = channelsFirstRows(value.reshape('c', value.length(), 1), order).reshape('c', value.shape());
+            } else if (order != null && entry.getKey().equals("W")) {
+                value = channelsFirstRows(value, order);
+            }
+            entry.getValue().assign(value);
         }
     }
 

@@ -31,7 +31,8 @@ public final class ChannelsLastForward {
             Object x = in.get(0);
             Object out = switch (layer.kind()) {
                 case "Conv2D" -> conv((double[][][]) x, layer);
-                case "BatchNormalization" -> batchNorm((double[][][]) x, layer);
+                case "BatchNormalization" -> x instanceof double[] values ? batchNorm(values, layer)
+                        : batchNorm((double[][][]) x, layer);
                 case "MaxPooling2D" -> maxPool((double[][][]) x);
                 case "Dropout" -> x; // inference: the identity
                 case "Flatten" -> flatten((double[][][]) x);
@@ -129,6 +130,20 @@ public final class ChannelsLastForward {
             }
         }
         return map;
+    }
+
+    /** A batch normalization of flattened values: one mean, variance, gamma and beta per value. */
+    private static double[] batchNorm(double[] in, Layer layer) {
+        float[] gamma = layer.weights().get(0).values();
+        float[] beta = layer.weights().get(1).values();
+        float[] mean = layer.weights().get(2).values();
+        float[] variance = layer.weights().get(3).values();
+        double epsilon = layer.config().get("epsilon").asDouble();
+        double[] out = new double[in.length];
+        for (int i = 0; i < in.length; i++) {
+            out[i] = gamma[i] * (in[i] - mean[i]) / Math.sqrt(variance[i] + epsilon) + beta[i];
+        }
+        return out;
     }
 
     private static double[][][] maxPool(double[][][] in) {

@@ -70,13 +70,17 @@ public final class KerasFixtures {
                 b.dense("dense_2", 64, 10, "softmax")), new long[] {28, 28});
     }
 
-    /** Conv2D(32, 3x3, relu), MaxPooling2D(2), Flatten, Dense(100, relu), Dense(10, softmax) on [28, 28, 1]. */
+    /**
+     * Conv2D(32, 3x3, relu), MaxPooling2D(2), Flatten, Dropout(0.5), Dense(100, relu), Dense(10, softmax) on
+     * [28, 28, 1]: a dropout between the flatten and the dense layer that reads it, as Keras tutorials have it.
+     */
     public static Model cnn() {
         Builder b = new Builder(2);
         return new Model("cnn", List.of(
                 b.conv("conv2d", 1, 32, "valid"),
                 b.maxPool("max_pooling2d"),
                 b.flatten("flatten"),
+                b.dropout("dropout", 0.5),
                 b.dense("dense", 13 * 13 * 32, 100, "relu"),
                 b.dense("dense_1", 100, 10, "softmax")), new long[] {28, 28, 1});
     }
@@ -106,8 +110,8 @@ public final class KerasFixtures {
 
     /**
      * A small functional network with both merges Keras offers: two 'same' convolutions of 16 added (a residual
-     * connection), pooling, a convolution of 8 concatenated to its input along the channels, Flatten, Dense(10,
-     * softmax).
+     * connection), pooling, a convolution of 8 concatenated to its input along the channels, Flatten, a batch
+     * normalization of the flattened values, Dense(10, softmax).
      */
     public static Model residual() {
         Builder b = new Builder(4);
@@ -120,7 +124,9 @@ public final class KerasFixtures {
                 b.conv("conv2d_2", 16, 8, "same").reading("max_pooling2d"),
                 new Layer("Concatenate", "concatenate", concat, List.of()).reading("max_pooling2d", "conv2d_2"),
                 b.flatten("flatten").reading("concatenate"),
-                b.dense("dense", 14 * 14 * 24, 10, "softmax").reading("flatten")), new long[] {28, 28, 1}, true);
+                b.batchNorm("batch_normalization", 14 * 14 * 24, -1).reading("flatten"),
+                b.dense("dense", 14 * 14 * 24, 10, "softmax").reading("batch_normalization")), new long[] {28, 28, 1},
+                true);
     }
 
     /** The name of a functional model's input layer. */
@@ -204,8 +210,13 @@ public final class KerasFixtures {
         }
 
         Layer batchNorm(String name, int channels) {
+            return batchNorm(name, channels, 3);
+        }
+
+        /** A batch normalization over {@code axis}: 3 for an image's channels, -1 for flattened values. */
+        Layer batchNorm(String name, int channels, int axis) {
             ObjectNode c = JSON.createObjectNode();
-            c.putArray("axis").add(3);
+            c.putArray("axis").add(axis);
             c.put("momentum", 0.99).put("epsilon", 0.001).put("center", true).put("scale", true);
             for (String key : List.of("beta_initializer", "moving_mean_initializer")) {
                 c.putObject(key).put("class_name", "Zeros").putObject("config");

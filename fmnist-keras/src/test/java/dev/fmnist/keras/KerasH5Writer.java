@@ -21,7 +21,8 @@ import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * Writes an HDF5 file laid out as Keras 2's {@code model.save("m.h5")} writes it through h5py: the root's
- * {@code keras_version}, {@code backend} and {@code model_config} as fixed-length byte strings, and
+ * {@code keras_version}, {@code backend}, {@code model_config} and {@code training_config} as fixed-length byte
+ * strings, and
  * {@code model_weights/<layer>/<layer>/<weight>:0} datasets listed by the {@code layer_names} and {@code weight_names}
  * attributes (arrays of fixed-length, null-padded byte strings, as numpy's {@code S} arrays are stored).
  */
@@ -35,6 +36,12 @@ final class KerasH5Writer {
 
     private KerasH5Writer() {}
 
+    /** What {@code model.save()} stores of a model compiled for sparse labels with Adam, as the seed project did. */
+    static final String TRAINING_CONFIG = "{\"loss\": \"sparse_categorical_crossentropy\", \"metrics\": [\"accuracy\"], "
+            + "\"weighted_metrics\": null, \"loss_weights\": null, \"optimizer_config\": {\"class_name\": \"Adam\", "
+            + "\"config\": {\"name\": \"Adam\", \"learning_rate\": 0.001, \"decay\": 0.0, \"beta_1\": 0.9, "
+            + "\"beta_2\": 0.999, \"epsilon\": 1e-07, \"amsgrad\": false}}}";
+
     static void write(Path file, String modelConfig, String kerasVersion, List<LayerWeights> layers) {
         synchronized (org.deeplearning4j.nn.modelimport.keras.Hdf5Archive.LOCK_OBJECT) {
             H5File h5 = new H5File(file.toString(), H5F_ACC_TRUNC());
@@ -43,6 +50,7 @@ final class KerasH5Writer {
                 bytes(h5, "backend", "tensorflow");
                 if (modelConfig != null) { // null: a file of weights only, as save_weights writes
                     bytes(h5, "model_config", modelConfig);
+                    bytes(h5, "training_config", TRAINING_CONFIG);
                 }
                 Group root = h5.createGroup("model_weights");
                 bytes(root, "keras_version", kerasVersion);

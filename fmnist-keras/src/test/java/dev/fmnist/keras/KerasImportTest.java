@@ -121,6 +121,17 @@ class KerasImportTest {
     }
 
     @Test
+    void refusesADamagedHdf5FileInASentence() throws Exception {
+        byte[] damaged = new byte[600];
+        System.arraycopy(new byte[] {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'}, 0, damaged, 0, 8);
+        java.util.Arrays.fill(damaged, 8, damaged.length, (byte) 7);
+        Path file = Files.write(dir.resolve("damaged.h5"), damaged);
+        assertThatThrownBy(() -> KerasImport.importFile(file, FASHION, dir.resolve("run")))
+                .isInstanceOf(KerasImportException.class)
+                .hasMessageStartingWith(file + " could not be opened as HDF5");
+    }
+
+    @Test
     void refusesAFileOfWeightsOnly() {
         Model model = KerasFixtures.cnn();
         Path file = dir.resolve("weights.h5");

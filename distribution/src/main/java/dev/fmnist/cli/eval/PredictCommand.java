@@ -42,7 +42,8 @@ public final class PredictCommand implements Callable<Integer> {
     boolean flipAveraging;
 
     @Option(names = "--raw", description = "Print every class's probability as CSV (a header of the classes, then "
-            + "one row per image, uncalibrated), to check a model against another tool's answers on the same images.")
+            + "one row per image, uncalibrated; with --flip-tta, averaged with the mirror image), to check a model "
+            + "against another tool's answers on the same images.")
     boolean raw;
 
     @Option(names = "--explain", paramLabel = "DIR", description = "Also write why: each image's answer explained as a "

@@ -55,6 +55,23 @@ public final class HelperFallback {
         return List.copyOf(dropped);
     }
 
+    /**
+     * Puts every layer of {@code model} on DL4J's built-in path: for a network run only as a reference (the Keras
+     * importer's channels-last one, whose batch normalization of flattened values the oneDNN helper rejects, logging
+     * an error before DL4J falls back).
+     */
+    public static void dropAll(Model model) {
+        for (Layer wrapped : LayerHelpers.layersOf(model)) {
+            Layer layer = wrapped;
+            while (layer instanceof BaseWrapperLayer wrapper) {
+                layer = wrapper.getUnderlying();
+            }
+            if (layer.getHelper() != null) {
+                drop(layer);
+            }
+        }
+    }
+
     private static Optional<String> reason(Layer layer) {
         if (!(layer.getHelper() instanceof MKLDNNConvHelper)
                 || !(layer.conf().getLayer() instanceof ConvolutionLayer conv)) {

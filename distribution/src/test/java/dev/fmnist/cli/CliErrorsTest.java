@@ -103,7 +103,7 @@ class CliErrorsTest {
     void versionNamesThePlatformItsSpiAndDl4j() {
         CliRunner.Result result = CliRunner.run("--version");
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("fmnist 0.").contains("plugin SPI (fmnist-api) 0.2.")
+        assertThat(result.out()).contains("fmnist 0.").contains("plugin SPI (fmnist-api) 0.3.")
                 .contains("Deeplearning4j/ND4J 1.0.0-M2.1");
     }
 }

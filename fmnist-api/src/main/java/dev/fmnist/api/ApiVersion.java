@@ -9,7 +9,7 @@ import java.util.Properties;
 /**
  * The version of this SPI, apart from the platform's. A plugin JAR states the version it was built against
  * in its manifest ({@value #MANIFEST_ATTRIBUTE}); the platform loads it when the major numbers match and the
- * plugin's minor is not newer than the platform's: minors only add (0.2 added graph networks), so a plugin
+ * plugin's minor is not newer than the platform's: minors only add (0.2 added graph networks, 0.3 {@link Networks}), so a plugin
  * built for 0.1 runs on 0.2, and a plugin built for 0.2 is refused by a 0.1 platform that lacks what it uses.
  */
 public final class ApiVersion {
@@ -21,7 +21,7 @@ public final class ApiVersion {
 
     private ApiVersion() {}
 
-    /** This SPI's version, such as {@code 0.2.0}. */
+    /** This SPI's version, such as {@code 0.3.0}. */
     public static String current() {
         return CURRENT;
     }

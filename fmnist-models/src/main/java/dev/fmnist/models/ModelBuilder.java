@@ -8,6 +8,8 @@ import dev.fmnist.data.augment.Augmentation;
 import dev.fmnist.models.plugins.RegisteredPlugin;
 import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.nativecpu.HelperFallback;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -17,6 +19,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -166,6 +169,28 @@ public final class ModelBuilder {
             return new Network.Layers(network);
         }
 
+        /**
+         * DL4J 1.0.0-M2.1 copies a network-wide regularization into each layer twice as it builds the configuration
+         * ({@code LayerValidation.configureBaseLayer} adds again what is not L1 or L2): a weight decay set with
+         * {@code .weightDecay(c, true)} would be applied twice per step. Equal regularizations are kept once.
+         */
+        void regularizeOnce() {
+            Stream<NeuralNetConfiguration> confs = graph != null
+                    ? graph.getVertices().values().stream().filter(LayerVertex.class::isInstance)
+                            .map(vertex -> ((LayerVertex) vertex).getLayerConf())
+                    : layers.getConfs().stream();
+            confs.map(NeuralNetConfiguration::getLayer).filter(BaseLayer.class::isInstance).map(BaseLayer.class::cast)
+                    .forEach(layer -> {
+                        if (layer.getRegularization() != null) {
+                            layer.setRegularization(new ArrayList<>(new LinkedHashSet<>(layer.getRegularization())));
+                        }
+                        if (layer.getRegularizationBias() != null) {
+                            layer.setRegularizationBias(
+                                    new ArrayList<>(new LinkedHashSet<>(layer.getRegularizationBias())));
+                        }
+                    });
+        }
+
         long parameterCount() {
             Stream<NeuralNetConfiguration> confs = graph != null
                     ? graph.getVertices().values().stream().filter(LayerVertex.class::isInstance)
@@ -193,6 +218,7 @@ public final class ModelBuilder {
         if (described.layers() == null && described.graph() == null) {
             throw new ModelException(plugin.describe() + " built no network (build returned null)");
         }
+        described.regularizeOnce();
         if (described.graph() != null && (described.graph().getNetworkInputs().size() != 1
                 || described.graph().getNetworkOutputs().size() != 1)) {
             throw new ModelException(plugin.describe() + " built a graph with " + described.graph().getNetworkInputs()

@@ -4,6 +4,7 @@ import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.ModelPlugin;
 import dev.fmnist.api.ModelSpec;
+import dev.fmnist.api.Networks;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder;
@@ -46,7 +47,7 @@ public final class DeepCnnPlugin implements ModelPlugin {
     public Map<String, String> defaultHyperparameters() {
         return Map.ofEntries(Map.entry("learning-rate", "0.003"), Map.entry("optimizer", "adam"),
                 Map.entry("lr-schedule", "cosine"), Map.entry("lr-warmup", "1"), Map.entry("epochs", "12"),
-                Map.entry("augment", "flip"), Map.entry("batch-size", "64"), Map.entry("weight-decay", "0.0001"),
+                Map.entry("augment", "flip"), Map.entry("batch-size", "64"), Map.entry("weight-decay", "0.0002"),
                 Map.entry("dropout", "0.2"), Map.entry("dense-dropout", "0.4"), Map.entry("filters", "32"),
                 Map.entry("width", "128"));
     }
@@ -55,14 +56,14 @@ public final class DeepCnnPlugin implements ModelPlugin {
     public MultiLayerConfiguration build(ModelSpec spec) {
         Hyperparameters h = spec.hyperparameters();
         int filters = BuiltinLayers.width(h, "filters");
-        ListBuilder layers = BuiltinLayers.convolutionalBase(spec).list();
+        ListBuilder layers = Networks.convolutionalBase(spec).list();
         BuiltinLayers.vggBlock(layers, filters, h);
         BuiltinLayers.vggBlock(layers, filters * 2, h);
         return layers
                 .layer(new DenseLayer.Builder().nOut(BuiltinLayers.width(h, "width")).activation(Activation.RELU).build())
                 .layer(new BatchNormalization.Builder().build())
                 .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(spec.numClasses()).activation(Activation.SOFTMAX)
-                        .weightInit(WeightInit.XAVIER).dropOut(BuiltinLayers.dropout(h, "dense-dropout")).build())
+                        .weightInit(WeightInit.XAVIER).dropOut(Networks.dropout(h, "dense-dropout")).build())
                 .setInputType(InputType.convolutional(spec.inputShape().height(), spec.inputShape().width(),
                         spec.inputShape().channels()))
                 .build();

@@ -4,6 +4,7 @@ import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.ModelPlugin;
 import dev.fmnist.api.ModelSpec;
+import dev.fmnist.api.Networks;
 import dev.fmnist.api.Optimizers;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -59,11 +60,11 @@ public final class MlpPlugin implements ModelPlugin {
                 .list()
                 .layer(new DenseLayer.Builder().nOut(width).activation(Activation.RELU).build());
         if (dropout) {
-            layers.layer(BuiltinLayers.dropoutLayer(h, "dropout"));
+            layers.layer(Networks.dropoutLayer(h, "dropout"));
         }
         layers.layer(new DenseLayer.Builder().nOut(width / 2).activation(Activation.RELU).build());
         if (dropout) {
-            layers.layer(BuiltinLayers.dropoutLayer(h, "dropout"));
+            layers.layer(Networks.dropoutLayer(h, "dropout"));
         }
         return layers.layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(spec.numClasses())
                         .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build())

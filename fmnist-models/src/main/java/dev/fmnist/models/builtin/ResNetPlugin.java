@@ -5,6 +5,7 @@ import dev.fmnist.api.ImageShape;
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.ModelPlugin;
 import dev.fmnist.api.ModelSpec;
+import dev.fmnist.api.Networks;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -50,7 +51,7 @@ public final class ResNetPlugin implements ModelPlugin {
     public Map<String, String> defaultHyperparameters() {
         return Map.ofEntries(Map.entry("blocks", "3"), Map.entry("width", "16"), Map.entry("dropout", "0"),
                 Map.entry("learning-rate", "0.1"), Map.entry("optimizer", "nesterovs"), Map.entry("momentum", "0.9"),
-                Map.entry("weight-decay", "0.0005"), Map.entry("lr-schedule", "cosine"), Map.entry("lr-warmup", "1"),
+                Map.entry("weight-decay", "0.001"), Map.entry("lr-schedule", "cosine"), Map.entry("lr-warmup", "1"),
                 Map.entry("epochs", "27"), Map.entry("batch-size", "128"), Map.entry("augment", "crop:2,flip"),
                 Map.entry("label-smoothing", "0.1"));
     }
@@ -61,7 +62,7 @@ public final class ResNetPlugin implements ModelPlugin {
         int blocks = h.intInRange("blocks", 1, 64);
         int width = BuiltinLayers.width(h, "width");
         ImageShape shape = spec.inputShape();
-        GraphBuilder graph = BuiltinLayers.convolutionalBase(spec).graphBuilder()
+        GraphBuilder graph = Networks.convolutionalBase(spec).graphBuilder()
                 .addInputs("image")
                 .setInputTypes(InputType.convolutional(shape.height(), shape.width(), shape.channels()))
                 .addLayer("stem", conv(3, width, 1), "image");
@@ -95,7 +96,7 @@ public final class ResNetPlugin implements ModelPlugin {
                 .addLayer(name + "-relu2", new ActivationLayer(Activation.RELU), name + "-bn2");
         String residual = name + "-relu2";
         if (h.fraction("dropout") > 0) {
-            graph.addLayer(name + "-drop", BuiltinLayers.dropoutLayer(h, "dropout"), residual);
+            graph.addLayer(name + "-drop", Networks.dropoutLayer(h, "dropout"), residual);
             residual = name + "-drop";
         }
         graph.addLayer(name + "-conv2", conv(3, filters, 1), residual);

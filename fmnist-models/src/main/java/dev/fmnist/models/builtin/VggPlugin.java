@@ -4,6 +4,7 @@ import dev.fmnist.api.Hyperparameters;
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.ModelPlugin;
 import dev.fmnist.api.ModelSpec;
+import dev.fmnist.api.Networks;
 import dev.fmnist.api.Optimizers;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -63,7 +64,7 @@ public final class VggPlugin implements ModelPlugin {
                 .layer(new DenseLayer.Builder().nOut(BuiltinLayers.width(h, "width")).activation(Activation.RELU).build())
                 .layer(new BatchNormalization.Builder().build())
                 .layer(new OutputLayer.Builder(LossFunction.MCXENT).nOut(spec.numClasses()).activation(Activation.SOFTMAX)
-                        .weightInit(WeightInit.XAVIER).dropOut(BuiltinLayers.dropout(h, "dense-dropout")).build())
+                        .weightInit(WeightInit.XAVIER).dropOut(Networks.dropout(h, "dense-dropout")).build())
                 .setInputType(InputType.convolutional(spec.inputShape().height(), spec.inputShape().width(),
                         spec.inputShape().channels()))
                 .build();

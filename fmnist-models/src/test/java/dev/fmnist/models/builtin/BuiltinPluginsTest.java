@@ -65,6 +65,24 @@ class BuiltinPluginsTest {
                 .as("twice the width, about four times the weights").isEqualTo(697_514);
     }
 
+    /**
+     * DL4J 1.0.0-M2.1 lists a network-wide weight decay twice in each layer (applied twice per step); a network the
+     * platform builds has it once, at the declared coefficient, in a layer stack and in a graph.
+     */
+    @Test
+    void weightDecayIsAppliedOnceAtTheDeclaredCoefficient() {
+        for (String id : new String[] {"deep-cnn", "resnet"}) {
+            BuiltModel built = ModelBuilder.build(registry.get(id), 42, 10, dev.fmnist.api.ImageShape.FASHION_MNIST,
+                    Map.of("weight-decay", "0.0003"));
+            for (org.deeplearning4j.nn.api.Layer layer : built.network().layers()) {
+                if (layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer conv) {
+                    assertThat(conv.getRegularization()).as("%s %s", id, conv.getLayerName()).singleElement()
+                            .isEqualTo(new org.nd4j.linalg.learning.regularization.WeightDecay(0.0003, true));
+                }
+            }
+        }
+    }
+
     @Test
     void layouts() {
         assertThat(registry.get("mlp").plugin().inputLayout()).isEqualTo(InputLayout.FLAT);

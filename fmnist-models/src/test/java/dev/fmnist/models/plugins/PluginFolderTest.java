@@ -256,14 +256,14 @@ class PluginFolderTest {
                 List.of("test.plugins.Softmax"), Map.of(ApiVersion.MANIFEST_ATTRIBUTE, "0.9.0"), Map.of());
         assertThat(registry().problems()).singleElement().hasToString(newer + ": was built against fmnist-api 0.9.0, "
                 + "newer than this platform's " + ApiVersion.current() + ": it may use what this platform lacks; "
-                + "upgrade the platform or rebuild the plugin against 0.2");
+                + "upgrade the platform or rebuild the plugin against 0.3");
         assertThat(ApiVersion.incompatibility("1.0.0")).hasValue("was built against fmnist-api 1.0.0 but this "
                 + "platform provides " + ApiVersion.current() + " (the major versions must match)");
         assertThat(ApiVersion.incompatibility("latest")).hasValueSatisfying(s -> assertThat(s).contains("not a version"));
 
         jar(newer, Map.of("Softmax", modelPlugin("Softmax", "softmax", "", "")), List.of("test.plugins.Softmax"),
                 Map.of(ApiVersion.MANIFEST_ATTRIBUTE, "0.1.0-SNAPSHOT"), Map.of());
-        assertThat(registry().problems()).as("0.2 only added to 0.1").isEmpty();
+        assertThat(registry().problems()).as("0.2 and 0.3 only added to 0.1").isEmpty();
         assertThat(registry().get("softmax").origin()).isEqualTo(newer.toString());
     }
 

@@ -4,6 +4,7 @@ import dev.fmnist.api.ImageShape;
 import dev.fmnist.api.InputLayout;
 import dev.fmnist.api.ModelPlugin;
 import dev.fmnist.api.ModelSpec;
+import dev.fmnist.api.Networks;
 import dev.fmnist.api.Optimizers;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -54,11 +55,8 @@ public final class MiniResNetPlugin implements ModelPlugin {
         int width = spec.hyperparameters().intInRange("width", 1, 512);
         int blocks = spec.hyperparameters().intInRange("blocks", 1, 32);
         ImageShape shape = spec.inputShape();
-        ComputationGraphConfiguration.GraphBuilder graph = new NeuralNetConfiguration.Builder()
-                .seed(spec.seed())
-                .updater(Optimizers.of(spec.hyperparameters()))
-                .weightInit(WeightInit.RELU)
-                .convolutionMode(ConvolutionMode.Same)
+        // the base the built-ins start from: seed, the optimizer keys, He initialization, 'same' padding (SPI 0.3)
+        ComputationGraphConfiguration.GraphBuilder graph = Networks.convolutionalBase(spec)
                 .graphBuilder()
                 .addInputs("image")
                 .setInputTypes(InputType.convolutional(shape.height(), shape.width(), shape.channels()))

@@ -37,6 +37,10 @@ public final class ChannelsLastForward {
                 case "Dropout" -> x; // inference: the identity
                 case "Flatten" -> flatten((double[][][]) x);
                 case "Dense" -> dense((double[]) x, layer);
+                case "ZeroPadding2D" -> zeroPad((double[][][]) x);
+                case "Activation" -> relu((double[][][]) x);
+                case "AveragePooling2D" -> averagePool((double[][][]) x);
+                case "GlobalAveragePooling2D" -> globalAverage((double[][][]) x);
                 case "Add" -> add((double[][][]) x, (double[][][]) in.get(1));
                 case "Concatenate" -> concatenateChannels((double[][][]) x, (double[][][]) in.get(1));
                 default -> throw new IllegalArgumentException(layer.kind());
@@ -45,6 +49,53 @@ public final class ChannelsLastForward {
             previous = out;
         }
         return (double[]) previous;
+    }
+
+    /** One row and column of zeros on each side. */
+    private static double[][][] zeroPad(double[][][] in) {
+        double[][][] out = new double[in.length + 2][in[0].length + 2][in[0][0].length];
+        for (int y = 0; y < in.length; y++) {
+            for (int x = 0; x < in[0].length; x++) {
+                out[y + 1][x + 1] = in[y][x].clone();
+            }
+        }
+        return out;
+    }
+
+    private static double[][][] relu(double[][][] in) {
+        double[][][] out = new double[in.length][in[0].length][];
+        for (int y = 0; y < in.length; y++) {
+            for (int x = 0; x < in[0].length; x++) {
+                out[y][x] = java.util.Arrays.stream(in[y][x]).map(v -> Math.max(0, v)).toArray();
+            }
+        }
+        return out;
+    }
+
+    private static double[][][] averagePool(double[][][] in) {
+        double[][][] out = new double[in.length / 2][in[0].length / 2][in[0][0].length];
+        for (int y = 0; y < out.length; y++) {
+            for (int x = 0; x < out[0].length; x++) {
+                for (int c = 0; c < in[0][0].length; c++) {
+                    out[y][x][c] = (in[2 * y][2 * x][c] + in[2 * y][2 * x + 1][c] + in[2 * y + 1][2 * x][c]
+                            + in[2 * y + 1][2 * x + 1][c]) / 4;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Each channel's mean over the image. */
+    private static double[] globalAverage(double[][][] in) {
+        double[] out = new double[in[0][0].length];
+        for (double[][] row : in) {
+            for (double[] pixel : row) {
+                for (int c = 0; c < out.length; c++) {
+                    out[c] += pixel[c] / (in.length * in[0].length);
+                }
+            }
+        }
+        return out;
     }
 
     private static double[][][] add(double[][][] a, double[][][] b) {
@@ -80,6 +131,7 @@ public final class ChannelsLastForward {
         int channelsIn = (int) kernel.shape()[2];
         int channelsOut = (int) kernel.shape()[3];
         boolean same = layer.config().get("padding").asText().equals("same");
+        boolean relu = layer.config().get("activation").asText().equals("relu");
         int h = in.length;
         int w = in[0].length;
         int outH = same ? h : h - 2;
@@ -103,7 +155,7 @@ public final class ChannelsLastForward {
                             }
                         }
                     }
-                    out[y][x][o] = Math.max(0, sum);
+                    out[y][x][o] = relu ? Math.max(0, sum) : sum;
                 }
             }
         }

@@ -109,6 +109,29 @@ public final class KerasFixtures {
     }
 
     /**
+     * The remaining layers the conversion claims, in a Sequential model: ZeroPadding2D(1), a linear Conv2D(8, 3x3,
+     * 'valid'), Activation(relu), AveragePooling2D(2), Conv2D(16, 3x3, 'same', relu), GlobalAveragePooling2D,
+     * Dense(10, softmax).
+     */
+    public static Model pooled() {
+        Builder b = new Builder(5);
+        ObjectNode padding = JSON.createObjectNode().put("data_format", "channels_last");
+        padding.putArray("padding").add(JSON.createArrayNode().add(1).add(1)).add(JSON.createArrayNode().add(1).add(1));
+        ObjectNode linear = b.conv("conv2d", 1, 8, "valid").config().deepCopy().put("activation", "linear");
+        Layer conv = b.conv("conv2d", 1, 8, "valid");
+        ObjectNode average = b.maxPool("average_pooling2d").config().deepCopy();
+        return new Model("pooled", List.of(
+                new Layer("ZeroPadding2D", "zero_padding2d", padding, List.of()),
+                new Layer("Conv2D", "conv2d", linear, conv.weights()),
+                new Layer("Activation", "activation", JSON.createObjectNode().put("activation", "relu"), List.of()),
+                new Layer("AveragePooling2D", "average_pooling2d", average, List.of()),
+                b.conv("conv2d_1", 8, 16, "same"),
+                new Layer("GlobalAveragePooling2D", "global_average_pooling2d",
+                        JSON.createObjectNode().put("data_format", "channels_last"), List.of()),
+                b.dense("dense", 16, 10, "softmax")), new long[] {28, 28, 1});
+    }
+
+    /**
      * A small functional network with both merges Keras offers: two 'same' convolutions of 16 added (a residual
      * connection), pooling, a convolution of 8 concatenated to its input along the channels, Flatten, a batch
      * normalization of the flattened values, Dense(10, softmax).

@@ -37,7 +37,7 @@ class KerasImportTest {
      * forward pass written apart from DL4J: a wrong layout, kernel transpose or flatten order would show.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"dense", "cnn", "deep-cnn", "residual"})
+    @ValueSource(strings = {"dense", "cnn", "deep-cnn", "pooled", "residual"})
     void importedModelsAnswerAsKerasComputes(String name) throws Exception {
         Model model = fixture(name);
         Path run = KerasImport.importFile(model.write(dir.resolve(name + ".h5")), FASHION, dir.resolve("run"))
@@ -206,6 +206,7 @@ class KerasImportTest {
             case "dense" -> KerasFixtures.dense();
             case "cnn" -> KerasFixtures.cnn();
             case "deep-cnn" -> KerasFixtures.deepCnn();
+            case "pooled" -> KerasFixtures.pooled();
             default -> KerasFixtures.residual();
         };
     }

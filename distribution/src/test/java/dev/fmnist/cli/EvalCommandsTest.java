@@ -45,8 +45,12 @@ class EvalCommandsTest {
         CliRunner.Result result = CliRunner.run("compare", "--runs-dir", dir.resolve("runs").toString(), "--out",
                 out.toString());
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).contains("| mlp | 109,386 | 2 |");
+        assertThat(result.out()).contains("| mlp | 109,386 | 2 |").contains("written to");
         assertThat(out.resolve("comparison.html")).exists();
+        CliRunner.Result markdown = CliRunner.run("compare", "--runs-dir", dir.resolve("runs").toString(), "--out",
+                out.toString(), "--markdown");
+        assertThat(markdown.out()).startsWith("| model | parameters | epochs | training time | images/s | CPU | test "
+                + "accuracy | flip-averaged |").doesNotContain("written to");
     }
 
     @Test

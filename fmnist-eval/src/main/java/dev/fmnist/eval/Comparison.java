@@ -22,15 +22,22 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Sets several runs side by side, from their test-split evaluations (made when a run has none yet): a
- * table, the validation curves of all runs on one chart and per-class F1, as Markdown, JSON and HTML.
+ * Sets several runs side by side, from their test-split evaluations (made when a run has none yet) and a pass with
+ * each image averaged with its mirror: a table (with each run's wall time and CPU from its summary), the validation
+ * curves of all runs on one chart and per-class F1, as Markdown, JSON and HTML.
  */
 public final class Comparison {
 
-    /** One row of the comparison table. */
+    /**
+     * One row of the comparison table.
+     *
+     * @param trainingSeconds      the run's wall time ({@code summary.json}), validation and checkpoints included
+     * @param flipAveragedAccuracy test accuracy with each image's probabilities averaged with its mirror's
+     * @param cpu                  the CPU the run trained on, as its summary recorded it; empty when it did not
+     */
     public record Row(String run, String model, long parameters, int epochs, double trainingSeconds,
-            double imagesPerSecond, double testAccuracy, double macroF1, String worstClass, double worstF1,
-            double calibrationError) {}
+            double imagesPerSecond, double testAccuracy, double flipAveragedAccuracy, double macroF1,
+            String worstClass, double worstF1, double calibrationError, String cpu) {}
 
     private final Evaluator evaluator;
 
@@ -75,8 +82,9 @@ public final class Comparison {
             EvaluationMetrics m = report.metrics();
             rows.add(new Row(run.getFileName().toString(), report.modelId(), report.parameters(),
                     s == null ? 0 : s.epochsRun(), s == null ? Double.NaN : s.totalSeconds(),
-                    s == null ? Double.NaN : s.trainingImagesPerSecond(), m.accuracy(), m.macroF1(),
-                    m.worstClass().name(), m.worstClass().f1(), m.expectedCalibrationError()));
+                    s == null ? Double.NaN : s.trainingImagesPerSecond(), m.accuracy(),
+                    evaluator.flipAveragedAccuracy(run), m.macroF1(), m.worstClass().name(), m.worstClass().f1(),
+                    m.expectedCalibrationError(), s == null || s.cpu() == null ? "" : s.cpu()));
         }
         try {
             Files.createDirectories(outDir);
@@ -105,12 +113,14 @@ public final class Comparison {
     }
 
     private static final List<String> HEADER = List.of("model", "parameters", "epochs", "training time",
-            "images/s", "test accuracy", "macro F1", "worst class (F1)", "calibration error", "run");
+            "images/s", "CPU", "test accuracy", "flip-averaged", "macro F1", "worst class (F1)", "calibration error",
+            "run");
 
     private static List<String> cells(Row r) {
         return List.of(r.model(), String.format("%,d", r.parameters()), Integer.toString(r.epochs()),
                 String.format("%.0f s", r.trainingSeconds()), String.format("%,.0f", r.imagesPerSecond()),
-                Evaluator.percent(r.testAccuracy()), String.format("%.4f", r.macroF1()),
+                r.cpu().isEmpty() ? "not recorded" : r.cpu(), Evaluator.percent(r.testAccuracy()),
+                Evaluator.percent(r.flipAveragedAccuracy()), String.format("%.4f", r.macroF1()),
                 String.format("%s (%.3f)", r.worstClass(), r.worstF1()), String.format("%.4f", r.calibrationError()),
                 r.run());
     }

@@ -78,6 +78,18 @@ public final class Evaluator {
                 + data.classNames() + ": give the data it was trained on with --data");
     }
 
+    /**
+     * The run's accuracy on the test images with each image's probabilities averaged with its mirror's: one pass,
+     * no report written.
+     */
+    public double flipAveragedAccuracy(Path runDir) {
+        Predictor predictor = Predictor.load(new RunDirectory(runDir).model(), classes).withFlipAveraging(true);
+        otherData(runDir, predictor.manifest()).ifPresent(sentence -> {
+            throw new EvaluationException(sentence);
+        });
+        return predictor.predictions(images(predictor.manifest(), Split.TEST)).accuracy();
+    }
+
     public EvaluationReport evaluate(Path runDir, Split split, Path outDir) {
         return evaluate(runDir, split, outDir, false);
     }

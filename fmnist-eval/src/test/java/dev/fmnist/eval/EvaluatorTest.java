@@ -114,9 +114,12 @@ class EvaluatorTest {
             assertThat(row.parameters()).isEqualTo(109_386);
             assertThat(row.epochs()).isEqualTo(3);
             assertThat(row.testAccuracy()).isGreaterThan(0.7);
+            // the mirror images are other inputs: close to the plain accuracy, not the same figure
+            assertThat(row.flipAveragedAccuracy()).isGreaterThan(0.6).isNotEqualTo(row.testAccuracy());
+            assertThat(row.cpu()).isEqualTo(dev.fmnist.runtime.nativecpu.CpuInfo.read().describe());
         });
         assertThat(Files.readString(out.resolve("cmp/comparison.md"))).startsWith("| model | parameters |")
-                .contains("| mlp | 109,386 | 3 |");
+                .contains("| mlp | 109,386 | 3 |").contains(" processors | ");
         assertThat(Json.read(out.resolve("cmp/comparison.json"), Comparison.Row[].class)).hasSize(1);
         assertThat(Files.readString(out.resolve("cmp/comparison.html"))).contains("id=\"validation-curves\"");
         assertPicture(out.resolve("cmp/per-class-f1.png"), 1100, 500);

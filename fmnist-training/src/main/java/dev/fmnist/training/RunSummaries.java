@@ -4,6 +4,7 @@ import dev.fmnist.api.training.EpochMetrics;
 import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.SavedModel;
+import dev.fmnist.runtime.nativecpu.CpuInfo;
 import dev.fmnist.runtime.run.Json;
 import dev.fmnist.runtime.run.RunConfig;
 import dev.fmnist.runtime.run.RunSummary;
@@ -46,7 +47,7 @@ final class RunSummaries {
                 best == null ? Double.NaN : best.validationAccuracy(),
                 best == null ? Double.NaN : best.validationLoss(), testAccuracy, seconds,
                 history.isEmpty() ? Double.NaN : allImages / trainSeconds,
-                history.isEmpty() ? Double.NaN : allImages / seconds, callbacks);
+                history.isEmpty() ? Double.NaN : allImages / seconds, callbacks, CpuInfo.read().describe());
         Json.write(run.dir().summary(), summary);
         return summary;
     }

@@ -62,6 +62,9 @@ class TrainingEngineTest {
         RunDirectory dir = new RunDirectory(runs.resolve("order"));
         assertThat(dir.summary()).exists();
         assertThat(Json.read(dir.summary(), RunSummary.class)).isEqualTo(summary);
+        // the CPU beside the speed: figures of one run are comparable only on the same kind of CPU
+        assertThat(summary.cpu()).isEqualTo(dev.fmnist.runtime.nativecpu.CpuInfo.read().describe())
+                .endsWith(Runtime.getRuntime().availableProcessors() + " processors");
         assertThat(Files.readAllLines(dir.historyCsv())).hasSize(3).first().asString().startsWith("epoch,train_loss");
         ModelManifest best = ModelFile.manifest(dir.bestModel());
         assertThat(best.modelId()).isEqualTo("mlp");

@@ -10,6 +10,7 @@ import dev.fmnist.data.DataException;
 import dev.fmnist.data.FashionMnist;
 import dev.fmnist.data.source.LoadedDataset;
 import dev.fmnist.models.plugins.ModelRegistry;
+import dev.fmnist.runtime.nativecpu.CpuInfo;
 import dev.fmnist.runtime.nativecpu.NativeThreads;
 import dev.fmnist.training.TrainingThreads;
 import java.io.PrintWriter;
@@ -48,7 +49,7 @@ public final class DoctorCommand implements Callable<Integer> {
 
         section(out, "CPU");
         CpuInfo cpu = CpuInfo.read();
-        line(out, "model", cpu.model());
+        line(out, "model", cpu.model() + (cpu.family().isEmpty() ? "" : " (" + cpu.family() + ")"));
         line(out, "features", cpu.summary());
 
         section(out, "ND4J");

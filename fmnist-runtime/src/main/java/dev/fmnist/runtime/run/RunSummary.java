@@ -12,6 +12,8 @@ import java.util.List;
  * @param testAccuracy           accuracy of the final weights on the 10,000 test images (NaN when not measured)
  * @param trainingImagesPerSecond training images per second of the training phases, validation excluded
  * @param overallImagesPerSecond training images per second of wall time, validation and checkpoints included
+ * @param cpu                    the CPU the run trained on ({@code CpuInfo.describe}); null in runs before it was
+ *                               recorded
  */
 public record RunSummary(
         String modelId,
@@ -27,7 +29,8 @@ public record RunSummary(
         double totalSeconds,
         double trainingImagesPerSecond,
         double overallImagesPerSecond,
-        List<String> callbacks) {
+        List<String> callbacks,
+        String cpu) {
 
     public RunSummary {
         callbacks = List.copyOf(callbacks);

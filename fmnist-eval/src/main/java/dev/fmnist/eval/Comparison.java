@@ -78,7 +78,9 @@ public final class Comparison {
                 histories.put(label, List.of(Json.read(dir.historyJson(), EpochMetrics[].class)));
             }
             classNames = report.metrics().perClass().stream().map(ClassMetrics::name).toList();
-            RunSummary s = report.summary();
+            // the summary as it is now (a resumed run's), not the copy an earlier evaluation kept
+            RunSummary s = Files.isRegularFile(dir.summary()) ? Json.read(dir.summary(), RunSummary.class)
+                    : report.summary();
             EvaluationMetrics m = report.metrics();
             rows.add(new Row(run.getFileName().toString(), report.modelId(), report.parameters(),
                     s == null ? 0 : s.epochsRun(), s == null ? Double.NaN : s.totalSeconds(),
@@ -105,7 +107,8 @@ public final class Comparison {
         Path metrics = run.resolve("eval").resolve("metrics.json");
         if (Files.isRegularFile(metrics)) {
             EvaluationReport report = Json.read(metrics, EvaluationReport.class);
-            if (report.metrics().split().equals("test")) {
+            // an evaluation with --flip-tta is the other column's figure, not this one's
+            if (report.metrics().split().equals("test") && !report.flipAveraged()) {
                 return report;
             }
         }

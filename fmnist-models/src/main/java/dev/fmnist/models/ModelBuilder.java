@@ -20,6 +20,8 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -179,7 +181,8 @@ public final class ModelBuilder {
                     ? graph.getVertices().values().stream().filter(LayerVertex.class::isInstance)
                             .map(vertex -> ((LayerVertex) vertex).getLayerConf())
                     : layers.getConfs().stream();
-            confs.map(NeuralNetConfiguration::getLayer).filter(BaseLayer.class::isInstance).map(BaseLayer.class::cast)
+            confs.map(conf -> unwrapped(conf.getLayer())).filter(BaseLayer.class::isInstance)
+                    .map(BaseLayer.class::cast)
                     .forEach(layer -> {
                         if (layer.getRegularization() != null) {
                             layer.setRegularization(new ArrayList<>(new LinkedHashSet<>(layer.getRegularization())));
@@ -189,6 +192,14 @@ public final class ModelBuilder {
                                     new ArrayList<>(new LinkedHashSet<>(layer.getRegularizationBias())));
                         }
                     });
+        }
+
+        /** The layer a wrapper (a frozen layer, say) holds, whose regularization is the one applied. */
+        private static Layer unwrapped(Layer layer) {
+            while (layer instanceof BaseWrapperLayer wrapper) {
+                layer = wrapper.getUnderlying();
+            }
+            return layer;
         }
 
         long parameterCount() {

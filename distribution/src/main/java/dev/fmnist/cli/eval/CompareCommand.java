@@ -63,7 +63,10 @@ public final class CompareCommand implements Callable<Integer> {
         List<Comparison.Row> rows = injector.getInstance(Comparison.class).compare(all, target);
         spec.commandLine().getOut().print(Comparison.markdown(rows));
         if (markdownOnly) {
+            // the table alone on standard output; what was left out still said, apart
+            skipped.forEach(sentence -> spec.commandLine().getErr().printf("left out: %s%n", sentence));
             spec.commandLine().getOut().flush();
+            spec.commandLine().getErr().flush();
             return 0;
         }
         skipped.forEach(sentence -> spec.commandLine().getOut().printf("left out: %s%n", sentence));

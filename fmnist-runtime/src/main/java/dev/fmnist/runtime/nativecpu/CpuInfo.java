@@ -26,7 +26,10 @@ public record CpuInfo(String model, String family, Set<String> flags) {
             String model = value(lines, "model name");
             String family = value(lines, "cpu family");
             String number = value(lines, "model\t");
-            Set<String> flags = Arrays.stream(value(lines, "flags").split("\\s+")).collect(Collectors.toSet());
+            String flagLine = value(lines, "flags");
+            // no flags line (ARM prints "Features"): unknown, not "none of them"
+            Set<String> flags = flagLine.isEmpty() ? Set.of()
+                    : Arrays.stream(flagLine.split("\\s+")).collect(Collectors.toSet());
             return new CpuInfo(model, family.isEmpty() ? "" : "family " + family + " model " + number, flags);
         } catch (IOException | RuntimeException e) {
             return new CpuInfo("unknown (no /proc/cpuinfo)", "", Set.of());

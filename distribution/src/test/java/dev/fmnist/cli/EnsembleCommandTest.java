@@ -17,12 +17,6 @@ import dev.fmnist.server.grpc.protocol.InferTensorContents;
 import dev.fmnist.server.grpc.protocol.ModelInferRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,27 +124,7 @@ class EnsembleCommandTest {
     }
 
     private static float[][] rest(int port, List<byte[]> images) throws Exception {
-        JsonArray pixels = new JsonArray();
-        for (byte[] image : images) {
-            for (byte pixel : image) {
-                pixels.add(pixel & 0xff);
-            }
-        }
-        JsonObject request = new JsonObject().put("inputs", new JsonArray().add(new JsonObject().put("name", "input")
-                .put("datatype", "UINT8").put("shape", new JsonArray(List.of(images.size(), 784))).put("data", pixels)));
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/v2/models/pair/infer"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(request.encode())).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        for (Object output : new JsonObject(response.body()).getJsonArray("outputs")) {
-            JsonObject tensor = (JsonObject) output;
-            if (tensor.getString("name").equals("probabilities")) {
-                return rows(tensor.getJsonArray("data").stream().map(v -> ((Number) v).floatValue()).toList(),
-                        images.size());
-            }
-        }
-        throw new AssertionError("no probabilities in " + response.body());
+        return OipRest.probabilities(port, "pair", images);
     }
 
     private static float[][] grpc(int port, List<byte[]> images) throws InterruptedException {
@@ -166,19 +140,11 @@ class EnsembleCommandTest {
                     .modelInfer(ModelInferRequest.newBuilder().setModelName("pair").addInputs(
                             ModelInferRequest.InferInputTensor.newBuilder().setName("input").setDatatype("UINT8")
                                     .addShape(images.size()).addShape(784).setContents(contents)).build());
-            return rows(response.getOutputsList().stream().filter(o -> o.getName().equals("probabilities"))
+            return OipRest.rows(response.getOutputsList().stream().filter(o -> o.getName().equals("probabilities"))
                     .findFirst().orElseThrow().getContents().getFp32ContentsList(), images.size());
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
-    }
-
-    private static float[][] rows(List<Float> values, int count) {
-        float[][] rows = new float[count][values.size() / count];
-        for (int i = 0; i < values.size(); i++) {
-            rows[i / rows[0].length][i % rows[0].length] = values.get(i);
-        }
-        return rows;
     }
 
     private static float[][] mean(float[][] a, float[][] b) {

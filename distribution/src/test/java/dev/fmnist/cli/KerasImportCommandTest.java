@@ -12,8 +12,6 @@ import dev.fmnist.runtime.model.ModelManifest;
 import dev.fmnist.server.ModelSource;
 import dev.fmnist.server.PredictionServer;
 import dev.fmnist.server.ServerConfig;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -64,7 +62,7 @@ class KerasImportCommandTest {
         List<byte[]> images = List.of(image(test, 0), image(test, 1), image(test, 2));
         try (PredictionServer server = PredictionServer.start(ServerConfig.defaults().withPort(0),
                 List.of(ModelSource.parse(deep.toString())), "test")) {
-            float[][] answered = infer(server.port(), "shop-deep", images);
+            float[][] answered = OipRest.probabilities(server.port(), "shop-deep", images);
             for (int i = 0; i < images.size(); i++) {
                 float[] pixels = new float[784];
                 for (int p = 0; p < 784; p++) {
@@ -200,6 +198,11 @@ class KerasImportCommandTest {
         assertThat(calibrate.exitCode()).isEqualTo(ErrorReporter.FAILURE);
         assertThat(calibrate.err()).contains("was imported from basic cnn.h5, trained elsewhere");
 
+        CliRunner.Result twice = CliRunner.run("import", "keras", file.toString(), "--classes",
+                "a,b,c,d,e,f,g,h,i,a", "--out", dir.resolve("twice").toString());
+        assertThat(twice.err()).contains("every class needs a name of its own (none empty, none twice)");
+        assertThat(dir.resolve("twice")).doesNotExist();
+
         CliRunner.Result badScale = CliRunner.run("import", "keras", file.toString(), "--scale", "a/b", "--out",
                 dir.resolve("y").toString());
         assertThat(badScale.err()).contains("--scale 'a/b' is not a number such as 0.5 or a fraction such as 1/255");
@@ -226,33 +229,5 @@ class KerasImportCommandTest {
         Path file = dir.resolve("item-" + index + ".png");
         ImageIO.write(item, "png", file.toFile());
         return file;
-    }
-
-    private static float[][] infer(int port, String model, List<byte[]> images) throws Exception {
-        JsonArray pixels = new JsonArray();
-        images.forEach(image -> {
-            for (byte pixel : image) {
-                pixels.add(pixel & 0xff);
-            }
-        });
-        JsonObject request = new JsonObject().put("inputs", new JsonArray().add(new JsonObject().put("name", "input")
-                .put("datatype", "UINT8").put("shape", new JsonArray(List.of(images.size(), 784))).put("data", pixels)));
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/v2/models/" + model + "/infer"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(request.encode())).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        for (Object output : new JsonObject(response.body()).getJsonArray("outputs")) {
-            JsonObject tensor = (JsonObject) output;
-            if (tensor.getString("name").equals("probabilities")) {
-                List<Float> values = tensor.getJsonArray("data").stream().map(v -> ((Number) v).floatValue()).toList();
-                float[][] rows = new float[images.size()][10];
-                for (int i = 0; i < values.size(); i++) {
-                    rows[i / 10][i % 10] = values.get(i);
-                }
-                return rows;
-            }
-        }
-        throw new AssertionError("no probabilities in " + response.body());
     }
 }

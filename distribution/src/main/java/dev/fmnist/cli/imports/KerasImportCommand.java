@@ -65,7 +65,12 @@ public final class KerasImportCommand implements Callable<Integer> {
             throw new UserError("--name '" + model + "' must be letters, digits, '.', '_' or '-', starting with a "
                     + "letter or digit, at most 64 characters");
         }
-        List<String> classNames = classes.isEmpty() ? FashionClass.displayNames() : classes;
+        List<String> classNames = classes.isEmpty() ? FashionClass.displayNames() : classes.stream().map(String::trim)
+                .toList();
+        if (classNames.stream().anyMatch(String::isEmpty) || classNames.stream().distinct().count() < classNames.size()) {
+            throw new UserError("--classes " + String.join(",", classes) + ": every class needs a name of its own "
+                    + "(none empty, none twice)");
+        }
         Path runDir = out != null ? out : RunDirectory.newPath(Path.of("runs"), model, LocalDateTime.now());
         KerasImport.Result result = KerasImport.importFile(file,
                 new KerasImport.Options(model, normalization(), classNames), runDir);

@@ -22,16 +22,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The served models by name. All are loaded at start-up; the model repository extension's load and unload
- * change them while the server runs. A reload keeps the loaded version serving until the new one is ready, and
- * an unloaded version finishes the requests it has before it stops.
+ * The served models by name, each with one or more versions. All are loaded at start-up; the model repository
+ * extension's calls change them while the server runs: a load adds a version, or replaces them all, and keeps the
+ * version serving until the new one is ready; promote, rollback and a traffic split choose which version answers
+ * the bare name; an unloaded version finishes the requests it has before it stops.
  */
 public final class ModelRepository implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRepository.class);
 
-    /** What the repository's index lists for one model. */
-    public record Entry(String name, String version, ServedModel.State state, String reason) {}
+    /**
+     * What the repository's index lists for one version of a model.
+     *
+     * @param current        whether it answers the model's bare name (when no split is set)
+     * @param trafficPercent its share of the requests that name no version, when a split is set; else null
+     */
+    public record Entry(String name, String version, ServedModel.State state, String reason, boolean current,
+            Double trafficPercent) {}
+
+    /**
+     * How a load treats the versions a model has.
+     *
+     * @param current whether the loaded version answers the bare name (and the others are unloaded once it
+     *                serves), or is added beside them to answer its own route and its share of a split
+     * @param traffic the split to set once it serves, if any
+     */
+    public record LoadOptions(boolean current, Optional<TrafficSplit> traffic) {
+
+        /** A deploy: the loaded version replaces the versions the model had. */
+        public static final LoadOptions REPLACE = new LoadOptions(true, Optional.empty());
+    }
 
     private final ServerConfig config;
     private final MeterRegistry registry;
@@ -39,7 +59,7 @@ public final class ModelRepository implements AutoCloseable {
     private final Optional<ModelsFolder> modelsDir;
     private final Object changes = new Object();
     /** Replaced whole under {@link #changes}, so request threads read it without a lock. */
-    private volatile Map<String, ServedModel> models = Map.of();
+    private volatile Map<String, ModelVersions> models = Map.of();
 
     /**
      * Loads {@code sources} and every run folder of {@code modelsDir} (served under the folder's name).
@@ -59,16 +79,16 @@ public final class ModelRepository implements AutoCloseable {
                 all.add(run);
             }
         }));
-        Map<String, ServedModel> loaded = new LinkedHashMap<>();
+        Map<String, ModelVersions> loaded = new LinkedHashMap<>();
         for (ModelSource source : all) {
             ServedModel model = load(source, true);
             if (loaded.containsKey(model.name())) {
-                loaded.values().forEach(m -> m.executor().ifPresent(BatchingExecutor::close));
+                loaded.values().forEach(m -> m.currentModel().executor().ifPresent(BatchingExecutor::close));
                 model.executor().ifPresent(BatchingExecutor::close);
                 throw new IllegalArgumentException("two models are named '" + model.name() + "'; name them with "
                         + "--model NAME=RUN_DIR");
             }
-            loaded.put(model.name(), model);
+            loaded.put(model.name(), ModelVersions.of(model));
         }
         models = Collections.unmodifiableMap(loaded);
     }
@@ -119,71 +139,223 @@ public final class ModelRepository implements AutoCloseable {
         return index;
     }
 
-    /**
-     * Loads the model {@code name}, or loads it again (a retrained run, or another run under the same name):
-     * from {@code run} when given (a folder of the models folder), else from where it was loaded
-     * before, else from the models folder's run of that name. The similar-item index is {@code index} when given
-     * ("none" serves none), else the one it had. A loaded version serves until the new one is ready; if the new
-     * one fails, it goes on serving and this throws with the reason.
-     *
-     * @throws RepositoryException the model is unknown, or it failed to load
-     */
+    /** {@link #load(String, Optional, Optional, LoadOptions)} as a deploy that replaces the model's versions. */
     public ServedModel load(String name, Optional<String> run, Optional<String> index) {
+        return load(name, run, index, LoadOptions.REPLACE);
+    }
+
+    /**
+     * Loads a version of the model {@code name}, or loads one again (a retrained run, or another run under the same
+     * name): from {@code run} when given (a folder of the models folder), else from where its current version was
+     * loaded, else from the models folder's run of that name. The version is the run folder's name. The
+     * similar-item index is {@code index} when given ("none" serves none), else the one the current version has.
+     * What serves goes on serving until the new version is ready; if it fails, nothing changes and this throws
+     * with the reason.
+     *
+     * @throws RepositoryException the model is unknown, it failed to load, or the split names a version it lacks
+     */
+    public ServedModel load(String name, Optional<String> run, Optional<String> index, LoadOptions options) {
         synchronized (changes) {
-            ServedModel current = models.get(name);
+            ModelVersions versions = models.get(name);
+            ServedModel current = versions == null ? null : versions.currentModel();
             ModelSource source = sourceFor(name, current, run);
             if (index.isPresent()) {
                 source = index.get().equals("none") ? source.withoutIndex() : source.withIndex(confined(index.get()));
             }
-            if (current == null || !current.isReady()) {
-                put(ServedModel.loading(name, version(source), source));
+            String version = version(source);
+            boolean serving = current != null && current.isReady();
+            options.traffic().ifPresent(split -> checkSplit(name, versions, split, version));
+            if (!serving) {
+                put(ModelVersions.of(ServedModel.loading(name, version, source)));
             }
             ServedModel loaded = load(source, current != null && current.required());
             if (!loaded.isReady()) {
-                if (current == null || !current.isReady()) {
-                    put(loaded);
+                if (!serving) {
+                    put(ModelVersions.of(loaded));
                 }
                 throw new RepositoryException("model '" + name + "' failed to load from " + source.runDir() + ": "
-                        + loaded.reason() + (current != null && current.isReady() ? "; version " + current.version()
-                        + " goes on serving" : ""), false);
+                        + loaded.reason() + (serving ? "; version " + current.version() + " goes on serving" : ""),
+                        false);
             }
-            put(loaded);
-            if (current != null) {
-                current.executor().ifPresent(executor -> executor.close(config.timeoutMillis()));
+            List<ServedModel> retired = new ArrayList<>();
+            ModelVersions next;
+            if (!serving || options.current()) {
+                next = ModelVersions.of(loaded);
+                if (versions != null) {
+                    retired.addAll(versions.versions().values());
+                }
+            } else {
+                next = models.get(name).with(loaded);
+                Optional.ofNullable(versions.versions().get(version)).ifPresent(retired::add);
             }
+            next = options.traffic().map(next::split).orElse(next);
+            put(next);
+            retired.forEach(this::close);
+            if (retired.stream().anyMatch(old -> old.version().equals(version))) {
+                // the version loaded again shares its metric series with the one it replaced, which took them away
+                loaded.executor().ifPresent(BatchingExecutor::registerMetersAgain);
+            }
+            log.info("Model '{}' version {} loaded{}{}", name, version, next.current().equals(version)
+                    ? ", answering the model's name" : ", beside version " + next.current(),
+                    next.traffic().isSet() ? "; traffic " + next.traffic().weights() : "");
             return loaded;
         }
     }
 
     /**
-     * Unloads the model {@code name}: it is unavailable at once for new requests, and the requests it has finish
-     * (up to {@code server.timeout-ms}) before this returns.
+     * Makes {@code version} the one that answers the model's name and clears the split; the version it replaces
+     * stays loaded, so that {@link #rollback} brings it back in one call.
+     *
+     * @throws RepositoryException the model or the version is unknown, or the version is not ready
+     */
+    public ModelVersions promote(String name, String version) {
+        synchronized (changes) {
+            ModelVersions versions = loaded(name);
+            ServedModel model = versions.versions().get(version);
+            if (model == null || !model.isReady()) {
+                throw new RepositoryException("model '" + name + "' has no version '" + version + "' ready to promote"
+                        + "; loaded: " + readyVersions(versions), model == null);
+            }
+            ModelVersions next = version.equals(versions.current()) ? versions.split(TrafficSplit.NONE)
+                    : versions.promoted(version);
+            put(next);
+            log.info("Model '{}' version {} promoted{}", name, version, next.previous().map(p -> " over " + p)
+                    .orElse(""));
+            return next;
+        }
+    }
+
+    /**
+     * Brings back the version that answered the model's name before the last promotion, and clears the split.
+     *
+     * @throws RepositoryException the model is unknown, or no earlier version is loaded
+     */
+    public ModelVersions rollback(String name) {
+        synchronized (changes) {
+            ModelVersions versions = loaded(name);
+            String back = versions.previous().filter(v -> versions.versions().get(v).isReady())
+                    .orElseThrow(() -> new RepositoryException("model '" + name + "' has no earlier version loaded "
+                            + "to roll back to: a promotion keeps the version it replaces, a deploy does not", false));
+            ModelVersions next = versions.promoted(back);
+            put(next);
+            log.info("Model '{}' rolled back to version {} from {}", name, back, versions.current());
+            return next;
+        }
+    }
+
+    /**
+     * Shares the requests that name no version between loaded versions by weight; an empty split sends them all
+     * to the current version.
+     *
+     * @throws RepositoryException the model is unknown, or the split names a version that is not ready
+     */
+    public ModelVersions traffic(String name, TrafficSplit split) {
+        synchronized (changes) {
+            ModelVersions versions = loaded(name);
+            checkSplit(name, versions, split, null);
+            ModelVersions next = versions.split(split);
+            put(next);
+            log.info("Model '{}' traffic: {}", name, split.isSet() ? split.weights() : "all to version "
+                    + versions.current());
+            return next;
+        }
+    }
+
+    /** The split names ready versions of the model only, or {@code loading}, the version a load is adding. */
+    private static void checkSplit(String name, ModelVersions versions, TrafficSplit split, String loading) {
+        for (String version : split.weights().keySet()) {
+            ServedModel model = versions == null ? null : versions.versions().get(version);
+            if (!version.equals(loading) && (model == null || !model.isReady())) {
+                throw new RepositoryException("the traffic split of model '" + name + "' names version '" + version
+                        + "', which is not loaded and ready; loaded: " + (versions == null ? "none"
+                        : readyVersions(versions)), false);
+            }
+        }
+    }
+
+    private static String readyVersions(ModelVersions versions) {
+        return String.join(", ", versions.versions().values().stream().filter(ServedModel::isReady)
+                .map(ServedModel::version).toList());
+    }
+
+    private ModelVersions loaded(String name) {
+        ModelVersions versions = models.get(name);
+        if (versions == null) {
+            throw unknown(name);
+        }
+        if (!versions.currentModel().isReady()) {
+            throw new RepositoryException("model '" + name + "' is not ready: " + versions.currentModel().reason(),
+                    false);
+        }
+        return versions;
+    }
+
+    /**
+     * Unloads the model {@code name}, every version: it is unavailable at once for new requests, and the requests
+     * it has finish (up to {@code server.timeout-ms}) before this returns.
      *
      * @throws RepositoryException the model is unknown
      */
     public void unload(String name) {
         synchronized (changes) {
-            ServedModel current = models.get(name);
-            if (current == null) {
+            ModelVersions versions = models.get(name);
+            if (versions == null) {
                 if (modelsDir.isPresent() && modelsDir.get().runs().containsKey(name)) {
                     return; // in the repository, and not loaded: nothing to do
                 }
                 throw unknown(name);
             }
-            put(ServedModel.failed(name, current.version(), current.source(), "unloaded", false));
-            current.executor().ifPresent(executor -> executor.close(config.timeoutMillis()));
-            log.info("Unloaded model '{}' version {}", name, current.version());
+            ServedModel current = versions.currentModel();
+            put(ModelVersions.of(ServedModel.failed(name, current.version(), current.source(), "unloaded", false)));
+            versions.versions().values().forEach(this::close);
+            log.info("Unloaded model '{}' ({})", name, String.join(", ", versions.versions().keySet()));
         }
     }
 
-    /** Every model loaded or tried, and every run of the models folder not loaded, in name order. */
+    /**
+     * Unloads one version of the model {@code name}; the version that answers its name only when it is the last.
+     *
+     * @throws RepositoryException the model or the version is unknown, or it is the current one beside others
+     */
+    public void unload(String name, String version) {
+        synchronized (changes) {
+            ModelVersions versions = models.get(name);
+            if (versions == null) {
+                throw unknown(name);
+            }
+            ServedModel model = versions.versions().get(version);
+            if (model == null) {
+                throw new RepositoryException("model '" + name + "' has no version '" + version + "'; loaded: "
+                        + String.join(", ", versions.versions().keySet()), true);
+            }
+            if (versions.versions().size() == 1) {
+                unload(name);
+                return;
+            }
+            if (version.equals(versions.current())) {
+                throw new RepositoryException("version '" + version + "' answers model '" + name + "': promote "
+                        + "another version first, or unload the whole model", false);
+            }
+            put(versions.without(version));
+            close(model);
+            log.info("Unloaded model '{}' version {}", name, version);
+        }
+    }
+
+    private void close(ServedModel model) {
+        model.executor().ifPresent(executor -> executor.close(config.timeoutMillis()));
+    }
+
+    /** Every version loaded or tried, and every run of the models folder not loaded, in name order. */
     public List<Entry> index() {
-        Map<String, Entry> entries = new TreeMap<>();
-        modelsDir.ifPresent(dir -> dir.runs().forEach((name, source) -> entries.put(name,
-                new Entry(name, version(source), ServedModel.State.UNAVAILABLE, "not loaded"))));
-        models.values().forEach(model -> entries.put(model.name(),
-                new Entry(model.name(), model.version(), model.state(), model.reason())));
-        return List.copyOf(entries.values());
+        Map<String, List<Entry>> entries = new TreeMap<>();
+        modelsDir.ifPresent(dir -> dir.runs().forEach((name, source) -> entries.put(name, List.of(
+                new Entry(name, version(source), ServedModel.State.UNAVAILABLE, "not loaded", false, null)))));
+        models.values().forEach(model -> entries.put(model.name(), model.versions().values().stream()
+                .map(v -> new Entry(v.name(), v.version(), v.state(), v.reason(), v.version().equals(model.current()),
+                        model.traffic().isSet() ? model.traffic().percent(v.version()) : null))
+                .toList()));
+        return entries.values().stream().flatMap(List::stream).toList();
     }
 
     private ModelSource sourceFor(String name, ServedModel current, Optional<String> run) {
@@ -219,29 +391,37 @@ public final class ModelRepository implements AutoCloseable {
         return file == null ? "1" : file.toString();
     }
 
-    private void put(ServedModel model) {
-        Map<String, ServedModel> next = new LinkedHashMap<>(models);
-        next.put(model.name(), model);
+    private void put(ModelVersions versions) {
+        Map<String, ModelVersions> next = new LinkedHashMap<>(models);
+        next.put(versions.name(), versions);
         models = Collections.unmodifiableMap(next);
     }
 
+    /** The version that answers the model's bare name when no split is set. */
     public Optional<ServedModel> get(String name) {
+        return Optional.ofNullable(models.get(name)).map(ModelVersions::currentModel);
+    }
+
+    /** The model's versions, the current one and the split. */
+    public Optional<ModelVersions> versions(String name) {
         return Optional.ofNullable(models.get(name));
     }
 
+    /** Each model's current version, in the order they were first loaded. */
     public List<ServedModel> all() {
-        return List.copyOf(models.values());
+        return models.values().stream().map(ModelVersions::currentModel).toList();
     }
 
     /** Ready when there is a model and every one it needs is: unloaded ones and failed API loads do not count. */
     public boolean allReady() {
-        Map<String, ServedModel> now = models;
-        return now.values().stream().anyMatch(ServedModel::isReady)
-                && now.values().stream().filter(ServedModel::required).allMatch(ServedModel::isReady);
+        List<ServedModel> now = all();
+        return now.stream().anyMatch(ServedModel::isReady)
+                && now.stream().filter(ServedModel::required).allMatch(ServedModel::isReady);
     }
 
     @Override
     public void close() {
-        models.values().forEach(model -> model.executor().ifPresent(BatchingExecutor::close));
+        models.values().forEach(model -> model.versions().values()
+                .forEach(version -> version.executor().ifPresent(BatchingExecutor::close)));
     }
 }

@@ -79,6 +79,27 @@ final class Http {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
+    /** A POST with the given headers (name, value, name, value...). */
+    Response post(String path, String contentType, byte[] body, String... headers) {
+        return send(withHeaders(builder(path).header("Content-Type", contentType), headers)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    /** {@link #post(String, String, byte[], String...)} without waiting for the answer. */
+    CompletableFuture<Response> postAsync(String path, String contentType, byte[] body, String... headers) {
+        HttpRequest request = withHeaders(builder(path).header("Content-Type", contentType), headers)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> new Response(r.statusCode(), r.body(), r.headers()));
+    }
+
+    private static HttpRequest.Builder withHeaders(HttpRequest.Builder builder, String... headers) {
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return builder;
+    }
+
     Response postJson(String path, JsonObject body) {
         return post(path, "application/json", body.encode().getBytes());
     }
@@ -86,13 +107,6 @@ final class Http {
     CompletableFuture<Response> postJsonAsync(String path, JsonObject body) {
         HttpRequest request = builder(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build();
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .thenApply(r -> new Response(r.statusCode(), r.body(), r.headers()));
-    }
-
-    CompletableFuture<Response> postAsync(String path, String contentType, byte[] body) {
-        HttpRequest request = builder(path).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                 .thenApply(r -> new Response(r.statusCode(), r.body(), r.headers()));
     }

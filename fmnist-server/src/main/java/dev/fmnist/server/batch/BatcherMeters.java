@@ -6,14 +6,19 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import dev.fmnist.runtime.model.Acceptance;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A batcher's metrics, tagged with its model and version so that a reloaded model's series start afresh while the
- * version it replaces finishes its requests: images per forward pass, the passes' time, the queue's depth, the
- * requests skipped because they had timed out, and the warm-up before the model served.
+ * version it replaces finishes its requests: images per forward pass, the passes' time, the queue's depth and the
+ * requests in flight, the requests skipped because they had timed out, the warm-up before the model served, and
+ * what its answers look like (the top probability of each, and how many were accepted): a canary's live figures
+ * beside those of the version it may replace.
  */
 final class BatcherMeters {
 
@@ -22,9 +27,11 @@ final class BatcherMeters {
     private final Timer forwardPasses;
     private final Counter skipped;
     private final Timer warmUp;
+    private final DistributionSummary confidence;
+    private final Counter accepted;
     private final List<Meter> all;
 
-    BatcherMeters(String model, String version, Queue<?> queue, MeterRegistry registry) {
+    BatcherMeters(String model, String version, Queue<?> queue, AtomicInteger inFlight, MeterRegistry registry) {
         this.registry = registry;
         this.batchSizes = DistributionSummary.builder("fmnist.batch.size").tags("model", model, "version", version)
                 .description("images per forward pass").publishPercentileHistogram().register(registry);
@@ -37,12 +44,34 @@ final class BatcherMeters {
                 .register(registry);
         this.warmUp = Timer.builder("fmnist.model.warmup").tags("model", model, "version", version)
                 .description("the forward passes run before the model served").register(registry);
-        this.all = List.of(batchSizes, forwardPasses, depth, skipped, warmUp);
+        Gauge requests = Gauge.builder("fmnist.requests.in.flight", inFlight, AtomicInteger::get)
+                .tags("model", model, "version", version)
+                .description("requests counted in with the model and not answered yet").register(registry);
+        this.confidence = DistributionSummary.builder("fmnist.answer.confidence").tags("model", model, "version",
+                version).description("the top class probability of each image answered")
+                .serviceLevelObjectives(0.5, 0.8, 0.9, 0.95, 0.99).register(registry);
+        this.accepted = Counter.builder("fmnist.answers.accepted").tags("model", model, "version", version)
+                .description("images answered at or above the model's acceptance threshold").register(registry);
+        this.all = List.of(batchSizes, forwardPasses, depth, skipped, warmUp, requests, confidence, accepted);
     }
 
     void forwardPass(long nanos, int images) {
         forwardPasses.record(nanos, TimeUnit.NANOSECONDS);
         batchSizes.record(images);
+    }
+
+    /** Each image's top probability, and whether the model's acceptance threshold (if any) accepts it. */
+    void answers(float[][] probabilities, Optional<Acceptance> acceptance) {
+        for (float[] image : probabilities) {
+            float top = 0;
+            for (float p : image) {
+                top = Math.max(top, p);
+            }
+            confidence.record(top);
+            if (acceptance.isPresent() && acceptance.get().accepts(top)) {
+                accepted.increment();
+            }
+        }
     }
 
     void warmUp(java.time.Duration took) {

@@ -35,7 +35,9 @@ public final class BatchingExecutor implements AutoCloseable {
     private final boolean batching;
     private final BlockingQueue<Job> queue;
     private final Thread worker;
-    private final BatcherMeters meters;
+    private final String version;
+    private final MeterRegistry registry;
+    private volatile BatcherMeters meters;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean accepting = true;
     private volatile boolean running = true;
@@ -54,7 +56,9 @@ public final class BatchingExecutor implements AutoCloseable {
         this.maxWaitNanos = batching ? TimeUnit.MILLISECONDS.toNanos(maxWaitMillis) : 0;
         this.batching = batching;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.meters = new BatcherMeters(model, version, queue, registry);
+        this.version = version;
+        this.registry = registry;
+        this.meters = new BatcherMeters(model, version, queue, inFlight, registry);
         this.worker = new Thread(this::run, "fmnist-model-" + model);
         this.worker.setDaemon(true);
         this.worker.start();
@@ -210,6 +214,9 @@ public final class BatchingExecutor implements AutoCloseable {
             if (!batch.get(0).warmUp() && (pass == Job.PROBABILITIES || pass == Job.EMBEDDINGS)) {
                 meters.forwardPass(System.nanoTime() - started, images);
             }
+            if (!batch.get(0).warmUp() && pass == Job.PROBABILITIES) {
+                meters.answers(probabilities, predictor.acceptance());
+            }
             int row = 0;
             for (Job job : batch) {
                 float[][] part = new float[job.count()][];
@@ -231,6 +238,14 @@ public final class BatchingExecutor implements AutoCloseable {
         while ((job = queue.poll()) != null) {
             job.result().completeExceptionally(reason);
         }
+    }
+
+    /**
+     * Registers the model's metrics again: an executor of the same model and version, closed after this one
+     * started, took the series they share with it.
+     */
+    public void registerMetersAgain() {
+        meters = new BatcherMeters(model, version, queue, inFlight, registry);
     }
 
     /** {@link #close(long)} with 5 s of grace. */

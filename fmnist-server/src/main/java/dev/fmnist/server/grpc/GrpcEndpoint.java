@@ -59,7 +59,7 @@ public final class GrpcEndpoint implements AutoCloseable {
                 .maxInboundMessageSize((int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE))
                 .addService(ServerInterceptors.intercept(
                         new GrpcInferenceService(models, inference, platformVersion, answers),
-                        new ApiKeyInterceptor(config.apiKey()), new CallMetrics(registry)))
+                        new RouteKeys(), new ApiKeyInterceptor(config.apiKey()), new CallMetrics(registry)))
                 .build();
         try {
             server.start();

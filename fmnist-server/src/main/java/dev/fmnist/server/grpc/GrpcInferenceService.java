@@ -18,8 +18,11 @@ import dev.fmnist.server.grpc.protocol.ServerReadyResponse;
 import dev.fmnist.server.inference.Inference;
 import dev.fmnist.server.inference.InferenceRequest;
 import dev.fmnist.server.inference.ServingError;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +60,7 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     @Override
     public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> observer) {
         try {
-            ServedModel model = inference.model(request.getName(), request.getVersion());
+            ServedModel model = inference.model(request.getName(), request.getVersion(), RouteKeys.current());
             answer(observer, ModelReadyResponse.newBuilder().setReady(model.isReady()).build());
         } catch (RuntimeException e) {
             fail(observer, e);
@@ -73,7 +76,8 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     @Override
     public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> observer) {
         try {
-            Inference.Admission admission = inference.admit(request.getName(), request.getVersion());
+            Inference.Admission admission = inference.admit(request.getName(), request.getVersion(),
+                    RouteKeys.current());
             try {
                 answer(observer, GrpcTensors.metadata(admission.metadata()));
             } finally {
@@ -86,10 +90,13 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
-        long deadline = inference.deadline();
+        // the client's own deadline, when sooner than the server's timeout
+        Deadline callDeadline = Context.current().getDeadline();
+        long deadline = callDeadline == null ? inference.deadline()
+                : inference.deadline(callDeadline.timeRemaining(TimeUnit.MILLISECONDS));
         Inference.Admission admission;
         try {
-            admission = inference.admit(request.getModelName(), request.getModelVersion());
+            admission = inference.admit(request.getModelName(), request.getModelVersion(), RouteKeys.current());
         } catch (RuntimeException e) {
             fail(observer, e);
             return;

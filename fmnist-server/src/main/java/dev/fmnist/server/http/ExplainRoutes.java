@@ -39,7 +39,7 @@ final class ExplainRoutes {
     }
 
     void explain(RoutingContext ctx) {
-        long deadline = inference.deadline();
+        long deadline = HttpRequests.deadline(ctx, inference);
         Inference.Admission admission = HttpRequests.admit(ctx, inference);
         Explainer explainer = explainer(ctx.queryParams().get("method"));
         explainer.unsupported(admission.predictor()).ifPresent(why -> {

@@ -6,18 +6,30 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
+import java.util.Optional;
 
 /** What the routes read from a request the same way: the model it names, its JSON body, its parameters. */
 final class HttpRequests {
 
     private HttpRequests() {}
 
+    /** A request's key for a model's traffic split: the same key always reaches the same version. */
+    static final String ROUTE_KEY = "X-Route-Key";
+    /** A request's own timeout in milliseconds, under the server's ({@code server.timeout-ms}). */
+    static final String TIMEOUT = "X-Timeout-Ms";
+
+    /** When the request must have its answer: the server's timeout, or the request's own when it is sooner. */
+    static long deadline(RoutingContext ctx, Inference inference) {
+        return inference.deadline(Optional.ofNullable(ctx.request().getHeader(TIMEOUT)));
+    }
+
     /**
      * The model the path names ({@code :name}, and {@code :version} when the URL has one), ready and counted in
      * until the response ends, so that an unload lets the request finish.
      */
     static Inference.Admission admit(RoutingContext ctx, Inference inference) {
-        Inference.Admission admission = inference.admit(ctx.pathParam("name"), ctx.pathParam("version"));
+        Inference.Admission admission = inference.admit(ctx.pathParam("name"), ctx.pathParam("version"),
+                Optional.ofNullable(ctx.request().getHeader(ROUTE_KEY)));
         ctx.addEndHandler(ended -> admission.leave());
         return admission;
     }

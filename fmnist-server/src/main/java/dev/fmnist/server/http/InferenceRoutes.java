@@ -36,7 +36,7 @@ final class InferenceRoutes {
     }
 
     void infer(RoutingContext ctx) {
-        long deadline = inference.deadline();
+        long deadline = HttpRequests.deadline(ctx, inference);
         Inference.Admission admission = HttpRequests.admit(ctx, inference);
         String headerLength = ctx.request().getHeader(BINARY_HEADER);
         String type = HttpRequests.contentType(ctx);
@@ -79,7 +79,7 @@ final class InferenceRoutes {
 
     /** The top classes of each posted image (raw bytes of one, or multipart files). */
     void classify(RoutingContext ctx) {
-        long deadline = inference.deadline();
+        long deadline = HttpRequests.deadline(ctx, inference);
         Inference.Admission admission = HttpRequests.admit(ctx, inference);
         int top = HttpRequests.intParameter(ctx, "top", 3, 1, 10);
         images.read(ctx, admission.predictor(), admission.maxBatch(), deadline)

@@ -60,6 +60,9 @@ public final class RouteTable {
         router.post("/v2/repository/index").handler(body).handler(repository::index);
         router.post("/v2/repository/models/:name/load").handler(body).handler(repository::load);
         router.post("/v2/repository/models/:name/unload").handler(body).handler(repository::unload);
+        router.post("/v2/repository/models/:name/promote").handler(body).handler(repository::promote);
+        router.post("/v2/repository/models/:name/rollback").handler(body).handler(repository::rollback);
+        router.post("/v2/repository/models/:name/traffic").handler(body).handler(repository::traffic);
         router.get("/api/models").handler(health::listModels);
         router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
         // what the image decodes hold of the process's decoding memory now (a quarter of the heap at most)

@@ -30,7 +30,7 @@ final class SimilarRoutes {
 
     /** Each posted image's embedding by the model (on the model's own thread), then the index's search. */
     void similar(RoutingContext ctx) {
-        long deadline = inference.deadline();
+        long deadline = HttpRequests.deadline(ctx, inference);
         Inference.Admission admission = HttpRequests.admit(ctx, inference);
         CatalogIndex index = index(admission.model(), " beside it with --index " + admission.model().name()
                 + "=INDEX");

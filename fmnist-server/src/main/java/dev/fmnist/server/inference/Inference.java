@@ -4,15 +4,19 @@ import dev.fmnist.runtime.explain.Explainer;
 import dev.fmnist.runtime.predict.EncodedBatch;
 import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.server.ModelRepository;
+import dev.fmnist.server.ModelVersions;
 import dev.fmnist.server.ServedModel;
 import dev.fmnist.server.batch.BatchingExecutor;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The serving core both protocols call: finds a model by name and version, counts a request in with it, and runs
- * encoded images on its batching thread with the request's deadline. Failures are {@link ServingError}s.
+ * The serving core both protocols call: finds a model by name and version (or the version its traffic split gives a
+ * request), counts a request in with it, and runs encoded images on its batching thread with the request's
+ * deadline. Failures are {@link ServingError}s.
  */
 public final class Inference {
 
@@ -31,26 +35,67 @@ public final class Inference {
     }
 
     /**
-     * The named model, in any state.
+     * The deadline of a request arriving now that asks for {@code requestedMillis} (a client's own timeout): the
+     * sooner of it and the server's.
      *
-     * @param version the version asked for; null or empty for the one served
+     * @throws ServingError INVALID_ARGUMENT for a timeout that is not a positive number of milliseconds
+     */
+    public long deadline(Optional<String> requestedMillis) {
+        if (requestedMillis.isEmpty()) {
+            return deadline();
+        }
+        long asked;
+        try {
+            asked = Long.parseLong(requestedMillis.get().strip());
+        } catch (NumberFormatException e) {
+            asked = 0;
+        }
+        if (asked <= 0) {
+            throw ServingError.invalid("a request's timeout is a whole number of milliseconds, 1 or more; got '"
+                    + requestedMillis.get() + "'");
+        }
+        return deadline(asked);
+    }
+
+    /** The deadline of a request arriving now that may take {@code millis}, or the server's timeout if sooner. */
+    public long deadline(long millis) {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, Math.min(millis, timeoutMillis)));
+    }
+
+    /** {@link #model(String, String, Optional)} of a request without a route key. */
+    public ServedModel model(String name, String version) {
+        return model(name, version, Optional.empty());
+    }
+
+    /**
+     * The named model, in any state: the version asked for, else the one its traffic split gives this request
+     * (by {@code routeKey} when it has one), else its current version.
+     *
+     * @param version the version asked for; null or empty for the model's bare name
      * @throws ServingError NOT_FOUND for an unknown name or version
      */
-    public ServedModel model(String name, String version) {
-        ServedModel model = models.get(name).orElseThrow(() -> ServingError.notFound("unknown model '" + name
-                + "'; served: " + String.join(", ", models.all().stream().map(ServedModel::name).toList())));
-        if (version != null && !version.isEmpty() && !version.equals(model.version())) {
+    public ServedModel model(String name, String version, Optional<String> routeKey) {
+        ModelVersions versions = models.versions(name).orElseThrow(() -> ServingError.notFound("unknown model '"
+                + name + "'; served: " + String.join(", ", models.all().stream().map(ServedModel::name).toList())));
+        if (version == null || version.isEmpty()) {
+            return versions.route(routeKey);
+        }
+        ServedModel model = versions.versions().get(version);
+        if (model == null) {
             throw ServingError.notFound("model '" + name + "' has no version '" + version + "'; it has '"
-                    + model.version() + "'");
+                    + String.join("', '", versions.versions().keySet()) + "'");
         }
         return model;
     }
 
     /** @throws ServingError NOT_FOUND as {@link #model}, UNAVAILABLE when it is not loaded */
     public ServedModel ready(String name, String version) {
-        ServedModel model = model(name, version);
+        return ready(model(name, version));
+    }
+
+    private static ServedModel ready(ServedModel model) {
         if (!model.isReady()) {
-            throw ServingError.unavailable("model '" + name + "' is not ready: " + model.reason(), 30);
+            throw ServingError.unavailable("model '" + model.name() + "' is not ready: " + model.reason(), 30);
         }
         return model;
     }
@@ -62,19 +107,33 @@ public final class Inference {
      * @throws ServingError as {@link #ready}, and UNAVAILABLE when the model is being unloaded
      */
     public Admission admit(String name, String version) {
-        ServedModel model = ready(name, version);
-        BatchingExecutor executor = model.executor().orElseThrow();
-        if (!executor.enter()) {
-            throw ServingError.unavailable("model '" + name + "' version " + model.version() + " is being unloaded", 1);
-        }
-        return new Admission(model, model.predictor().orElseThrow(), executor);
+        return admit(name, version, Optional.empty());
     }
 
-    /** A ready model with a request counted in. */
-    public record Admission(ServedModel model, Predictor predictor, BatchingExecutor executor) {
+    /** {@link #admit(String, String)} of the version {@link #model(String, String, Optional)} chooses. */
+    public Admission admit(String name, String version, Optional<String> routeKey) {
+        ServedModel model = ready(model(name, version, routeKey));
+        BatchingExecutor executor = model.executor().orElseThrow();
+        if (!executor.enter()) {
+            throw ServingError.unavailable("model '" + model.name() + "' version " + model.version() + " is being unloaded", 1);
+        }
+        // the versions a client may ask for by name, the one answering first
+        List<String> versions = new ArrayList<>(List.of(model.version()));
+        models.versions(model.name()).ifPresent(all -> all.versions().values().stream()
+                .filter(v -> v.isReady() && !v.version().equals(model.version()))
+                .forEach(v -> versions.add(v.version())));
+        return new Admission(model, model.predictor().orElseThrow(), executor, List.copyOf(versions));
+    }
+
+    /**
+     * A ready model with a request counted in.
+     *
+     * @param versions the model's ready versions, the one admitted first
+     */
+    public record Admission(ServedModel model, Predictor predictor, BatchingExecutor executor, List<String> versions) {
 
         public ModelMetadata metadata() {
-            return ModelMetadata.of(model.name(), model.version(), predictor.manifest(),
+            return ModelMetadata.of(model.name(), versions, predictor.manifest(),
                     predictor.acceptance().isPresent());
         }
 

@@ -16,8 +16,11 @@ public record ModelMetadata(String name, List<String> versions, String platform,
     /** A tensor's name, datatype and shape. */
     public record Tensor(String name, String datatype, List<Long> shape) {}
 
-    /** @param accepts whether the model has an acceptance threshold, so an {@code accepted} output */
-    public static ModelMetadata of(String name, String version, ModelManifest manifest, boolean accepts) {
+    /**
+     * @param versions the versions a client may ask for, the one described first
+     * @param accepts  whether the model has an acceptance threshold, so an {@code accepted} output
+     */
+    public static ModelMetadata of(String name, List<String> versions, ModelManifest manifest, boolean accepts) {
         ImageShape image = manifest.imageShape();
         List<Long> inputShape = manifest.inputLayout() == InputLayout.FLAT
                 ? List.of(-1L, (long) image.pixels())
@@ -28,7 +31,7 @@ public record ModelMetadata(String name, List<String> versions, String platform,
         if (accepts) {
             outputs.add(new Tensor(RequestedOutputs.ACCEPTED, "BOOL", List.of(-1L)));
         }
-        return new ModelMetadata(name, List.of(version), "deeplearning4j_" + manifest.dl4jVersion(),
+        return new ModelMetadata(name, List.copyOf(versions), "deeplearning4j_" + manifest.dl4jVersion(),
                 List.of(new Tensor(InputTensors.INPUT, "FP32", inputShape)), List.copyOf(outputs));
     }
 }

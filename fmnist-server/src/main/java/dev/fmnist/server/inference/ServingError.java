@@ -113,7 +113,8 @@ public final class ServingError extends RuntimeException {
             return unavailable(cause.getMessage(), 1);
         }
         if (cause instanceof TimeoutException) {
-            return deadlineExceeded("the model did not answer within " + timeoutMillis + " ms; try again shortly");
+            return deadlineExceeded("the model did not answer in time: within the request's own timeout, or the "
+                    + "server's " + timeoutMillis + " ms; try again shortly");
         }
         if (cause instanceof RepositoryException repository) {
             return repository.unknown() ? notFound(repository.getMessage()) : invalid(repository.getMessage());

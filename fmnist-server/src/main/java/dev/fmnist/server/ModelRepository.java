@@ -111,7 +111,15 @@ public final class ModelRepository implements AutoCloseable {
                     config.batchWaitMillis(), config.queueCapacity(), config.batching(), registry);
             predictor.acceptanceWithheld().ifPresent(why -> log.warn("Model '{}' answers without marking answers "
                     + "accepted: its acceptance threshold does not apply here ({})", name, why));
-            long warmUp = WarmUp.run(executor, index.isPresent()).toMillis();
+            long warmUp;
+            try {
+                warmUp = WarmUp.run(executor, index.isPresent()).toMillis();
+            } catch (RuntimeException | Error e) {
+                // its thread goes; its series stay when a serving executor of the same version shares them
+                ModelVersions serving = models.get(name);
+                executor.close(0, serving == null || !serving.versions().containsKey(version));
+                throw e;
+            }
             log.info("Serving model '{}' version {} ({}) from {}{}, warmed up in {} ms", name, version,
                     predictor.manifest().modelId(), dir, index.map(i -> ", with " + i.size() + " catalog items from "
                             + source.index().get()).orElse(""), warmUp);
@@ -155,6 +163,8 @@ public final class ModelRepository implements AutoCloseable {
      * @throws RepositoryException the model is unknown, it failed to load, or the split names a version it lacks
      */
     public ServedModel load(String name, Optional<String> run, Optional<String> index, LoadOptions options) {
+        List<ServedModel> retired = new ArrayList<>();
+        ServedModel loaded;
         synchronized (changes) {
             ModelVersions versions = models.get(name);
             ServedModel current = versions == null ? null : versions.currentModel();
@@ -164,11 +174,18 @@ public final class ModelRepository implements AutoCloseable {
             }
             String version = version(source);
             boolean serving = current != null && current.isReady();
-            options.traffic().ifPresent(split -> checkSplit(name, versions, split, version));
+            boolean replacing = !serving || options.current();
+            if (replacing && options.traffic().isPresent()
+                    && !options.traffic().get().weights().keySet().equals(java.util.Set.of(version))) {
+                // a deploy unloads the other versions: a split naming them would silently send them nothing
+                throw new RepositoryException("a traffic split given with a load needs \"current\": false, so that "
+                        + "the versions it names stay loaded; this load would replace them with version '" + version
+                        + "'", false);
+            }
             if (!serving) {
                 put(ModelVersions.of(ServedModel.loading(name, version, source)));
             }
-            ServedModel loaded = load(source, current != null && current.required());
+            loaded = load(source, current != null && current.required());
             if (!loaded.isReady()) {
                 if (!serving) {
                     put(ModelVersions.of(loaded));
@@ -177,28 +194,66 @@ public final class ModelRepository implements AutoCloseable {
                         + loaded.reason() + (serving ? "; version " + current.version() + " goes on serving" : ""),
                         false);
             }
-            List<ServedModel> retired = new ArrayList<>();
+            boolean again = versions != null && versions.versions().containsKey(version);
             ModelVersions next;
-            if (!serving || options.current()) {
+            if (replacing) {
                 next = ModelVersions.of(loaded);
                 if (versions != null) {
                     retired.addAll(versions.versions().values());
                 }
             } else {
-                next = models.get(name).with(loaded);
+                next = versions.with(loaded);
                 Optional.ofNullable(versions.versions().get(version)).ifPresent(retired::add);
             }
-            next = options.traffic().map(next::split).orElse(next);
-            put(next);
-            retired.forEach(this::close);
-            if (retired.stream().anyMatch(old -> old.version().equals(version))) {
-                // the version loaded again shares its metric series with the one it replaced, which took them away
-                loaded.executor().ifPresent(BatchingExecutor::registerMetersAgain);
+            if (options.traffic().isPresent()) {
+                try {
+                    checkSplit(next, options.traffic().get());
+                } catch (RepositoryException e) {
+                    loaded.executor().ifPresent(executor -> executor.close(0, !again));
+                    throw e;
+                }
+                next = next.split(options.traffic().get());
             }
+            put(next);
+            // a version loaded again (or again after an unload still draining) shares its metric series with the
+            // executor it replaces: its gauges are bound to this one's queue from now on
+            loaded.executor().ifPresent(BatchingExecutor::takeOverMeters);
             log.info("Model '{}' version {} loaded{}{}", name, version, next.current().equals(version)
                     ? ", answering the model's name" : ", beside version " + next.current(),
                     next.traffic().isSet() ? "; traffic " + next.traffic().weights() : "");
-            return loaded;
+        }
+        // outside the lock: a promote or rollback need not wait for the old versions' requests
+        retire(retired);
+        return loaded;
+    }
+
+    /**
+     * Closes versions no longer served, side by side, each letting its requests finish; a version's metric series
+     * go with it unless a served executor of the same model and version took them over meanwhile.
+     */
+    private void retire(List<ServedModel> retired) {
+        List<Thread> closing = new ArrayList<>();
+        for (ServedModel old : retired) {
+            old.executor().ifPresent(executor -> {
+                Thread thread = new Thread(() -> {
+                    executor.close(config.timeoutMillis(), false);
+                    synchronized (changes) {
+                        if (!served(old.name(), old.version())) {
+                            executor.removeMeters();
+                        }
+                    }
+                }, "fmnist-retire-" + old.name());
+                thread.start();
+                closing.add(thread);
+            });
+        }
+        for (Thread thread : closing) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -227,6 +282,7 @@ public final class ModelRepository implements AutoCloseable {
 
     /**
      * Brings back the version that answered the model's name before the last promotion, and clears the split.
+     * Once only: a second rollback has nothing earlier (it would bring back the version just rolled back from).
      *
      * @throws RepositoryException the model is unknown, or no earlier version is loaded
      */
@@ -235,8 +291,9 @@ public final class ModelRepository implements AutoCloseable {
             ModelVersions versions = loaded(name);
             String back = versions.previous().filter(v -> versions.versions().get(v).isReady())
                     .orElseThrow(() -> new RepositoryException("model '" + name + "' has no earlier version loaded "
-                            + "to roll back to: a promotion keeps the version it replaces, a deploy does not", false));
-            ModelVersions next = versions.promoted(back);
+                            + "to roll back to: a promotion keeps the version it replaces, a deploy or a rollback does "
+                            + "not; promote a version by name instead", false));
+            ModelVersions next = versions.rolledBack(back);
             put(next);
             log.info("Model '{}' rolled back to version {} from {}", name, back, versions.current());
             return next;
@@ -252,7 +309,7 @@ public final class ModelRepository implements AutoCloseable {
     public ModelVersions traffic(String name, TrafficSplit split) {
         synchronized (changes) {
             ModelVersions versions = loaded(name);
-            checkSplit(name, versions, split, null);
+            checkSplit(versions, split);
             ModelVersions next = versions.split(split);
             put(next);
             log.info("Model '{}' traffic: {}", name, split.isSet() ? split.weights() : "all to version "
@@ -261,14 +318,26 @@ public final class ModelRepository implements AutoCloseable {
         }
     }
 
-    /** The split names ready versions of the model only, or {@code loading}, the version a load is adding. */
-    private static void checkSplit(String name, ModelVersions versions, TrafficSplit split, String loading) {
+    /**
+     * The split names ready versions of the model only, each taking the current version's input and answering its
+     * classes: a request that names no version must get the same kind of answer from whichever one it reaches.
+     */
+    private static void checkSplit(ModelVersions versions, TrafficSplit split) {
+        Predictor current = versions.currentModel().predictor().orElseThrow();
         for (String version : split.weights().keySet()) {
-            ServedModel model = versions == null ? null : versions.versions().get(version);
-            if (!version.equals(loading) && (model == null || !model.isReady())) {
-                throw new RepositoryException("the traffic split of model '" + name + "' names version '" + version
-                        + "', which is not loaded and ready; loaded: " + (versions == null ? "none"
-                        : readyVersions(versions)), false);
+            ServedModel model = versions.versions().get(version);
+            if (model == null || !model.isReady()) {
+                throw new RepositoryException("the traffic split of model '" + versions.name() + "' names version '"
+                        + version + "', which is not loaded and ready; loaded: " + readyVersions(versions), false);
+            }
+            Predictor other = model.predictor().orElseThrow();
+            if (!other.classNames().equals(current.classNames())
+                    || !other.manifest().imageShape().equals(current.manifest().imageShape())) {
+                throw new RepositoryException("version '" + version + "' of model '" + versions.name() + "' answers "
+                        + other.classNames().size() + " classes for " + other.manifest().imageShape() + " images, "
+                        + "version '" + versions.current() + "' " + current.classNames().size() + " classes for "
+                        + current.manifest().imageShape() + ": a split shares requests between versions that take "
+                        + "the same images and answer the same classes", false);
             }
         }
     }
@@ -297,8 +366,9 @@ public final class ModelRepository implements AutoCloseable {
      * @throws RepositoryException the model is unknown
      */
     public void unload(String name) {
+        ModelVersions versions;
         synchronized (changes) {
-            ModelVersions versions = models.get(name);
+            versions = models.get(name);
             if (versions == null) {
                 if (modelsDir.isPresent() && modelsDir.get().runs().containsKey(name)) {
                     return; // in the repository, and not loaded: nothing to do
@@ -307,9 +377,9 @@ public final class ModelRepository implements AutoCloseable {
             }
             ServedModel current = versions.currentModel();
             put(ModelVersions.of(ServedModel.failed(name, current.version(), current.source(), "unloaded", false)));
-            versions.versions().values().forEach(this::close);
-            log.info("Unloaded model '{}' ({})", name, String.join(", ", versions.versions().keySet()));
         }
+        retire(List.copyOf(versions.versions().values()));
+        log.info("Unloaded model '{}' ({})", name, String.join(", ", versions.versions().keySet()));
     }
 
     /**
@@ -318,12 +388,13 @@ public final class ModelRepository implements AutoCloseable {
      * @throws RepositoryException the model or the version is unknown, or it is the current one beside others
      */
     public void unload(String name, String version) {
+        ServedModel model;
         synchronized (changes) {
             ModelVersions versions = models.get(name);
             if (versions == null) {
                 throw unknown(name);
             }
-            ServedModel model = versions.versions().get(version);
+            model = versions.versions().get(version);
             if (model == null) {
                 throw new RepositoryException("model '" + name + "' has no version '" + version + "'; loaded: "
                         + String.join(", ", versions.versions().keySet()), true);
@@ -337,13 +408,9 @@ public final class ModelRepository implements AutoCloseable {
                         + "another version first, or unload the whole model", false);
             }
             put(versions.without(version));
-            close(model);
-            log.info("Unloaded model '{}' version {}", name, version);
         }
-    }
-
-    private void close(ServedModel model) {
-        model.executor().ifPresent(executor -> executor.close(config.timeoutMillis()));
+        retire(List.of(model));
+        log.info("Unloaded model '{}' version {}", name, version);
     }
 
     /** Every version loaded or tried, and every run of the models folder not loaded, in name order. */
@@ -371,6 +438,13 @@ public final class ModelRepository implements AutoCloseable {
             throw unknown(name);
         }
         return found;
+    }
+
+    /** Whether a version of that name and model has a live executor now (under {@link #changes}). */
+    private boolean served(String name, String version) {
+        ModelVersions versions = models.get(name);
+        ServedModel model = versions == null ? null : versions.versions().get(version);
+        return model != null && model.executor().isPresent();
     }
 
     /** A run or index a load request names, in the models folder ({@link ModelsFolder#confined}). */

@@ -22,11 +22,21 @@ public record ModelVersions(String name, Map<String, ServedModel> versions, Stri
             throw new IllegalArgumentException("the current version '" + current + "' is not one of " + versions.keySet());
         }
         previous = previous.filter(versions::containsKey).filter(v -> !v.equals(current));
-        // a split names loaded versions only: one unloaded takes its share with it
-        Map<String, Integer> kept = new LinkedHashMap<>(traffic.weights());
-        kept.keySet().retainAll(versions.keySet());
-        traffic = kept.size() == traffic.weights().size() ? traffic
-                : kept.values().stream().mapToInt(Integer::intValue).sum() == 0 ? TrafficSplit.NONE
+        // a split names loaded versions only: the share of one unloaded goes to the current version
+        Map<String, Integer> kept = new LinkedHashMap<>();
+        int gone = 0;
+        for (Map.Entry<String, Integer> weight : traffic.weights().entrySet()) {
+            if (versions.containsKey(weight.getKey())) {
+                kept.put(weight.getKey(), weight.getValue());
+            } else {
+                gone += weight.getValue();
+            }
+        }
+        if (gone > 0) {
+            kept.merge(current, gone, Integer::sum);
+        }
+        traffic = kept.size() == traffic.weights().size() && gone == 0 ? traffic
+                : kept.keySet().equals(java.util.Set.of(current)) || kept.isEmpty() ? TrafficSplit.NONE
                 : new TrafficSplit(kept);
     }
 
@@ -64,6 +74,11 @@ public record ModelVersions(String name, Map<String, ServedModel> versions, Stri
 
     ModelVersions promoted(String version) {
         return new ModelVersions(name, versions, version, Optional.of(current), TrafficSplit.NONE);
+    }
+
+    /** Back to {@code version}, with nothing earlier to roll back to again. */
+    ModelVersions rolledBack(String version) {
+        return new ModelVersions(name, versions, version, Optional.empty(), TrafficSplit.NONE);
     }
 
     ModelVersions split(TrafficSplit split) {

@@ -7,6 +7,12 @@ import dev.fmnist.server.grpc.GrpcEndpoint;
 import dev.fmnist.server.http.ConnectionCap;
 import dev.fmnist.server.http.RouteTable;
 import dev.fmnist.server.inference.Inference;
+import dev.fmnist.server.payload.PayloadLog;
+import dev.fmnist.server.tracing.Tracing;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.tracing.TracingPolicy;
+import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
+import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import dev.fmnist.server.review.ReviewQueue;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
@@ -57,8 +63,13 @@ public final class PredictionServer implements AutoCloseable {
     private final HttpServer server;
     private final Optional<GrpcEndpoint> grpc;
     private final ModelRepository models;
+    private final PayloadLog payloads;
+    private final Tracing tracing;
 
-    private PredictionServer(Vertx vertx, HttpServer server, Optional<GrpcEndpoint> grpc, ModelRepository models) {
+    private PredictionServer(Vertx vertx, HttpServer server, Optional<GrpcEndpoint> grpc, ModelRepository models,
+            PayloadLog payloads, Tracing tracing) {
+        this.payloads = payloads;
+        this.tracing = tracing;
         this.vertx = vertx;
         this.server = server;
         this.grpc = grpc;
@@ -116,6 +127,18 @@ public final class PredictionServer implements AutoCloseable {
      */
     public static PredictionServer start(ServerConfig config, List<ModelSource> sources, Optional<Path> modelsDir,
             String platformVersion, PluginClasses classes, Map<String, Path> reviews) {
+        Tracing tracing = config.otlpEndpoint().map(Tracing::otlp).orElseGet(Tracing::off);
+        try {
+            return start(config, sources, modelsDir, platformVersion, classes, reviews, tracing);
+        } catch (RuntimeException e) {
+            tracing.close();
+            throw e;
+        }
+    }
+
+    /** The server with its spans going to {@code tracing} (which it closes when it stops). */
+    public static PredictionServer start(ServerConfig config, List<ModelSource> sources, Optional<Path> modelsDir,
+            String platformVersion, PluginClasses classes, Map<String, Path> reviews, Tracing tracing) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // HTTP allows any token as a method: without a bound, anyone could create series without the key
         registry.config().meterFilter(new MeterFilter() {
@@ -132,18 +155,24 @@ public final class PredictionServer implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         ModelRepository models = new ModelRepository(sources, modelsDir, config, registry, classes);
         Map<String, ReviewQueue> queues;
+        PayloadLog payloads;
         try {
             queues = reviewQueues(reviews, models, config, classes);
+            payloads = PayloadLog.open(config.payloadLog(), registry);
         } catch (RuntimeException e) {
             models.close();
             throw e;
         }
-        Inference inference = new Inference(models, config.timeoutMillis());
-        Vertx vertx = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-                        .addLabels(Label.HTTP_ROUTE, Label.HTTP_CODE, Label.HTTP_METHOD)))
-                .withMetrics(new MicrometerMetricsFactory(registry))
-                .build();
+        Inference inference = new Inference(models, config.timeoutMillis(), payloads, tracing);
+        VertxOptions vertxOptions = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+                .setEnabled(true).addLabels(Label.HTTP_ROUTE, Label.HTTP_CODE, Label.HTTP_METHOD));
+        VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
+        if (tracing.enabled()) {
+            // each HTTP request gets a span of its own, a child of the caller's traceparent when it sends one
+            vertxOptions.setTracingOptions(new OpenTelemetryOptions());
+            builder.withTracer(new OpenTelemetryTracingFactory(tracing.openTelemetry()));
+        }
+        Vertx vertx = builder.with(vertxOptions).build();
         try {
             Path uploads = Files.createTempDirectory("fmnist-uploads");
             uploads.toFile().deleteOnExit();
@@ -152,7 +181,8 @@ public final class PredictionServer implements AutoCloseable {
             // before it sets the connection up, so silent sockets would escape the connection cap
             HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
                     .setCompressionSupported(true).setHttp2ClearTextEnabled(false)
-                    .setIdleTimeout(IDLE_SECONDS).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
+                    .setIdleTimeout(IDLE_SECONDS).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
+                    .setTracingPolicy(TracingPolicy.ALWAYS);
             config.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                     .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));
             HttpServer server = vertx.createHttpServer(options)
@@ -175,17 +205,20 @@ public final class PredictionServer implements AutoCloseable {
                     config.host(), server.actualPort(),
                     grpc.map(g -> " and gRPC " + config.host() + ":" + g.port()).orElse(""), models.all().size(),
                     models.allReady() ? "" : " (NOT READY: a model failed to load)");
-            return new PredictionServer(vertx, server, grpc, models);
+            return new PredictionServer(vertx, server, grpc, models, payloads, tracing);
         } catch (IOException e) {
             models.close();
+            payloads.close();
             vertx.close();
             throw new UncheckedIOException("cannot create a folder for uploads: " + e.getMessage(), e);
         } catch (GrpcPortException e) {
             models.close();
+            payloads.close();
             vertx.close();
             throw new IllegalStateException(e.getMessage(), e.getCause());
         } catch (RuntimeException e) {
             models.close();
+            payloads.close();
             vertx.close();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
                     + e.getMessage(), e);
@@ -245,7 +278,9 @@ public final class PredictionServer implements AutoCloseable {
             server.shutdown(10, TimeUnit.SECONDS).await();
         } finally {
             models.close();
+            payloads.close();
             vertx.close().await();
+            tracing.close();
         }
         log.info("Server stopped");
     }

@@ -1,6 +1,8 @@
 package dev.fmnist.server;
 
+import java.net.URI;
 import java.nio.file.Path;
+import dev.fmnist.server.payload.PayloadLogSettings;
 import java.util.Optional;
 
 /**
@@ -19,13 +21,34 @@ import java.util.Optional;
  * @param grpcPort       the port of the Open Inference Protocol's gRPC service: -1 none (the default), 0 a free one
  * @param tls            the certificate chain and private key (PEM files) to serve HTTPS and gRPC over TLS with
  * @param maxConnections HTTP connections open at once; one more is closed as soon as it is accepted
+ * @param payloadLog     the sampled log of answered requests ({@code server.payload-log.*}); off by default
+ * @param otlpEndpoint   the OTLP/HTTP collector request traces are sent to ({@code server.tracing.otlp-endpoint});
+ *                       empty: no tracing
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, long maxImagePixels, int maxBatchSize,
         long batchWaitMillis, int queueCapacity, long timeoutMillis, boolean batching, Optional<String> apiKey,
-        boolean flipAveraging, int grpcPort, Optional<Tls> tls, int maxConnections) {
+        boolean flipAveraging, int grpcPort, Optional<Tls> tls, int maxConnections, PayloadLogSettings payloadLog,
+        Optional<URI> otlpEndpoint) {
+
+    /** The settings without tracing. */
+    public ServerConfig(String host, int port, long maxBodyBytes, long maxImagePixels, int maxBatchSize,
+            long batchWaitMillis, int queueCapacity, long timeoutMillis, boolean batching, Optional<String> apiKey,
+            boolean flipAveraging, int grpcPort, Optional<Tls> tls, int maxConnections,
+            PayloadLogSettings payloadLog) {
+        this(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity, timeoutMillis,
+                batching, apiKey, flipAveraging, grpcPort, tls, maxConnections, payloadLog, Optional.empty());
+    }
 
     /** The default of {@code server.max-connections}. */
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+
+    /** The settings without a payload log. */
+    public ServerConfig(String host, int port, long maxBodyBytes, long maxImagePixels, int maxBatchSize,
+            long batchWaitMillis, int queueCapacity, long timeoutMillis, boolean batching, Optional<String> apiKey,
+            boolean flipAveraging, int grpcPort, Optional<Tls> tls, int maxConnections) {
+        this(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity, timeoutMillis,
+                batching, apiKey, flipAveraging, grpcPort, tls, maxConnections, PayloadLogSettings.OFF);
+    }
 
     /** The settings with the default connection cap. */
     public ServerConfig(String host, int port, long maxBodyBytes, long maxImagePixels, int maxBatchSize,
@@ -61,42 +84,58 @@ public record ServerConfig(String host, int port, long maxBodyBytes, long maxIma
 
     public ServerConfig withPort(int value) {
         return new ServerConfig(host, value, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis,
-                queueCapacity, timeoutMillis, batching, apiKey, flipAveraging, grpcPort, tls, maxConnections);
+                queueCapacity, timeoutMillis, batching, apiKey, flipAveraging, grpcPort, tls, maxConnections,
+                payloadLog, otlpEndpoint);
     }
 
     public ServerConfig withApiKey(String value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis,
                 queueCapacity, timeoutMillis, batching, Optional.ofNullable(value), flipAveraging, grpcPort, tls,
-                maxConnections);
+                maxConnections, payloadLog, otlpEndpoint);
     }
 
     public ServerConfig withLimits(long bodyBytes, long imagePixels, int batchSize, int queue, long timeout) {
         return new ServerConfig(host, port, bodyBytes, imagePixels, batchSize, batchWaitMillis, queue, timeout,
-                batching, apiKey, flipAveraging, grpcPort, tls, maxConnections);
+                batching, apiKey, flipAveraging, grpcPort, tls, maxConnections,
+                payloadLog, otlpEndpoint);
     }
 
     public ServerConfig withFlipAveraging(boolean value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
-                timeoutMillis, batching, apiKey, value, grpcPort, tls, maxConnections);
+                timeoutMillis, batching, apiKey, value, grpcPort, tls, maxConnections,
+                payloadLog, otlpEndpoint);
     }
 
     public ServerConfig withBatching(boolean value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
-                timeoutMillis, value, apiKey, flipAveraging, grpcPort, tls, maxConnections);
+                timeoutMillis, value, apiKey, flipAveraging, grpcPort, tls, maxConnections,
+                payloadLog, otlpEndpoint);
     }
 
     public ServerConfig withTls(Tls value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
-                timeoutMillis, batching, apiKey, flipAveraging, grpcPort, Optional.of(value), maxConnections);
+                timeoutMillis, batching, apiKey, flipAveraging, grpcPort, Optional.of(value),
+                maxConnections, payloadLog, otlpEndpoint);
     }
 
     public ServerConfig withMaxConnections(int value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
-                timeoutMillis, batching, apiKey, flipAveraging, grpcPort, tls, value);
+                timeoutMillis, batching, apiKey, flipAveraging, grpcPort, tls, value, payloadLog, otlpEndpoint);
     }
 
     public ServerConfig withGrpcPort(int value) {
         return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
-                timeoutMillis, batching, apiKey, flipAveraging, value, tls, maxConnections);
+                timeoutMillis, batching, apiKey, flipAveraging, value, tls, maxConnections, payloadLog, otlpEndpoint);
+    }
+
+    public ServerConfig withPayloadLog(PayloadLogSettings value) {
+        return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
+                timeoutMillis, batching, apiKey, flipAveraging, grpcPort, tls, maxConnections, value, otlpEndpoint);
+    }
+
+    public ServerConfig withOtlpEndpoint(URI value) {
+        return new ServerConfig(host, port, maxBodyBytes, maxImagePixels, maxBatchSize, batchWaitMillis, queueCapacity,
+                timeoutMillis, batching, apiKey, flipAveraging, grpcPort, tls, maxConnections, payloadLog,
+                Optional.ofNullable(value));
     }
 }

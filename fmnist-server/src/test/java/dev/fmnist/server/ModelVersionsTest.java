@@ -227,18 +227,22 @@ class ModelVersionsTest {
                 client.start();
                 clients.add(client);
             }
-            Thread.sleep(300);
+            awaitAnswered(versions, "shoes");
             Http.Response promoted = http.postJson("/v2/repository/models/shoes/promote",
                     parameters(new JsonObject().put("version", "shoes-2")));
             assertThat(promoted.status()).as(promoted.body()).isEqualTo(200);
             assertThat(promoted.json().getString("current")).isEqualTo("shoes-2");
-            Thread.sleep(300);
+            awaitAnswered(versions, "shoes-2");
             assertThat(versionAnswering(http.post("/v2/models/shoes/classify", "image/png", image)))
                     .isEqualTo("shoes-2");
             Http.Response back = http.postJson("/v2/repository/models/shoes/rollback", new JsonObject());
             assertThat(back.status()).as(back.body()).isEqualTo(200);
             assertThat(back.json().getString("current")).isEqualTo("shoes");
-            Thread.sleep(300);
+            int before = versions.getOrDefault("shoes", 0);
+            long until = System.currentTimeMillis() + 10_000;
+            while (versions.getOrDefault("shoes", 0) < before + 20 && System.currentTimeMillis() < until) {
+                Thread.sleep(10);
+            }
             running.set(false);
             for (Thread client : clients) {
                 client.join(30_000);
@@ -251,10 +255,55 @@ class ModelVersionsTest {
             Http.Response noSuch = http.postJson("/v2/repository/models/shoes/promote",
                     parameters(new JsonObject().put("version", "shoes-9")));
             assertThat(noSuch.status()).isEqualTo(404);
-            // the version a rollback left is the one before it now: a second rollback goes forward again
-            assertThat(http.postJson("/v2/repository/models/shoes/rollback", new JsonObject()).json()
-                    .getString("current")).isEqualTo("shoes-2");
+            // once only: a second rollback would bring back the version just rolled back from
+            Http.Response again = http.postJson("/v2/repository/models/shoes/rollback", new JsonObject());
+            assertThat(again.status()).isEqualTo(400);
+            assertThat(again.json().getString("error")).contains("no earlier version");
             assertThat(http.postJson("/v2/repository/models/zzz/rollback", new JsonObject()).status()).isEqualTo(404);
+        }
+    }
+
+    /** Waits until the clients have had an answer from {@code version}. */
+    private static void awaitAnswered(Map<String, Integer> versions, String version) throws InterruptedException {
+        long until = System.currentTimeMillis() + 10_000;
+        while (!versions.containsKey(version) && System.currentTimeMillis() < until) {
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void misleadingRepositoryCallsAreRefusedAndChangeNothing() {
+        ModelRepositoryTest.copy(TestModels.mlp(), models.resolve("shoes-3"));
+        try (PredictionServer server = start(ServerConfig.defaults().withPort(0))) {
+            Http http = new Http(server.port());
+            // a split with a plain load: the load would unload the versions the split names
+            Http.Response deployWithSplit = http.postJson("/v2/repository/models/shoes/load", parameters(new JsonObject()
+                    .put("run", "shoes-2").put("traffic", new JsonObject().put("shoes", 90).put("shoes-2", 10))));
+            assertThat(deployWithSplit.status()).isEqualTo(400);
+            assertThat(deployWithSplit.json().getString("error")).contains("needs \"current\": false");
+            assertThat(indexOf(http, "shoes")).extracting(e -> e.getString("version")).containsExactly("shoes");
+
+            addSecondVersion(http, null);
+            http.postJson("/v2/repository/models/shoes/load", parameters(new JsonObject().put("run", "shoes-3")
+                    .put("current", false).put("traffic", new JsonObject().put("shoes-2", 50).put("shoes-3", 50))));
+            // an empty version (an unset shell variable) or a misspelled parameter is refused, not taken for "all"
+            Http.Response blank = http.postJson("/v2/repository/models/shoes/unload",
+                    parameters(new JsonObject().put("version", "")));
+            assertThat(blank.status()).isEqualTo(400);
+            assertThat(blank.json().getString("error")).contains("'version' is empty");
+            Http.Response typo = http.postJson("/v2/repository/models/shoes/unload",
+                    parameters(new JsonObject().put("versoin", "shoes-3")));
+            assertThat(typo.status()).isEqualTo(400);
+            assertThat(typo.json().getString("error")).contains("unknown parameter 'versoin'");
+            assertThat(indexOf(http, "shoes")).hasSize(3);
+
+            // an unloaded version's share goes to the current version, not to the other canary
+            assertThat(http.postJson("/v2/repository/models/shoes/unload",
+                    parameters(new JsonObject().put("version", "shoes-3"))).status()).isEqualTo(200);
+            assertThat(indexOf(http, "shoes")).extracting(e -> e.getString("version") + " " + e.getDouble("traffic"))
+                    .containsExactly("shoes 50.0", "shoes-2 50.0");
+            Http.Response emptyKey = http.post("/v2/models/shoes/classify", "image/png", image, "X-Route-Key", "");
+            assertThat(emptyKey.status()).isEqualTo(200);
         }
     }
 
@@ -267,19 +316,22 @@ class ModelVersionsTest {
             for (int i = 0; i < 3; i++) {
                 versionAnswering(http.post("/v2/models/shoes/classify", "image/png", image));
             }
-            assertThat(count(http.get("/metrics").body(), "fmnist_batch_size_count", "shoes")).isPositive();
+            String metrics = http.get("/metrics").body();
+            assertThat(count(metrics, "fmnist_batch_size_count", "shoes")).isPositive();
+            assertThat(count(metrics, "fmnist_model_warmup_seconds_count", "shoes")).as("both warm-ups").isEqualTo(2);
+            assertThat(metrics).contains("fmnist_queue_depth{model=\"shoes\",version=\"shoes\"}");
         }
     }
 
     @Test
     void aRequestWhoseOwnDeadlinePassesInTheQueueIsDroppedBeforeItsForwardPass() {
         ServerConfig defaults = ServerConfig.defaults();
-        // a long batching wait keeps a request queued past its 50 ms
+        // a long batching wait keeps a request queued past its own 800 ms (its decoding takes far less)
         ServerConfig slow = new ServerConfig(defaults.host(), 0, defaults.maxBodyBytes(), defaults.maxImagePixels(),
-                64, 600, defaults.queueCapacity(), defaults.timeoutMillis(), true, Optional.empty(), false);
+                64, 2_000, defaults.queueCapacity(), defaults.timeoutMillis(), true, Optional.empty(), false);
         try (PredictionServer server = start(slow)) {
             Http http = new Http(server.port());
-            Http.Response late = http.post("/v2/models/shoes/classify", "image/png", image, "X-Timeout-Ms", "50");
+            Http.Response late = http.post("/v2/models/shoes/classify", "image/png", image, "X-Timeout-Ms", "800");
             assertThat(late.status()).as(late.body()).isEqualTo(503);
             assertThat(late.json().getString("error")).contains("did not answer in time");
             Http.Response inTime = http.post("/v2/models/shoes/classify", "image/png", image, "X-Timeout-Ms", "5000");
@@ -293,34 +345,33 @@ class ModelVersionsTest {
         }
     }
 
+    private static ModelInferRequest grpcRequest(String version) {
+        InferTensorContents.Builder pixels = InferTensorContents.newBuilder();
+        for (int p = 0; p < 784; p++) {
+            pixels.addUintContents(test.pixel(0, p));
+        }
+        return ModelInferRequest.newBuilder().setModelName("shoes").setModelVersion(version)
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("input").setDatatype("UINT8")
+                        .addShape(1).addShape(784).setContents(pixels)).build();
+    }
+
     @Test
-    void overGrpcARouteKeyIsStickyAndTheCallsDeadlineDropsItFromTheQueue() throws InterruptedException {
-        ServerConfig defaults = ServerConfig.defaults();
-        ServerConfig slow = new ServerConfig(defaults.host(), 0, defaults.maxBodyBytes(), defaults.maxImagePixels(),
-                64, 150, defaults.queueCapacity(), defaults.timeoutMillis(), true, Optional.empty(), false)
-                .withGrpcPort(0);
-        try (PredictionServer server = start(slow)) {
+    void overGrpcARouteKeyIsStickyLikeTheRestHeader() throws InterruptedException {
+        try (PredictionServer server = start(ServerConfig.defaults().withPort(0).withGrpcPort(0))) {
             Http http = new Http(server.port());
             addSecondVersion(http, new JsonObject().put("shoes", 50).put("shoes-2", 50));
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort().orElseThrow())
                     .usePlaintext().build();
             try {
                 GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
-                InferTensorContents.Builder pixels = InferTensorContents.newBuilder();
-                for (int p = 0; p < 784; p++) {
-                    pixels.addUintContents(test.pixel(0, p));
-                }
-                ModelInferRequest request = ModelInferRequest.newBuilder().setModelName("shoes")
-                        .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("input").setDatatype("UINT8")
-                                .addShape(1).addShape(784).setContents(pixels)).build();
                 Map<String, String> seen = new HashMap<>();
                 for (int item = 0; item < 12; item++) {
                     Metadata key = new Metadata();
                     key.put(Metadata.Key.of("x-route-key", Metadata.ASCII_STRING_MARSHALLER), "item-" + item);
                     GRPCInferenceServiceBlockingStub keyed = stub.withInterceptors(
                             MetadataUtils.newAttachHeadersInterceptor(key)).withDeadlineAfter(30, TimeUnit.SECONDS);
-                    for (int i = 0; i < 2; i++) {
-                        String version = keyed.modelInfer(request).getModelVersion();
+                    for (int i = 0; i < 3; i++) {
+                        String version = keyed.modelInfer(grpcRequest("")).getModelVersion();
                         assertThat(seen.computeIfAbsent("item-" + item, k -> version)).isEqualTo(version);
                     }
                 }
@@ -328,22 +379,39 @@ class ModelVersionsTest {
                 // the REST header's key and the metadata's land on the same version
                 seen.forEach((item, version) -> assertThat(versionAnswering(http.post("/v2/models/shoes/classify",
                         "image/png", image, "X-Route-Key", item))).isEqualTo(version));
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
 
-                double before = count(http.get("/metrics").body(), "fmnist_requests_skipped_total", "shoes")
-                        + count(http.get("/metrics").body(), "fmnist_requests_skipped_total", "shoes-2");
-                ModelInferRequest pinned = request.toBuilder().setModelVersion("shoes").build();
-                assertThatThrownBy(() -> stub.withDeadlineAfter(40, TimeUnit.MILLISECONDS).modelInfer(pinned))
+    @Test
+    void aGrpcCallsOwnDeadlineDropsItFromTheQueue() throws InterruptedException {
+        ServerConfig defaults = ServerConfig.defaults();
+        // a long batching wait keeps the call queued past its 800 ms
+        ServerConfig slow = new ServerConfig(defaults.host(), 0, defaults.maxBodyBytes(), defaults.maxImagePixels(),
+                64, 2_000, defaults.queueCapacity(), defaults.timeoutMillis(), true, Optional.empty(), false)
+                .withGrpcPort(0);
+        try (PredictionServer server = start(slow)) {
+            Http http = new Http(server.port());
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort().orElseThrow())
+                    .usePlaintext().build();
+            try {
+                GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+                assertThatThrownBy(() -> stub.withDeadlineAfter(800, TimeUnit.MILLISECONDS)
+                        .modelInfer(grpcRequest("shoes")))
                         .isInstanceOf(StatusRuntimeException.class)
                         .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode())
                         .isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-                // the server's own deadline was the call's: the request is dropped once the batching wait ends
-                long until = System.currentTimeMillis() + 5_000;
-                while (count(http.get("/metrics").body(), "fmnist_requests_skipped_total", "shoes") < before + 1
+                // the server's deadline was the call's: dropped once the batching wait ends, before its pass
+                long until = System.currentTimeMillis() + 10_000;
+                while (count(http.get("/metrics").body(), "fmnist_requests_skipped_total", "shoes") < 1
                         && System.currentTimeMillis() < until) {
                     Thread.sleep(20);
                 }
-                assertThat(count(http.get("/metrics").body(), "fmnist_requests_skipped_total", "shoes"))
-                        .isEqualTo(before + 1);
+                String metrics = http.get("/metrics").body();
+                assertThat(count(metrics, "fmnist_requests_skipped_total", "shoes")).isEqualTo(1);
+                assertThat(count(metrics, "fmnist_batch_size_count", "shoes")).as("forward passes").isZero();
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }

@@ -92,13 +92,26 @@ public final class ConfigKeys {
             "A PEM certificate chain: with server.tls.key, HTTPS and gRPC over TLS", false);
     public static final ConfigKey SERVER_TLS_KEY = new ConfigKey("server.tls.key", null,
             "The PEM private key (PKCS#8) of server.tls.cert", false);
+    public static final ConfigKey SERVER_PAYLOAD_LOG_FOLDER = new ConfigKey("server.payload-log.folder", null,
+            "Where a sample of the answered requests is logged as JSON lines; unset: no payload log", false);
+    public static final ConfigKey SERVER_PAYLOAD_LOG_SAMPLE = new ConfigKey("server.payload-log.sample", "0.01",
+            "The share of answered requests the payload log keeps, from 0 to 1", false);
+    public static final ConfigKey SERVER_PAYLOAD_LOG_MAX_FILE_MB = new ConfigKey("server.payload-log.max-file-mb",
+            "64", "A payload log file is rotated once it would grow past this many MiB", false);
+    public static final ConfigKey SERVER_PAYLOAD_LOG_MAX_FILES = new ConfigKey("server.payload-log.max-files", "10",
+            "Payload log files kept, the one being written included; the oldest is deleted", false);
+    public static final ConfigKey SERVER_PAYLOAD_LOG_INPUTS = new ConfigKey("server.payload-log.inputs", "false",
+            "Log each image as the model saw it (base64 float32), not only its SHA-256", false);
+    public static final ConfigKey SERVER_TRACING_OTLP_ENDPOINT = new ConfigKey("server.tracing.otlp-endpoint", null,
+            "An OTLP/HTTP collector (e.g. http://localhost:4318) request traces are sent to; unset: no tracing", false);
 
     public static final List<ConfigKey> ALL = List.of(SEED, DATA_SOURCE, DATA_TEST_FRACTION, DATA_DIR,
             DATA_SYSTEM_DIR, DATA_CACHE_DIR, DATA_DOWNLOAD, DATA_BASE_URL, DATA_VALIDATION_FRACTION, DATA_NORMALIZATION, PLUGINS_DIR, RUNS_DIR, TRAIN_EPOCHS,
             TRAIN_PATIENCE, TRAIN_MONITOR, TRAIN_MIN_DELTA, TRAIN_RESTORE_BEST, TRAIN_AUGMENT, TRAIN_THREADS, NATIVE_HELPERS, SERVER_HOST, SERVER_PORT,
             SERVER_GRPC_PORT, SERVER_MAX_BODY_BYTES, SERVER_MAX_IMAGE_PIXELS, SERVER_MAX_BATCH_SIZE, SERVER_BATCH_WAIT_MS, SERVER_BATCHING, SERVER_FLIP_TTA,
             SERVER_QUEUE_CAPACITY, SERVER_TIMEOUT_MS, SERVER_MAX_CONNECTIONS, SERVER_API_KEY, SERVER_TLS_CERT,
-            SERVER_TLS_KEY);
+            SERVER_TLS_KEY, SERVER_PAYLOAD_LOG_FOLDER, SERVER_PAYLOAD_LOG_SAMPLE, SERVER_PAYLOAD_LOG_MAX_FILE_MB,
+            SERVER_PAYLOAD_LOG_MAX_FILES, SERVER_PAYLOAD_LOG_INPUTS, SERVER_TRACING_OTLP_ENDPOINT);
 
     private static final Map<String, ConfigKey> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));

@@ -96,6 +96,18 @@ public final class ConfigReader {
         }
     }
 
+    /** A share: a number from 0 to 1, both included. */
+    public double share(ConfigKey key) {
+        String value = string(key);
+        String expected = "a number from 0 to 1";
+        try {
+            double parsed = Double.parseDouble(value);
+            return parsed >= 0 && parsed <= 1 ? parsed : bad(key, value, expected, 0.0);
+        } catch (NumberFormatException e) {
+            return bad(key, value, expected, 0.0);
+        }
+    }
+
     public double doubleAtLeast(ConfigKey key, double min) {
         String value = string(key);
         try {

@@ -10,6 +10,12 @@ import static dev.fmnist.cli.config.ConfigKeys.DATA_SYSTEM_DIR;
 import static dev.fmnist.cli.config.ConfigKeys.DATA_TEST_FRACTION;
 import static dev.fmnist.cli.config.ConfigKeys.DATA_VALIDATION_FRACTION;
 import static dev.fmnist.cli.config.ConfigKeys.NATIVE_HELPERS;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_PAYLOAD_LOG_FOLDER;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_PAYLOAD_LOG_INPUTS;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_PAYLOAD_LOG_MAX_FILES;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_PAYLOAD_LOG_MAX_FILE_MB;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_PAYLOAD_LOG_SAMPLE;
+import static dev.fmnist.cli.config.ConfigKeys.SERVER_TRACING_OTLP_ENDPOINT;
 import static dev.fmnist.cli.config.ConfigKeys.PLUGINS_DIR;
 import static dev.fmnist.cli.config.ConfigKeys.RUNS_DIR;
 import static dev.fmnist.cli.config.ConfigKeys.SEED;
@@ -41,6 +47,7 @@ import dev.fmnist.data.SourceChoice;
 import dev.fmnist.data.augment.Augmentation;
 import dev.fmnist.image.encode.Normalization;
 import dev.fmnist.server.ServerConfig;
+import dev.fmnist.server.payload.PayloadLogSettings;
 import dev.fmnist.training.TrainingConfig;
 import dev.fmnist.training.TrainingThreads;
 import java.net.URI;
@@ -102,7 +109,11 @@ public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, 
                 reader.intAtLeast(SERVER_QUEUE_CAPACITY, 1), reader.intAtLeast(SERVER_TIMEOUT_MS, 1),
                 reader.bool(SERVER_BATCHING), reader.optionalString(SERVER_API_KEY), reader.bool(SERVER_FLIP_TTA),
                 reader.intBetween(SERVER_GRPC_PORT, -1, 65535), tls(reader),
-                reader.intAtLeast(SERVER_MAX_CONNECTIONS, 1));
+                reader.intAtLeast(SERVER_MAX_CONNECTIONS, 1), new PayloadLogSettings(
+                        reader.optionalPath(SERVER_PAYLOAD_LOG_FOLDER), reader.share(SERVER_PAYLOAD_LOG_SAMPLE),
+                        reader.intBetween(SERVER_PAYLOAD_LOG_MAX_FILE_MB, 1, 1 << 20) * (1L << 20),
+                        reader.intBetween(SERVER_PAYLOAD_LOG_MAX_FILES, 1, 10_000), reader.bool(SERVER_PAYLOAD_LOG_INPUTS)),
+                reader.optionalString(SERVER_TRACING_OTLP_ENDPOINT).map(set -> reader.httpUrl(SERVER_TRACING_OTLP_ENDPOINT)));
         reader.check();
         DataConfig data = new DataConfig(dataDir, config.source(DATA_DIR), systemDir, cacheDir, baseUrl, download,
                 validationFraction, normalization, seed, source, testFraction);

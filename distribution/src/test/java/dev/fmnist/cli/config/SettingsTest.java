@@ -156,6 +156,37 @@ class SettingsTest {
     }
 
     @Test
+    void thePayloadLogIsOffUntilAFolderIsSetAndItsSettingsAreChecked() {
+        assertThat(read(ConfigSources.ofFlags(Map.of())).server().payloadLog().enabled()).isFalse();
+        var payloads = read(ConfigSources.ofFlags(Map.of("server.payload-log.folder", "/var/log/fmnist",
+                "server.payload-log.sample", "1", "server.payload-log.max-file-mb", "2",
+                "server.payload-log.max-files", "4", "server.payload-log.inputs", "true"))).server().payloadLog();
+        assertThat(payloads).isEqualTo(new dev.fmnist.server.payload.PayloadLogSettings(
+                Optional.of(Path.of("/var/log/fmnist")), 1.0, 2L << 20, 4, true));
+        assertThat(read(ConfigSources.ofFlags(Map.of("server.payload-log.folder", "/l"))).server().payloadLog()
+                .sample()).isEqualTo(0.01);
+        assertThatThrownBy(() -> read(ConfigSources.ofFlags(Map.of("server.payload-log.sample", "1.5",
+                "server.payload-log.max-files", "0"))))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+                        "server.payload-log.sample = '1.5' (from command line): expected a number from 0 to 1",
+                        "server.payload-log.max-files = '0' (from command line): expected a whole number from 1 to "
+                                + "10000"));
+    }
+
+    @Test
+    void tracingIsOffUntilAnOtlpEndpointIsSet() {
+        assertThat(read(ConfigSources.ofFlags(Map.of())).server().otlpEndpoint()).isEmpty();
+        assertThat(read(ConfigSources.ofFlags(Map.of("server.tracing.otlp-endpoint", "http://collector:4318")))
+                .server().otlpEndpoint()).contains(java.net.URI.create("http://collector:4318/"));
+        assertThatThrownBy(() -> read(ConfigSources.ofFlags(Map.of("server.tracing.otlp-endpoint", "collector"))))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+                        "server.tracing.otlp-endpoint = 'collector' (from command line): expected an http:// or "
+                                + "https:// URL"));
+    }
+
+    @Test
     void anOmpNumThreadsSetBeforeTheLauncherFixesAutoButNotAGivenNumber() {
         System.setProperty("fmnist.threads.pinned", "true");
         try {

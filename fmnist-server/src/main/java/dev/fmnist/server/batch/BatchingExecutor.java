@@ -35,9 +35,7 @@ public final class BatchingExecutor implements AutoCloseable {
     private final boolean batching;
     private final BlockingQueue<Job> queue;
     private final Thread worker;
-    private final String version;
-    private final MeterRegistry registry;
-    private volatile BatcherMeters meters;
+    private final BatcherMeters meters;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean accepting = true;
     private volatile boolean running = true;
@@ -56,8 +54,6 @@ public final class BatchingExecutor implements AutoCloseable {
         this.maxWaitNanos = batching ? TimeUnit.MILLISECONDS.toNanos(maxWaitMillis) : 0;
         this.batching = batching;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.version = version;
-        this.registry = registry;
         this.meters = new BatcherMeters(model, version, queue, inFlight, registry);
         this.worker = new Thread(this::run, "fmnist-model-" + model);
         this.worker.setDaemon(true);
@@ -74,7 +70,12 @@ public final class BatchingExecutor implements AutoCloseable {
      * @throws QueueFullException at once when the queue is full
      */
     public CompletableFuture<float[][]> submit(EncodedBatch batch) {
-        return submit(batch, Job.PROBABILITIES, false);
+        return submit(batch, Job.PROBABILITIES, false, null);
+    }
+
+    /** {@link #submit(EncodedBatch)}, telling {@code timing} when the images waited and ran, and with how many. */
+    public CompletableFuture<float[][]> submit(EncodedBatch batch, BatchTiming timing) {
+        return submit(batch, Job.PROBABILITIES, false, timing);
     }
 
     /**
@@ -84,7 +85,7 @@ public final class BatchingExecutor implements AutoCloseable {
      * @throws QueueFullException at once when the queue is full
      */
     public CompletableFuture<float[][]> submitEmbedding(EncodedBatch batch) {
-        return submit(batch, Job.EMBEDDINGS, false);
+        return submit(batch, Job.EMBEDDINGS, false, null);
     }
 
     /**
@@ -94,12 +95,12 @@ public final class BatchingExecutor implements AutoCloseable {
      * @throws QueueFullException at once when the queue is full
      */
     public CompletableFuture<float[][]> submitExplanation(EncodedBatch batch, Explainer explainer, int[] classes) {
-        return submit(batch, (predictor, images) -> explainer.maps(predictor, images, classes), false);
+        return submit(batch, (predictor, images) -> explainer.maps(predictor, images, classes), false, null);
     }
 
     /** A warm-up pass ({@link WarmUp}): run alone, left out of the batch metrics. */
     CompletableFuture<float[][]> submitWarmUp(EncodedBatch batch, boolean embed) {
-        return submit(batch, embed ? Job.EMBEDDINGS : Job.PROBABILITIES, true);
+        return submit(batch, embed ? Job.EMBEDDINGS : Job.PROBABILITIES, true, null);
     }
 
     /** Values per encoded image. */
@@ -111,12 +112,16 @@ public final class BatchingExecutor implements AutoCloseable {
         meters.warmUp(took);
     }
 
-    private CompletableFuture<float[][]> submit(EncodedBatch batch, Job.Pass pass, boolean warmUp) {
+    private CompletableFuture<float[][]> submit(EncodedBatch batch, Job.Pass pass, boolean warmUp,
+            BatchTiming timing) {
         if (batch.count() > maxBatch) {
             throw new IllegalArgumentException(batch.count() + " images exceed the batch limit of " + maxBatch);
         }
         CompletableFuture<float[][]> result = new CompletableFuture<>();
-        if (!running || !queue.offer(new Job(batch, pass, warmUp, result))) {
+        if (timing != null) {
+            timing.queued(System.nanoTime());
+        }
+        if (!running || !queue.offer(new Job(batch, pass, warmUp, result, timing))) {
             throw new QueueFullException("model '" + model + "' has " + queue.size() + " requests waiting; try again shortly");
         }
         return result;
@@ -209,13 +214,19 @@ public final class BatchingExecutor implements AutoCloseable {
             EncodedBatch joined = EncodedBatch.join(batch.stream().map(Job::batch).toList());
             long started = System.nanoTime();
             float[][] probabilities = batch.get(0).pass().run(predictor, joined);
+            long ended = System.nanoTime();
             // an explanation's passes are not one forward pass: the batch metrics leave them out
             Job.Pass pass = batch.get(0).pass();
             if (!batch.get(0).warmUp() && (pass == Job.PROBABILITIES || pass == Job.EMBEDDINGS)) {
-                meters.forwardPass(System.nanoTime() - started, images);
+                meters.forwardPass(ended - started, images);
             }
             if (!batch.get(0).warmUp() && pass == Job.PROBABILITIES) {
                 meters.answers(probabilities, predictor.acceptance());
+            }
+            for (Job job : batch) {
+                if (job.timing() != null) {
+                    job.timing().ran(started, ended, images, batch.size());
+                }
             }
             int row = 0;
             for (Job job : batch) {
@@ -241,11 +252,18 @@ public final class BatchingExecutor implements AutoCloseable {
     }
 
     /**
-     * Registers the model's metrics again: an executor of the same model and version, closed after this one
-     * started, took the series they share with it.
+     * Takes over the metric series it shares with an executor of the same model and version that it replaces:
+     * counters and timers are the same meters (Micrometer hands out one per name and tags), so both record into
+     * them; the gauges are bound anew to this executor's queue and requests. The one replaced is then closed with
+     * {@code close(grace, false)}, which leaves the series in place.
      */
-    public void registerMetersAgain() {
-        meters = new BatcherMeters(model, version, queue, inFlight, registry);
+    public void takeOverMeters() {
+        meters.rebindGauges(queue, inFlight);
+    }
+
+    /** Takes the model's metric series away (after {@code close(grace, false)}). */
+    public void removeMeters() {
+        meters.remove();
     }
 
     /** {@link #close(long)} with 5 s of grace. */
@@ -259,6 +277,14 @@ public final class BatchingExecutor implements AutoCloseable {
      * finish for up to {@code graceMillis}, then the worker stops and the model's metrics are removed.
      */
     public void close(long graceMillis) {
+        close(graceMillis, true);
+    }
+
+    /**
+     * {@link #close(long)}; {@code removeMeters} false leaves the metric series to the executor that took them
+     * over ({@link #takeOverMeters}).
+     */
+    public void close(long graceMillis, boolean removeMeters) {
         accepting = false;
         long deadline = System.currentTimeMillis() + graceMillis;
         while ((inFlight.get() > 0 || !queue.isEmpty() || carried != null || busy)
@@ -272,6 +298,8 @@ public final class BatchingExecutor implements AutoCloseable {
         }
         running = false;
         worker.interrupt();
-        meters.remove();
+        if (removeMeters) {
+            meters.remove();
+        }
     }
 }

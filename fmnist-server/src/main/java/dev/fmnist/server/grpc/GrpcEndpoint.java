@@ -59,7 +59,8 @@ public final class GrpcEndpoint implements AutoCloseable {
                 .maxInboundMessageSize((int) Math.min(config.maxBodyBytes(), Integer.MAX_VALUE))
                 .addService(ServerInterceptors.intercept(
                         new GrpcInferenceService(models, inference, platformVersion, answers),
-                        new RouteKeys(), new ApiKeyInterceptor(config.apiKey()), new CallMetrics(registry)))
+                        new RouteKeys(), new ApiKeyInterceptor(config.apiKey()), new CallMetrics(registry),
+                        new TracingInterceptor(inference.tracing())))
                 .build();
         try {
             server.start();

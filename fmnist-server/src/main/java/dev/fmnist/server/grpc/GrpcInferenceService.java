@@ -21,6 +21,7 @@ import dev.fmnist.server.inference.ServingError;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.api.trace.Span;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -90,6 +91,7 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> observer) {
+        long arrived = System.nanoTime();
         // the client's own deadline, when sooner than the server's timeout
         Deadline callDeadline = Context.current().getDeadline();
         long deadline = callDeadline == null ? inference.deadline()
@@ -101,18 +103,36 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
             fail(observer, e);
             return;
         }
+        io.opentelemetry.context.Context trace = TracingInterceptor.current();
         try {
-            InferenceRequest input = GrpcTensors.request(request, admission.predictor().encoder(),
-                    admission.maxBatch());
+            Span decoding = inference.tracing().stage("decode", trace);
+            InferenceRequest input;
+            try {
+                input = GrpcTensors.request(request, admission.predictor().encoder(), admission.maxBatch());
+            } catch (RuntimeException e) {
+                decoding.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, String.valueOf(e.getMessage()));
+                throw e;
+            } finally {
+                decoding.end();
+            }
             admission.checkOutputs(input.outputs());
             ServedModel model = admission.model();
-            inference.probabilities(admission, input.input(), deadline).whenCompleteAsync((probabilities, failure) -> {
+            inference.probabilities(admission, input.input(), deadline,
+                    new Inference.Caller("grpc", request.getId(), arrived, trace)).whenCompleteAsync((probabilities,
+                            failure) -> {
                 try {
                     if (failure != null) {
                         fail(observer, failure);
                     } else {
-                        answer(observer, GrpcTensors.answer(model.name(), model.version(), input,
-                                admission.outputs(input, probabilities)));
+                        Span encoding = inference.tracing().stage("encode", trace);
+                        ModelInferResponse response;
+                        try {
+                            response = GrpcTensors.answer(model.name(), model.version(), input,
+                                    admission.outputs(input, probabilities));
+                        } finally {
+                            encoding.end();
+                        }
+                        answer(observer, response);
                     }
                 } catch (RuntimeException e) {
                     // thrown here, it would vanish into the future and leave the client waiting forever

@@ -26,7 +26,7 @@ final class RouteKeys implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
         String key = headers.get(METADATA);
-        return key == null ? next.startCall(call, headers)
+        return key == null || key.isEmpty() ? next.startCall(call, headers)
                 : Contexts.interceptCall(Context.current().withValue(KEY, key), call, headers, next);
     }
 }

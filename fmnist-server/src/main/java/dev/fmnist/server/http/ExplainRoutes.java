@@ -39,6 +39,7 @@ final class ExplainRoutes {
     }
 
     void explain(RoutingContext ctx) {
+        long arrived = System.nanoTime();
         long deadline = HttpRequests.deadline(ctx, inference);
         Inference.Admission admission = HttpRequests.admit(ctx, inference);
         Explainer explainer = explainer(ctx.queryParams().get("method"));
@@ -46,7 +47,9 @@ final class ExplainRoutes {
             throw ServingError.invalid(why);
         });
         images.read(ctx, admission.predictor(), Math.min(MAX_IMAGES, admission.maxBatch()), deadline)
-                .compose(posted -> onContext(inference.probabilities(admission, posted.batch(), deadline))
+                .compose(posted -> onContext(inference.probabilities(admission, posted.batch(), deadline,
+                                new Inference.Caller("rest", ctx.request().getHeader(HttpRequests.REQUEST_ID), arrived,
+                                        io.opentelemetry.context.Context.current())))
                         .compose(probabilities -> {
                             List<Prediction> answers = admission.predictor().rank(probabilities, 1);
                             int[] classes = answers.stream().mapToInt(p -> p.best().classIndex()).toArray();

@@ -15,6 +15,8 @@ final class HttpRequests {
 
     /** A request's key for a model's traffic split: the same key always reaches the same version. */
     static final String ROUTE_KEY = "X-Route-Key";
+    /** A client's id for a request, kept in the payload log (an inference request's own {@code id} wins). */
+    static final String REQUEST_ID = "X-Request-Id";
     /** A request's own timeout in milliseconds, under the server's ({@code server.timeout-ms}). */
     static final String TIMEOUT = "X-Timeout-Ms";
 
@@ -29,7 +31,7 @@ final class HttpRequests {
      */
     static Inference.Admission admit(RoutingContext ctx, Inference inference) {
         Inference.Admission admission = inference.admit(ctx.pathParam("name"), ctx.pathParam("version"),
-                Optional.ofNullable(ctx.request().getHeader(ROUTE_KEY)));
+                Optional.ofNullable(ctx.request().getHeader(ROUTE_KEY)).filter(key -> !key.isEmpty()));
         ctx.addEndHandler(ended -> admission.leave());
         return admission;
     }

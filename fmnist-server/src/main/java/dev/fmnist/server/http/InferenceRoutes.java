@@ -5,6 +5,9 @@ import dev.fmnist.runtime.predict.Prediction;
 import dev.fmnist.server.inference.Inference;
 import dev.fmnist.server.inference.InferenceRequest;
 import dev.fmnist.server.inference.ServingError;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -36,6 +39,7 @@ final class InferenceRoutes {
     }
 
     void infer(RoutingContext ctx) {
+        long arrived = System.nanoTime();
         long deadline = HttpRequests.deadline(ctx, inference);
         Inference.Admission admission = HttpRequests.admit(ctx, inference);
         String headerLength = ctx.request().getHeader(BINARY_HEADER);
@@ -52,15 +56,26 @@ final class InferenceRoutes {
         }
         String model = admission.model().name();
         String version = admission.model().version();
+        Context trace = Context.current();
+        Span decoding = inference.tracing().stage("decode", trace);
         vertx.executeBlocking(() -> {
                     InferenceRequest request = OipJson.parse(body, headerLength, admission.predictor().encoder(),
                             admission.maxBatch());
                     admission.checkOutputs(request.outputs());
                     return request;
                 }, false)
-                .compose(request -> onContext(inference.probabilities(admission, request.input(), deadline))
-                        .map(probabilities -> JsonAnswer.of(model, version, request,
-                                admission.outputs(request, probabilities))))
+                .onComplete(decoded -> ended(decoding, decoded.cause()))
+                .compose(request -> onContext(inference.probabilities(admission, request.input(), deadline,
+                                new Inference.Caller("rest", request.id() != null ? request.id()
+                                        : ctx.request().getHeader(HttpRequests.REQUEST_ID), arrived, trace)))
+                        .map(probabilities -> {
+                            Span encoding = inference.tracing().stage("encode", trace);
+                            try {
+                                return JsonAnswer.of(model, version, request, admission.outputs(request, probabilities));
+                            } finally {
+                                encoding.end();
+                            }
+                        }))
                 .onSuccess(answer -> send(ctx, answer))
                 .onFailure(ctx::fail);
     }
@@ -79,13 +94,32 @@ final class InferenceRoutes {
 
     /** The top classes of each posted image (raw bytes of one, or multipart files). */
     void classify(RoutingContext ctx) {
+        long arrived = System.nanoTime();
         long deadline = HttpRequests.deadline(ctx, inference);
         Inference.Admission admission = HttpRequests.admit(ctx, inference);
         int top = HttpRequests.intParameter(ctx, "top", 3, 1, 10);
-        images.read(ctx, admission.predictor(), admission.maxBatch(), deadline)
-                .compose(posted -> onContext(inference.probabilities(admission, posted.batch(), deadline))
-                        .map(probabilities -> classified(admission, posted.names(),
-                                admission.predictor().rank(probabilities, top))))
+        Context trace = Context.current();
+        Span decoding = inference.tracing().stage("decode", trace);
+        Future<PostedImages.Images> read;
+        try {
+            read = images.read(ctx, admission.predictor(), admission.maxBatch(), deadline);
+        } catch (RuntimeException e) {
+            ended(decoding, e);
+            throw e;
+        }
+        read.onComplete(decoded -> ended(decoding, decoded.cause()))
+                .compose(posted -> onContext(inference.probabilities(admission, posted.batch(), deadline,
+                                new Inference.Caller("rest", ctx.request().getHeader(HttpRequests.REQUEST_ID), arrived,
+                                        trace)))
+                        .map(probabilities -> {
+                            Span encoding = inference.tracing().stage("encode", trace);
+                            try {
+                                return classified(admission, posted.names(),
+                                        admission.predictor().rank(probabilities, top));
+                            } finally {
+                                encoding.end();
+                            }
+                        }))
                 .onSuccess(ctx::json)
                 .onFailure(ctx::fail);
     }
@@ -113,6 +147,14 @@ final class InferenceRoutes {
         acceptance.ifPresent(a -> answer.put("acceptance", new JsonObject().put("threshold", a.threshold())
                 .put("target_accuracy", a.targetAccuracy())));
         return answer.put("predictions", predictions);
+    }
+
+    /** Ends a stage's span, marked as failed when the stage failed. */
+    private static void ended(Span span, Throwable failure) {
+        if (failure != null) {
+            span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
+        }
+        span.end();
     }
 
     /** The model's answer back on this request's context. */

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -64,7 +65,7 @@ final class RepositoryRoutes {
         if (!ModelSource.isValidName(name)) {
             throw ServingError.invalid("model name '" + name + "' must be " + ModelSource.NAME_RULE);
         }
-        JsonObject given = parameters(ctx);
+        JsonObject given = parameters(ctx, "run", "index", "current", "traffic");
         Optional<String> run = stringParameter(given, "run");
         Optional<String> index = stringParameter(given, "index");
         Object current = given.getValue("current");
@@ -82,7 +83,7 @@ final class RepositoryRoutes {
     /** Makes a version answer the model's name: {@code {"parameters":{"version":VERSION}}}; the split is cleared. */
     void promote(RoutingContext ctx) {
         String name = ctx.pathParam("name");
-        String version = stringParameter(parameters(ctx), "version")
+        String version = stringParameter(parameters(ctx, "version"), "version")
                 .orElseThrow(() -> ServingError.invalid("name the version to promote: {\"parameters\":{\"version\":"
                         + "\"VERSION\"}}"));
         vertx.executeBlocking(() -> models.promote(name, version), false)
@@ -100,7 +101,7 @@ final class RepositoryRoutes {
     /** Shares the requests that name no version: {@code {"parameters":{"traffic":{"2":90,"3":10}}}}; {} clears it. */
     void traffic(RoutingContext ctx) {
         String name = ctx.pathParam("name");
-        JsonObject given = parameters(ctx);
+        JsonObject given = parameters(ctx, "traffic");
         if (!given.containsKey("traffic")) {
             throw ServingError.invalid("give the split: {\"parameters\":{\"traffic\":{\"VERSION\":WEIGHT,...}}}; "
                     + "{} sends every request to the current version");
@@ -114,7 +115,13 @@ final class RepositoryRoutes {
      * requests it had have finished. */
     void unload(RoutingContext ctx) {
         String name = ctx.pathParam("name");
-        Optional<String> version = stringParameter(parameters(ctx), "version");
+        JsonObject given = parameters(ctx, "version");
+        Optional<String> version = stringParameter(given, "version");
+        if (given.containsKey("version") && version.isEmpty()) {
+            // a blank version (an unset shell variable) must not unload every version
+            throw ServingError.invalid("parameter 'version' is empty: name the version to unload, or leave the "
+                    + "parameter out to unload the whole model");
+        }
         vertx.executeBlocking(() -> {
             if (version.isPresent()) {
                 models.unload(name, version.get());
@@ -148,12 +155,21 @@ final class RepositoryRoutes {
         return answer;
     }
 
-    private static JsonObject parameters(RoutingContext ctx) {
+    /** The request's {@code parameters}, refused when it holds any but {@code known}: a misspelled one is not ignored. */
+    private static JsonObject parameters(RoutingContext ctx, String... known) {
         Object parameters = HttpRequests.jsonBody(ctx).getValue("parameters");
         if (parameters != null && !(parameters instanceof JsonObject)) {
             throw ServingError.invalid("'parameters' must be a JSON object");
         }
-        return parameters == null ? new JsonObject() : (JsonObject) parameters;
+        JsonObject given = parameters == null ? new JsonObject() : (JsonObject) parameters;
+        List<String> allowed = List.of(known);
+        for (String key : given.fieldNames()) {
+            if (!allowed.contains(key)) {
+                throw ServingError.invalid("unknown parameter '" + key + "'" + (allowed.isEmpty() ? "; this call takes "
+                        + "none" : "; this call takes " + String.join(", ", allowed)));
+            }
+        }
+        return given;
     }
 
     /** {@code "traffic"}: an object of version to whole, non-negative weight. */

@@ -6,8 +6,15 @@ import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.server.ModelRepository;
 import dev.fmnist.server.ModelVersions;
 import dev.fmnist.server.ServedModel;
+import dev.fmnist.server.batch.BatchTiming;
 import dev.fmnist.server.batch.BatchingExecutor;
+import dev.fmnist.server.payload.PayloadLog;
+import dev.fmnist.server.tracing.Tracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.context.Context;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -20,13 +27,42 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Inference {
 
+    /**
+     * Who asked: for the payload log.
+     *
+     * @param protocol    {@code rest} or {@code grpc}
+     * @param id          the client's request id; null or empty for one the server makes
+     * @param arrivedNanos when the request arrived, in {@link System#nanoTime()}
+     * @param trace        the request's span, the parent of its stages' spans (the root context when not traced)
+     */
+    public record Caller(String protocol, String id, long arrivedNanos, Context trace) {
+
+    }
+
+    private static final AttributeKey<String> MODEL = AttributeKey.stringKey("fmnist.model");
+    private static final AttributeKey<String> VERSION = AttributeKey.stringKey("fmnist.model.version");
+    private static final AttributeKey<Long> BATCH_IMAGES = AttributeKey.longKey("fmnist.batch.images");
+    private static final AttributeKey<Long> BATCH_REQUESTS = AttributeKey.longKey("fmnist.batch.requests");
+
     private final ModelRepository models;
     private final long timeoutMillis;
+    private final PayloadLog payloads;
+    private final Tracing tracing;
 
-    /** @param timeoutMillis how long a request may take from its arrival ({@code server.timeout-ms}) */
-    public Inference(ModelRepository models, long timeoutMillis) {
+    /**
+     * @param timeoutMillis how long a request may take from its arrival ({@code server.timeout-ms})
+     * @param payloads      where a sample of the answered requests is logged
+     * @param tracing       the spans of a request's stages
+     */
+    public Inference(ModelRepository models, long timeoutMillis, PayloadLog payloads, Tracing tracing) {
         this.models = models;
         this.timeoutMillis = timeoutMillis;
+        this.payloads = payloads;
+        this.tracing = tracing;
+    }
+
+    public Tracing tracing() {
+        return tracing;
     }
 
     /** When a request arriving now must have its answer, in {@link System#nanoTime()}. */
@@ -112,11 +148,23 @@ public final class Inference {
 
     /** {@link #admit(String, String)} of the version {@link #model(String, String, Optional)} chooses. */
     public Admission admit(String name, String version, Optional<String> routeKey) {
-        ServedModel model = ready(model(name, version, routeKey));
-        BatchingExecutor executor = model.executor().orElseThrow();
-        if (!executor.enter()) {
-            throw ServingError.unavailable("model '" + model.name() + "' version " + model.version() + " is being unloaded", 1);
+        boolean named = version != null && !version.isEmpty();
+        // a request that named no version and reached one being retired asks again: the repository already
+        // routes around it, so a deploy or an unload costs that request nothing
+        for (int attempt = 1; ; attempt++) {
+            ServedModel model = ready(model(name, version, routeKey));
+            BatchingExecutor executor = model.executor().orElseThrow();
+            if (executor.enter()) {
+                return admitted(model, executor);
+            }
+            if (named || attempt == 3) {
+                throw ServingError.unavailable("model '" + model.name() + "' version " + model.version()
+                        + " is being unloaded", 1);
+            }
         }
+    }
+
+    private Admission admitted(ServedModel model, BatchingExecutor executor) {
         // the versions a client may ask for by name, the one answering first
         List<String> versions = new ArrayList<>(List.of(model.version()));
         models.versions(model.name()).ifPresent(all -> all.versions().values().stream()
@@ -180,9 +228,35 @@ public final class Inference {
         }
     }
 
-    /** Class probabilities of each image, or a timeout at the deadline. */
-    public CompletableFuture<float[][]> probabilities(Admission admission, EncodedBatch images, long deadline) {
-        return withDeadline(admission.executor().submit(images), deadline);
+    /**
+     * Class probabilities of each image, or a timeout at the deadline; a sample of the answers goes to the payload
+     * log, off the request's path.
+     */
+    public CompletableFuture<float[][]> probabilities(Admission admission, EncodedBatch images, long deadline,
+            Caller caller) {
+        BatchTiming timing = tracing.enabled() ? new BatchTiming() : null;
+        CompletableFuture<float[][]> answer = withDeadline(timing == null ? admission.executor().submit(images)
+                : admission.executor().submit(images, timing), deadline);
+        if (timing != null) {
+            ServedModel model = admission.model();
+            // off the model's thread, which completes the answer and goes on to the next batch
+            answer.thenRunAsync(() -> {
+                long epoch = Tracing.epochOffset();
+                tracing.stage("queued", caller.trace(), timing.queuedNanos(), timing.startedNanos(),
+                        Attributes.of(MODEL, model.name(), VERSION, model.version()), epoch);
+                tracing.stage("forward pass", caller.trace(), timing.startedNanos(), timing.endedNanos(),
+                        Attributes.of(MODEL, model.name(), VERSION, model.version(), BATCH_IMAGES,
+                                (long) timing.images(), BATCH_REQUESTS, (long) timing.requests()), epoch);
+            });
+        }
+        if (payloads.sampled()) {
+            ServedModel model = admission.model();
+            // cheap on the model's thread: the entry is handed to the log's own writer, which hashes and writes it
+            answer.thenAccept(probabilities -> payloads.add(new PayloadLog.Entry(Instant.now(), caller.id(),
+                    caller.protocol(), model.name(), model.version(), images, probabilities,
+                    admission.predictor().classNames(), System.nanoTime() - caller.arrivedNanos())));
+        }
+        return answer;
     }
 
     /** A map of each image's pixels for its class in {@code classes} ({@link Explainer}), or a timeout. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fmnist.cli.config.ConfigKey;
 import dev.fmnist.cli.config.ConfigKeys;
+import dev.fmnist.eval.Comparison;
+import dev.fmnist.eval.ResultsTable;
 import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.models.plugins.RegisteredPlugin;
 import java.io.IOException;
@@ -32,6 +34,7 @@ class DocsTest {
     private static final Pattern CODE_SPAN = Pattern.compile("`([^`\\n]+)`");
     private static final Pattern COMMAND = Pattern.compile("(?:^|[\\s(])(?:\\./|bin/)?fmnist ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?");
     private static final String GENERATED = "<!-- generated from the plugins:";
+    private static final String HEADLINE = "<!-- generated from docs/results/headline.json:";
 
     private static List<Path> documents() throws IOException {
         List<Path> documents = new ArrayList<>(List.of(ROOT.resolve("README.md"), ROOT.resolve("CHANGELOG.md")));
@@ -100,6 +103,27 @@ class DocsTest {
     }
 
     @Test
+    void everyConfigurationKeyTheDocsSetExists() throws IOException {
+        Pattern conf = Pattern.compile("--conf[ =]([a-z][a-z0-9.-]*)=");
+        List<String> names = ConfigKeys.ALL.stream().map(ConfigKey::name).toList();
+        List<String> unknown = new ArrayList<>();
+        int checked = 0;
+        for (Path document : documents()) {
+            for (String code : code(Files.readString(document))) {
+                Matcher key = conf.matcher(code);
+                while (key.find()) {
+                    checked++;
+                    if (!names.contains(key.group(1))) {
+                        unknown.add(ROOT.relativize(document) + ": " + key.group(1));
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("--conf settings found in the docs").isGreaterThan(10);
+        assertThat(unknown).as("configuration keys that do not exist").isEmpty();
+    }
+
+    @Test
     void theConfigurationDocumentListsEveryKey() throws IOException {
         String configuration = Files.readString(ROOT.resolve("docs/CONFIGURATION.md"));
         for (ConfigKey key : ConfigKeys.ALL) {
@@ -125,12 +149,26 @@ class DocsTest {
     @Test
     void theConfigurationDocumentHasEveryBuiltinHyperparameterWithItsDefault() throws IOException {
         String configuration = Files.readString(ROOT.resolve("docs/CONFIGURATION.md"));
-        int marker = configuration.indexOf(GENERATED);
-        assertThat(marker).as("the generated table's marker in docs/CONFIGURATION.md").isPositive();
-        String after = configuration.substring(configuration.indexOf('\n', marker) + 1);
-        int end = after.indexOf("\n\n");
-        String table = (end < 0 ? after : after.substring(0, end + 1));
-        assertThat(table).as("the built-in hyperparameters table; paste the expected one below the marker")
+        assertThat(tableBelow(configuration, GENERATED))
+                .as("the built-in hyperparameters table; paste the expected one below the marker")
                 .isEqualTo(builtinHyperparameters());
+    }
+
+    /** The table below a marker line of a document: the lines up to the first blank one. */
+    private static String tableBelow(String document, String marker) {
+        int at = document.indexOf(marker);
+        assertThat(at).as("the marker '" + marker + "'").isPositive();
+        String after = document.substring(document.indexOf('\n', at) + 1);
+        int end = after.indexOf("\n\n");
+        return end < 0 ? after : after.substring(0, end + 1);
+    }
+
+    @Test
+    void theHeadlineResultsAreTheTableTheRunsMade() throws IOException {
+        List<Comparison.Row> rows = ResultsTable.read(ROOT.resolve("docs/results/headline.json"));
+        assertThat(rows).as("docs/results/headline.json's rows").isNotEmpty();
+        assertThat(tableBelow(Files.readString(ROOT.resolve("docs/RESULTS.md")), HEADLINE))
+                .as("docs/RESULTS.md's headline table; remake it with the command in its marker")
+                .isEqualTo(Comparison.markdown(rows));
     }
 }

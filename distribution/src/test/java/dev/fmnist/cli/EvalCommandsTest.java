@@ -45,12 +45,43 @@ class EvalCommandsTest {
         CliRunner.Result result = CliRunner.run("compare", "--runs-dir", dir.resolve("runs").toString(), "--out",
                 out.toString());
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).contains("| mlp | 109,386 | 2 |").contains("written to");
+        assertThat(result.out()).contains("| mlp | 109,386 | 2 (best ").contains("written to");
         assertThat(out.resolve("comparison.html")).exists();
         CliRunner.Result markdown = CliRunner.run("compare", "--runs-dir", dir.resolve("runs").toString(), "--out",
                 out.toString(), "--markdown");
-        assertThat(markdown.out()).startsWith("| model | parameters | epochs | training time | images/s | CPU | test "
-                + "accuracy | flip-averaged |").doesNotContain("written to");
+        assertThat(markdown.out()).startsWith("| model | parameters | epochs | wall time | images/s | CPU | finished | "
+                + "test accuracy | flip-averaged |").doesNotContain("written to");
+    }
+
+    @Test
+    void compareKeepsAResultsTableOneRowPerModel() throws IOException {
+        Path table = dir.resolve("results/headline.json");
+        Path other = dir.resolve("results/other.json");
+        // a row of another model already in the table stays, in its place
+        Files.createDirectories(table.getParent());
+        Files.writeString(table, "[{\"run\": \"resnet-old\", \"model\": \"resnet\", \"parameters\": 273370, "
+                + "\"epochs\": 27, \"bestEpoch\": 27, \"trainingSeconds\": 9660, \"imagesPerSecond\": 150, "
+                + "\"testAccuracy\": 0.9439, \"flipAveragedAccuracy\": 0.9468, \"macroF1\": 0.944, "
+                + "\"worstClass\": \"Shirt\", \"worstF1\": 0.83, \"calibrationError\": 0.02, \"cpu\": \"AMD EPYC\", "
+                + "\"finished\": \"2026-11-30\"}]");
+        for (int round = 0; round < 2; round++) {
+            CliRunner.Result result = CliRunner.run("compare", run.toString(), "--out", dir.resolve("cmp-t").toString(),
+                    "--table", table.toString(), "--markdown");
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            assertThat(result.out().lines().toList()).as("the header, its rule, resnet's row kept, mlp's added once")
+                    .hasSize(4);
+            assertThat(result.out().lines().skip(2).toList()).satisfiesExactly(
+                    resnet -> assertThat(resnet).startsWith("| resnet | 273,370 | 27 (best 27) | 2 h 41 min | 150 | "
+                            + "AMD EPYC | 2026-11-30 | 94.39% | 94.68% |"),
+                    mlp -> assertThat(mlp).startsWith("| mlp | 109,386 | 2 (best "));
+        }
+        assertThat(Files.readString(table)).contains("\"model\" : \"mlp\"").contains("\"run\" : \"resnet-old\"");
+
+        Files.writeString(other, "{\"not\": \"a table\"}");
+        CliRunner.Result bad = CliRunner.run("compare", run.toString(), "--out", dir.resolve("cmp-t").toString(),
+                "--table", other.toString());
+        assertThat(bad.exitCode()).isEqualTo(ErrorReporter.FAILURE);
+        assertThat(bad.err()).startsWith("fmnist: " + other + " is not a results table").doesNotContain("\tat ");
     }
 
     @Test

@@ -15,6 +15,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,13 +33,15 @@ public final class Comparison {
     /**
      * One row of the comparison table.
      *
+     * @param bestEpoch            the epoch whose weights were compared ({@code best.zip}); 0 when not recorded
      * @param trainingSeconds      the run's wall time ({@code summary.json}), validation and checkpoints included
      * @param flipAveragedAccuracy test accuracy with each image's probabilities averaged with its mirror's
      * @param cpu                  the CPU the run trained on, as its summary recorded it; empty when it did not
+     * @param finished             the UTC date its summary was written (the run's end), ISO; empty without one
      */
-    public record Row(String run, String model, long parameters, int epochs, double trainingSeconds,
+    public record Row(String run, String model, long parameters, int epochs, int bestEpoch, double trainingSeconds,
             double imagesPerSecond, double testAccuracy, double flipAveragedAccuracy, double macroF1,
-            String worstClass, double worstF1, double calibrationError, String cpu) {}
+            String worstClass, double worstF1, double calibrationError, String cpu, String finished) {}
 
     private final Evaluator evaluator;
 
@@ -83,10 +87,11 @@ public final class Comparison {
                     : report.summary();
             EvaluationMetrics m = report.metrics();
             rows.add(new Row(run.getFileName().toString(), report.modelId(), report.parameters(),
-                    s == null ? 0 : s.epochsRun(), s == null ? Double.NaN : s.totalSeconds(),
-                    s == null ? Double.NaN : s.trainingImagesPerSecond(), m.accuracy(),
-                    evaluator.flipAveragedAccuracy(run), m.macroF1(), m.worstClass().name(), m.worstClass().f1(),
-                    m.expectedCalibrationError(), s == null || s.cpu() == null ? "" : s.cpu()));
+                    s == null ? 0 : s.epochsRun(), s == null ? 0 : s.bestEpoch(),
+                    s == null ? Double.NaN : s.totalSeconds(), s == null ? Double.NaN : s.trainingImagesPerSecond(),
+                    m.accuracy(), evaluator.flipAveragedAccuracy(run), m.macroF1(), m.worstClass().name(),
+                    m.worstClass().f1(), m.expectedCalibrationError(), s == null || s.cpu() == null ? "" : s.cpu(),
+                    finished(dir.summary())));
         }
         try {
             Files.createDirectories(outDir);
@@ -103,6 +108,17 @@ public final class Comparison {
         return rows;
     }
 
+    /** The UTC date a summary was last written: a run writes its summary when it ends (a resumed run again). */
+    private static String finished(Path summary) {
+        try {
+            return Files.isRegularFile(summary)
+                    ? LocalDate.ofInstant(Files.getLastModifiedTime(summary).toInstant(), ZoneOffset.UTC).toString()
+                    : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     private EvaluationReport evaluation(Path run) {
         Path metrics = run.resolve("eval").resolve("metrics.json");
         if (Files.isRegularFile(metrics)) {
@@ -115,17 +131,30 @@ public final class Comparison {
         return evaluator.evaluate(run, Evaluator.Split.TEST, run.resolve("eval"));
     }
 
-    private static final List<String> HEADER = List.of("model", "parameters", "epochs", "training time",
-            "images/s", "CPU", "test accuracy", "flip-averaged", "macro F1", "worst class (F1)", "calibration error",
-            "run");
+    private static final List<String> HEADER = List.of("model", "parameters", "epochs", "wall time",
+            "images/s", "CPU", "finished", "test accuracy", "flip-averaged", "macro F1", "worst class (F1)",
+            "calibration error", "run");
 
     private static List<String> cells(Row r) {
-        return List.of(r.model(), String.format("%,d", r.parameters()), Integer.toString(r.epochs()),
-                String.format("%.0f s", r.trainingSeconds()), String.format("%,.0f", r.imagesPerSecond()),
-                r.cpu().isEmpty() ? "not recorded" : r.cpu(), Evaluator.percent(r.testAccuracy()),
+        String epochs = r.bestEpoch() > 0 ? r.epochs() + " (best " + r.bestEpoch() + ")" : Integer.toString(r.epochs());
+        return List.of(r.model(), String.format("%,d", r.parameters()), epochs, duration(r.trainingSeconds()),
+                String.format("%,.0f", r.imagesPerSecond()), r.cpu().isEmpty() ? "not recorded" : r.cpu(),
+                r.finished().isEmpty() ? "not recorded" : r.finished(), Evaluator.percent(r.testAccuracy()),
                 Evaluator.percent(r.flipAveragedAccuracy()), String.format("%.4f", r.macroF1()),
                 String.format("%s (%.3f)", r.worstClass(), r.worstF1()), String.format("%.4f", r.calibrationError()),
                 r.run());
+    }
+
+    /** "55 s", "7 min 23 s", "2 h 11 min": how long a run took, read at a glance. */
+    static String duration(double seconds) {
+        if (Double.isNaN(seconds)) {
+            return "not recorded";
+        }
+        long s = Math.round(seconds);
+        if (s < 60) {
+            return s + " s";
+        }
+        return s < 3600 ? s / 60 + " min " + s % 60 + " s" : s / 3600 + " h " + s % 3600 / 60 + " min";
     }
 
     public static String markdown(List<Row> rows) {

@@ -121,7 +121,8 @@ class EvaluatorTest {
             assertThat(row.cpu()).isEqualTo(dev.fmnist.runtime.nativecpu.CpuInfo.read().describe());
         });
         assertThat(Files.readString(out.resolve("cmp/comparison.md"))).startsWith("| model | parameters |")
-                .contains("| mlp | 109,386 | 3 |").contains(" processors | ");
+                .contains("| mlp | 109,386 | 3 (best ").contains(" processors | " + java.time.LocalDate.now(
+                        java.time.ZoneOffset.UTC) + " | ");
         assertThat(Json.read(out.resolve("cmp/comparison.json"), Comparison.Row[].class)).hasSize(1);
         assertThat(Files.readString(out.resolve("cmp/comparison.html"))).contains("id=\"validation-curves\"");
         assertPicture(out.resolve("cmp/per-class-f1.png"), 1100, 500);

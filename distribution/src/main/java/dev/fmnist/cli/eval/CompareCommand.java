@@ -6,6 +6,7 @@ import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
 import dev.fmnist.eval.Comparison;
 import dev.fmnist.eval.Evaluator;
+import dev.fmnist.eval.ResultsTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,11 @@ public final class CompareCommand implements Callable<Integer> {
             + "docs/RESULTS.md); the files are written as always.")
     boolean markdownOnly;
 
+    @Option(names = "--table", paramLabel = "FILE", description = "Keep a results table in FILE (JSON, one row per "
+            + "model): these runs' rows replace its rows of the same models, the others stay, and the table printed "
+            + "is the whole file's. docs/RESULTS.md's headline is made this way from runs trained at different times.")
+    Path table;
+
     @Mixin
     GlobalOptions options;
 
@@ -61,6 +67,9 @@ public final class CompareCommand implements Callable<Integer> {
         }
         Path target = out != null ? out : runsDir != null ? runsDir.resolve("comparison") : Path.of("comparison");
         List<Comparison.Row> rows = injector.getInstance(Comparison.class).compare(all, target);
+        if (table != null) {
+            rows = ResultsTable.update(table, rows);
+        }
         spec.commandLine().getOut().print(Comparison.markdown(rows));
         if (markdownOnly) {
             // the table alone on standard output; what was left out still said, apart
@@ -70,7 +79,8 @@ public final class CompareCommand implements Callable<Integer> {
             return 0;
         }
         skipped.forEach(sentence -> spec.commandLine().getOut().printf("left out: %s%n", sentence));
-        spec.commandLine().getOut().printf("%nwritten to %s (comparison.md, comparison.json, comparison.html)%n", target);
+        spec.commandLine().getOut().printf("%nwritten to %s (comparison.md, comparison.json, comparison.html)%s%n", target,
+                table == null ? "" : " and " + table);
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -9,7 +9,6 @@ import dev.fmnist.runtime.TestModels;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.server.grpc.protocol.GRPCInferenceServiceGrpc;
 import dev.fmnist.server.grpc.protocol.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
-import dev.fmnist.server.grpc.protocol.InferTensorContents;
 import dev.fmnist.server.grpc.protocol.ModelInferRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -346,13 +345,7 @@ class ModelVersionsTest {
     }
 
     private static ModelInferRequest grpcRequest(String version) {
-        InferTensorContents.Builder pixels = InferTensorContents.newBuilder();
-        for (int p = 0; p < 784; p++) {
-            pixels.addUintContents(test.pixel(0, p));
-        }
-        return ModelInferRequest.newBuilder().setModelName("shoes").setModelVersion(version)
-                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("input").setDatatype("UINT8")
-                        .addShape(1).addShape(784).setContents(pixels)).build();
+        return GrpcRequests.oneImage(test, 0, "shoes", version).build();
     }
 
     @Test

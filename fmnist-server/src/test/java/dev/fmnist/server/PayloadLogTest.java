@@ -6,8 +6,6 @@ import dev.fmnist.api.data.LabelledImages;
 import dev.fmnist.data.RealDataset;
 import dev.fmnist.runtime.TestModels;
 import dev.fmnist.server.grpc.protocol.GRPCInferenceServiceGrpc;
-import dev.fmnist.server.grpc.protocol.InferTensorContents;
-import dev.fmnist.server.grpc.protocol.ModelInferRequest;
 import dev.fmnist.server.payload.PayloadLogSettings;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -118,17 +116,10 @@ class PayloadLogTest {
             try {
                 Metadata key = new Metadata();
                 key.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + KEY);
-                InferTensorContents.Builder contents = InferTensorContents.newBuilder();
-                for (int p = 0; p < 784; p++) {
-                    contents.addUintContents(test.pixel(0, p));
-                }
                 GRPCInferenceServiceGrpc.newBlockingStub(channel)
                         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(key))
                         .withDeadlineAfter(30, TimeUnit.SECONDS)
-                        .modelInfer(ModelInferRequest.newBuilder().setModelName("shoes").setId("grpc-3")
-                                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("input")
-                                        .setDatatype("UINT8").addShape(1).addShape(784).setContents(contents))
-                                .build());
+                        .modelInfer(GrpcRequests.oneImage(test, 0, "shoes", "").setId("grpc-3").build());
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }

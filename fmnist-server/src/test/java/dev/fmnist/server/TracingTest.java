@@ -7,8 +7,6 @@ import dev.fmnist.data.RealDataset;
 import dev.fmnist.runtime.TestModels;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.server.grpc.protocol.GRPCInferenceServiceGrpc;
-import dev.fmnist.server.grpc.protocol.InferTensorContents;
-import dev.fmnist.server.grpc.protocol.ModelInferRequest;
 import dev.fmnist.server.tracing.Tracing;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -104,16 +102,10 @@ class TracingTest {
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort().orElseThrow())
                     .usePlaintext().build();
             try {
-                InferTensorContents.Builder pixels = InferTensorContents.newBuilder();
-                for (int p = 0; p < 784; p++) {
-                    pixels.addUintContents(test.pixel(0, p));
-                }
                 GRPCInferenceServiceGrpc.newBlockingStub(channel)
                         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata))
                         .withDeadlineAfter(30, TimeUnit.SECONDS)
-                        .modelInfer(ModelInferRequest.newBuilder().setModelName("shoes")
-                                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("input")
-                                        .setDatatype("UINT8").addShape(1).addShape(784).setContents(pixels)).build());
+                        .modelInfer(GrpcRequests.oneImage(test, 0, "shoes", "").build());
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }

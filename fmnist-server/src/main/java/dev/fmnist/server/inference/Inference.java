@@ -13,8 +13,8 @@ import dev.fmnist.server.tracing.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.context.Context;
-import java.util.ArrayList;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,16 +28,14 @@ import java.util.concurrent.TimeUnit;
 public final class Inference {
 
     /**
-     * Who asked: for the payload log.
+     * Who asked, for the payload log and the request's trace.
      *
      * @param protocol    {@code rest} or {@code grpc}
      * @param id          the client's request id; null or empty for one the server makes
      * @param arrivedNanos when the request arrived, in {@link System#nanoTime()}
      * @param trace        the request's span, the parent of its stages' spans (the root context when not traced)
      */
-    public record Caller(String protocol, String id, long arrivedNanos, Context trace) {
-
-    }
+    public record Caller(String protocol, String id, long arrivedNanos, Context trace) {}
 
     private static final AttributeKey<String> MODEL = AttributeKey.stringKey("fmnist.model");
     private static final AttributeKey<String> VERSION = AttributeKey.stringKey("fmnist.model.version");
@@ -124,11 +122,7 @@ public final class Inference {
         return model;
     }
 
-    /** @throws ServingError NOT_FOUND as {@link #model}, UNAVAILABLE when it is not loaded */
-    public ServedModel ready(String name, String version) {
-        return ready(model(name, version));
-    }
-
+    /** @throws ServingError UNAVAILABLE when the model is not loaded */
     private static ServedModel ready(ServedModel model) {
         if (!model.isReady()) {
             throw ServingError.unavailable("model '" + model.name() + "' is not ready: " + model.reason(), 30);

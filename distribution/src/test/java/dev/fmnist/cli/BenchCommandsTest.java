@@ -28,6 +28,41 @@ class BenchCommandsTest {
     }
 
     @Test
+    void benchThreadsMeasuresEachWayOfUsingTheCoresAndWritesTheChoiceThatTrainingsThenUse() throws Exception {
+        Path conf = dir.resolve("fmnist.properties");
+        java.nio.file.Files.write(conf, java.util.List.of("# threads", "#train.threads = auto", "train.threads = cnn:1",
+                "seed = 42"));
+
+        CliRunner.Result result = CliRunner.run("bench", "threads", "--model", "mlp", "--images", "256", "--repeat", "1",
+                "--write", conf.toString());
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).containsPattern("On .+; 256 images a run, two epochs, the second counted; 1 rounds")
+                .containsPattern("mlp:\n  1 thread +[0-9,]+ img/s  <- the fastest");
+        String line = result.out().lines().filter(l -> l.startsWith("Written to ")).findFirst().orElseThrow();
+        assertThat(line).isEqualTo("Written to " + conf + ": train.threads = cnn:1, mlp:1");
+        assertThat(java.nio.file.Files.readAllLines(conf)).as("the other model's entry and the rest kept")
+                .containsExactly("# threads", "#train.threads = auto", "train.threads = cnn:1, mlp:1", "seed = 42");
+
+        Path run = dir.resolve("mlp-run");
+        CliRunner.Result trained = CliRunner.run("train", "--model", "mlp", "--epochs", "1", "--limit", "300",
+                "--config", conf.toString(), "--out", run.toString());
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+        assertThat(java.nio.file.Files.readString(run.resolve("train.log")))
+                .contains("Training with 1 thread, as train.threads says");
+
+        CliRunner.Result nowhere = CliRunner.run("bench", "threads", "--model", "mlp", "--write",
+                dir.resolve("missing/fmnist.properties").toString());
+        assertThat(nowhere.err().strip()).isEqualTo("fmnist: --write: cannot write " + dir.resolve("missing/fmnist.properties")
+                + " (its folder must exist and both be writable)");
+        CliRunner.Result noInstallation = CliRunner.run("bench", "threads", "--model", "mlp", "--write");
+        assertThat(noInstallation.err().strip()).isEqualTo("fmnist: --write without a FILE writes this installation's "
+                + "conf/fmnist.properties, and this process was not started by the launcher: name a file");
+        CliRunner.Result unknown = CliRunner.run("bench", "threads", "--model", "nope");
+        assertThat(unknown.exitCode()).isNotZero();
+        assertThat(unknown.err()).contains("nope").doesNotContain("\tat ");
+    }
+
+    @Test
     void benchInferMeasuresEachBatchSizeWithHelpersOffAndOn() {
         Path run = dir.resolve("cnn-short");
         CliRunner.Result trained = CliRunner.run("train", "--model", "cnn", "--epochs", "1", "--limit", "500",

@@ -191,7 +191,7 @@ class ReadmeExamplesIT {
             case "tune best" -> Map.of("--epochs", "1");
             case "data export" -> args.contains("--folder") ? Map.of("--per-class", "20") : Map.of();
             case "data preview" -> Map.of("--per-class", "2");
-            case "bench train" -> Map.of("--model", "mlp", "--images", "256", "--repeat", "1");
+            case "bench train", "bench threads" -> Map.of("--model", "mlp", "--images", "256", "--repeat", "1");
             case "bench infer" -> Map.of("--batch-sizes", "1,8", "--seconds", "0.5", "--repeat", "1");
             case "bench data" -> Map.of("--repeat", "1");
             case "bench photos" -> Map.of("--count", "20");

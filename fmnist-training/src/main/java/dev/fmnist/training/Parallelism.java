@@ -18,6 +18,23 @@ public record Parallelism(int workers, int threads) {
         return new Parallelism(1, count);
     }
 
+    /** More threads must train at least this much faster to be chosen: a free core serves the JVM's own work. */
+    public static final double MARGIN = 1.05;
+
+    /**
+     * Which of the candidates {@link TrainingThreads#candidates} lists trains fastest, given each one's images/s in
+     * that order: a later candidate (more threads, then data parallelism) only when {@link #MARGIN} faster.
+     */
+    public static int fastest(double[] imagesPerSecond) {
+        int best = 0;
+        for (int c = 1; c < imagesPerSecond.length; c++) {
+            if (imagesPerSecond[c] > imagesPerSecond[best] * MARGIN) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
     /** The threads it occupies in all. */
     public int cores() {
         return workers * threads;
@@ -25,6 +42,11 @@ public record Parallelism(int workers, int threads) {
 
     public boolean dataParallel() {
         return workers > 1;
+    }
+
+    /** As {@code train.threads} writes it: {@code 2} threads, or {@code 2x1} for 2 workers of 1 thread. */
+    public String text() {
+        return workers == 1 ? Integer.toString(threads) : workers + "x" + threads;
     }
 
     /** "2 threads", or "2 workers x 1 thread" for data parallelism. */

@@ -92,9 +92,9 @@ public final class RunSetup {
         this.config = config;
     }
 
-    /** The native threads the configuration asks trainings to use. */
-    public TrainingThreads threads() {
-        return config.threads();
+    /** How the configuration asks a training of {@code modelId} to use the cores. */
+    public TrainingThreads threads(String modelId) {
+        return config.threads().forModel(modelId);
     }
 
     /** The run a request asks for, its folder taken: close it when the training ends. */

@@ -25,8 +25,6 @@ final class ThreadChoice {
     static final int BLOCK = 4;
     /** Counted rounds, after the first: BA AB BA AB, so each candidate runs first as often as second. */
     static final int ROUNDS = 4;
-    /** More threads must train at least this much faster to be chosen. */
-    static final double MARGIN = 1.05;
 
     private final List<Parallelism> candidates;
     private final Consumer<Parallelism> apply;
@@ -56,6 +54,8 @@ final class ThreadChoice {
             case FIXED -> {
                 ThreadChoice fixed = new ThreadChoice(List.of(setting.within(available)), apply);
                 fixed.set(fixed.chosen);
+                log.info("Training with {}{}, as train.threads says", fixed.chosen,
+                        fixed.chosen.dataParallel() ? " (data parallel)" : "");
                 yield fixed;
             }
             case AUTO -> {
@@ -125,17 +125,13 @@ final class ThreadChoice {
     }
 
     private void choose() {
-        int best = 0;
         double[] medians = new double[candidates.size()];
         for (int c = 0; c < candidates.size(); c++) {
             double[] sorted = Arrays.copyOfRange(rates[c], 1, ROUNDS + 1);
             Arrays.sort(sorted);
             medians[c] = (sorted[ROUNDS / 2 - 1] + sorted[ROUNDS / 2]) / 2;
-            if (medians[c] > medians[best] * MARGIN) {
-                best = c;
-            }
         }
-        chosen = candidates.get(best);
+        chosen = candidates.get(Parallelism.fastest(medians));
         set(chosen);
         if (log.isDebugEnabled()) {
             log.debug("Images/s of each candidate's blocks, round by round (the first not counted): {}",

@@ -16,9 +16,10 @@ import java.nio.file.Path;
  *                    epoch's ({@code last.zip}); recorded in the run's configuration, read by
  *                    {@code RunDirectory.model()}
  * @param augmentation the training images' augmentation spec (see {@code Augmentation}); {@code none} for none
+ * @param threads     how each model's trainings use the cores ({@code train.threads})
  */
 public record TrainingConfig(Path runsDir, int epochs, int patience, String monitor, double minDelta,
-        boolean restoreBest, String augmentation, TrainingThreads threads) {
+        boolean restoreBest, String augmentation, ThreadSettings threads) {
 
     public TrainingConfig {
         requireNonNull(runsDir, "runsDir is null");
@@ -32,13 +33,19 @@ public record TrainingConfig(Path runsDir, int epochs, int patience, String moni
     /** With the process's threads as they are. */
     public TrainingConfig(Path runsDir, int epochs, int patience, String monitor, double minDelta,
             boolean restoreBest, String augmentation) {
-        this(runsDir, epochs, patience, monitor, minDelta, restoreBest, augmentation, TrainingThreads.inherit());
+        this(runsDir, epochs, patience, monitor, minDelta, restoreBest, augmentation,
+                ThreadSettings.of(TrainingThreads.inherit()));
     }
 
     /** Without augmentation. */
     public TrainingConfig(Path runsDir, int epochs, int patience, String monitor, double minDelta,
             boolean restoreBest) {
         this(runsDir, epochs, patience, monitor, minDelta, restoreBest, "none");
+    }
+
+    /** The same settings with {@code value} for the threads. */
+    public TrainingConfig withThreads(ThreadSettings value) {
+        return new TrainingConfig(runsDir, epochs, patience, monitor, minDelta, restoreBest, augmentation, value);
     }
 
     public static TrainingConfig defaults() {

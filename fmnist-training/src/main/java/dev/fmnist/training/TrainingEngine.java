@@ -135,7 +135,7 @@ public final class TrainingEngine {
         BatchProbe probe = new BatchProbe();
         network.setListeners(probe);
         BatchFitter fitter = new BatchFitter(network, probe, run.seed());
-        ThreadChoice threads = ThreadChoice.of(setups.threads(), NativeThreads.available(), fitter::use);
+        ThreadChoice threads = ThreadChoice.of(setups.threads(run.modelId()), NativeThreads.available(), fitter::use);
 
         if (!setup.origin().isEmpty()) {
             log.info("{}", setup.origin());

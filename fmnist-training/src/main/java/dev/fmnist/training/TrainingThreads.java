@@ -61,6 +61,20 @@ public record TrainingThreads(Kind kind, Parallelism fixed) {
                 + "WxT (W data-parallel workers of T threads, e.g. 2x1)");
     }
 
+    /** The text {@link #parse} reads back: {@code auto}, {@code 2}, {@code 2x1}. */
+    public String text() {
+        return switch (kind) {
+            case AUTO -> "auto";
+            case FIXED -> fixed.text();
+            case INHERIT -> throw new IllegalStateException("the threads the launcher was given have no setting text");
+        };
+    }
+
+    /** {@code auto} turned into {@code inherit}, a fixed setting kept: what an OMP_NUM_THREADS set by hand means. */
+    public TrainingThreads pinned() {
+        return kind == Kind.AUTO ? inherit() : this;
+    }
+
     /** The fixed parallelism with no more threads than {@code available}: each worker's share of them at most. */
     public Parallelism within(int available) {
         int workers = Math.min(fixed.workers(), available);

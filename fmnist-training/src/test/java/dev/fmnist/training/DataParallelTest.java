@@ -105,7 +105,7 @@ class DataParallelTest {
     void theEngineTrainsAGraphWithBatchNormalizationDataParallel() {
         TrainingEngine engine = new TrainingEngine(new ModelRegistry(Optional.empty()), RealDataset.get(),
                 RealDataset.get().config(), new TrainingConfig(runs, 20, 3, "val_loss", 1e-4, true, "none",
-                        TrainingThreads.fixed(new Parallelism(2, 1))));
+                        ThreadSettings.of(TrainingThreads.fixed(new Parallelism(2, 1)))));
         RecordingCallback recorded = new RecordingCallback();
         RunSummary summary = engine.train(TrainingRequest.of("resnet").withLimit(1280).withEpochs(2).withPatience(0)
                 .withOverrides(Map.of("blocks", "1", "width", "4", "batch-size", "64"))

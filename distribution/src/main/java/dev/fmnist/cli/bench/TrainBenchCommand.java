@@ -13,14 +13,11 @@ import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.training.TrainingEngine;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,7 +72,7 @@ public final class TrainBenchCommand implements Callable<Integer> {
                 print(out, figures);
             }
         } finally {
-            delete(scratch);
+            ScratchFolder.delete(scratch);
         }
         out.println();
         out.println("| model | plain DL4J loop | engine, helpers off | engine, helpers on | on/off | engine/plain (off) |");
@@ -99,15 +96,5 @@ public final class TrainBenchCommand implements Callable<Integer> {
         out.printf("  engine, helpers on:  whole epoch (+ validation)  %,8.0f img/s  %.2fx helpers off%n", f.engineOnEpoch(),
                 f.engineOnEpoch() / f.engineOffEpoch());
         out.flush();
-    }
-
-    private static void delete(Path folder) {
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + folder, e);
-        }
     }
 }

@@ -54,8 +54,9 @@ public final class ConfigKeys {
     public static final ConfigKey TRAIN_THREADS = new ConfigKey("train.threads", "auto",
             "How a training uses the cores: auto (its first batches are timed with 1, half and all of the cores, and "
                     + "with 2 data-parallel workers of half the cores each, and the fastest kept), a number of native "
-                    + "threads, or WxT (W data-parallel workers of T threads, e.g. 2x1); an OMP_NUM_THREADS set before "
-                    + "the launcher fixes it",
+                    + "threads, or WxT (W data-parallel workers of T threads, e.g. 2x1); per model as MODEL:SETTING "
+                    + "entries before the others' setting (cnn:1, resnet:2x1, auto), as `fmnist bench threads --write` "
+                    + "writes it; an OMP_NUM_THREADS set before the launcher fixes what is auto",
             false);
 
     public static final ConfigKey NATIVE_HELPERS = new ConfigKey("native-helpers", "true",

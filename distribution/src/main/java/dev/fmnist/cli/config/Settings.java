@@ -49,6 +49,7 @@ import dev.fmnist.image.encode.Normalization;
 import dev.fmnist.server.ServerConfig;
 import dev.fmnist.server.payload.PayloadLogSettings;
 import dev.fmnist.training.TrainingConfig;
+import dev.fmnist.training.ThreadSettings;
 import dev.fmnist.training.TrainingThreads;
 import java.net.URI;
 import java.nio.file.Path;
@@ -92,15 +93,15 @@ public record Settings(PlatformConfig config, DataConfig data, Path pluginsDir, 
         } catch (IllegalArgumentException e) {
             reader.problem(TRAIN_AUGMENT, e.getMessage());
         }
-        TrainingThreads threads = TrainingThreads.auto();
+        ThreadSettings threads = ThreadSettings.of(TrainingThreads.auto());
         try {
-            threads = TrainingThreads.parse(reader.string(TRAIN_THREADS));
+            threads = ThreadSettings.parse(reader.string(TRAIN_THREADS));
         } catch (IllegalArgumentException e) {
             reader.problem(TRAIN_THREADS, e.getMessage());
         }
-        if (threads.kind() == TrainingThreads.Kind.AUTO && Boolean.getBoolean("fmnist.threads.pinned")) {
-            // the user's OMP_NUM_THREADS, seen by the launcher, is their choice
-            threads = TrainingThreads.inherit();
+        if (Boolean.getBoolean("fmnist.threads.pinned")) {
+            // the user's OMP_NUM_THREADS, seen by the launcher, is their choice where the configuration says auto
+            threads = threads.pinned();
         }
         boolean nativeHelpers = reader.bool(NATIVE_HELPERS);
         ServerConfig server = new ServerConfig(reader.string(SERVER_HOST), reader.intBetween(SERVER_PORT, 0, 65535),

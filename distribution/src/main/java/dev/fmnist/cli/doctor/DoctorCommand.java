@@ -12,9 +12,13 @@ import dev.fmnist.data.source.LoadedDataset;
 import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.runtime.nativecpu.CpuInfo;
 import dev.fmnist.runtime.nativecpu.NativeThreads;
+import dev.fmnist.training.ThreadSettings;
 import dev.fmnist.training.TrainingThreads;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,8 +88,17 @@ public final class DoctorCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** What a training will do about threads, in a sentence. */
-    static String trainingThreads(TrainingThreads threads, int available) {
+    /** What trainings will do about threads, in a sentence: each model with an entry of its own, then the others. */
+    static String trainingThreads(ThreadSettings settings, int available) {
+        List<String> parts = new ArrayList<>();
+        new TreeMap<>(settings.models()).forEach((model, threads) ->
+                parts.add(model + ": " + trainingThreads(threads, available)));
+        String others = trainingThreads(settings.others(), available);
+        parts.add(parts.isEmpty() ? others : "other models: " + others);
+        return String.join("; ", parts);
+    }
+
+    private static String trainingThreads(TrainingThreads threads, int available) {
         return switch (threads.kind()) {
             case AUTO -> available == 1 ? "1 thread (auto: one is all there is)"
                     : "auto: the first batches are timed with " + TrainingThreads.candidates(available).stream()

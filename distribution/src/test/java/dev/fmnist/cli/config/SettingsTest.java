@@ -139,13 +139,22 @@ class SettingsTest {
     }
 
     @Test
-    void trainingThreadsAreAutoByDefaultANumberOrWorkersAndAnythingElseIsRefused() {
-        assertThat(read(ConfigSources.ofFlags(Map.of())).training().threads())
+    void trainingThreadsAreAutoByDefaultANumberOrWorkersPerModelAndAnythingElseIsRefused() {
+        assertThat(read(ConfigSources.ofFlags(Map.of())).training().threads().forModel("cnn"))
                 .isEqualTo(dev.fmnist.training.TrainingThreads.auto());
-        assertThat(read(ConfigSources.ofFlags(Map.of("train.threads", "2"))).training().threads())
+        assertThat(read(ConfigSources.ofFlags(Map.of("train.threads", "2"))).training().threads().forModel("cnn"))
                 .isEqualTo(dev.fmnist.training.TrainingThreads.fixed(2));
-        assertThat(read(ConfigSources.ofFlags(Map.of("train.threads", "2x1"))).training().threads())
+        assertThat(read(ConfigSources.ofFlags(Map.of("train.threads", "2x1"))).training().threads().forModel("cnn"))
                 .isEqualTo(dev.fmnist.training.TrainingThreads.fixed(new dev.fmnist.training.Parallelism(2, 1)));
+        var perModel = read(ConfigSources.ofFlags(Map.of("train.threads", "cnn:1, resnet:2x1"))).training().threads();
+        assertThat(perModel.forModel("cnn")).isEqualTo(dev.fmnist.training.TrainingThreads.fixed(1));
+        assertThat(perModel.forModel("resnet"))
+                .isEqualTo(dev.fmnist.training.TrainingThreads.fixed(new dev.fmnist.training.Parallelism(2, 1)));
+        assertThat(perModel.forModel("vgg")).isEqualTo(dev.fmnist.training.TrainingThreads.auto());
+        assertThatThrownBy(() -> read(ConfigSources.ofFlags(Map.of("train.threads", "cnn:1, cnn:2"))))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly("train.threads "
+                        + "(from command line): 'cnn:1, cnn:2' names cnn twice"));
         for (String bad : List.of("0", "2x0", "two")) {
             assertThatThrownBy(() -> read(ConfigSources.ofFlags(Map.of("train.threads", bad))))
                     .isInstanceOf(ConfigException.class)
@@ -190,10 +199,13 @@ class SettingsTest {
     void anOmpNumThreadsSetBeforeTheLauncherFixesAutoButNotAGivenNumber() {
         System.setProperty("fmnist.threads.pinned", "true");
         try {
-            assertThat(read(ConfigSources.ofFlags(Map.of())).training().threads())
+            assertThat(read(ConfigSources.ofFlags(Map.of())).training().threads().forModel("cnn"))
                     .isEqualTo(dev.fmnist.training.TrainingThreads.inherit());
-            assertThat(read(ConfigSources.ofFlags(Map.of("train.threads", "2"))).training().threads())
+            assertThat(read(ConfigSources.ofFlags(Map.of("train.threads", "2"))).training().threads().forModel("cnn"))
                     .isEqualTo(dev.fmnist.training.TrainingThreads.fixed(2));
+            var perModel = read(ConfigSources.ofFlags(Map.of("train.threads", "cnn:1, auto"))).training().threads();
+            assertThat(perModel.forModel("cnn")).isEqualTo(dev.fmnist.training.TrainingThreads.fixed(1));
+            assertThat(perModel.forModel("resnet")).isEqualTo(dev.fmnist.training.TrainingThreads.inherit());
         } finally {
             System.clearProperty("fmnist.threads.pinned");
         }

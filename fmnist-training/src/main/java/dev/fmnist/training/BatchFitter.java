@@ -1,6 +1,7 @@
 package dev.fmnist.training;
 
 import dev.fmnist.runtime.model.Network;
+import dev.fmnist.runtime.nativecpu.FirstLayerGradients;
 import dev.fmnist.runtime.nativecpu.NativeThreads;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -24,6 +25,7 @@ final class BatchFitter implements AutoCloseable {
     private Parallelism parallelism;
     private DataParallel dataParallel;
     private long steps;
+    private final Runnable restoreFirstLayer;
 
     /** {@code probe} must be the network's listener; {@code seed} seeds the workers' random numbers. */
     BatchFitter(Network network, BatchProbe probe, long seed) {
@@ -31,6 +33,7 @@ final class BatchFitter implements AutoCloseable {
         this.probe = probe;
         this.seed = seed;
         network.keepForwardForBackprop();
+        this.restoreFirstLayer = FirstLayerGradients.skipInputGradient(network.model());
     }
 
     /** Trains the next batches with {@code parallelism}. Until called, with the process's threads as they are. */
@@ -39,7 +42,7 @@ final class BatchFitter implements AutoCloseable {
         // The calling thread also validates: it keeps all the threads the parallelism occupies.
         NativeThreads.use(parallelism.cores());
         if (parallelism.dataParallel() && (dataParallel == null || !dataParallel.parallelism().equals(parallelism))) {
-            close();
+            closeCopies();
             dataParallel = new DataParallel(network, probe, parallelism, seed);
         }
     }
@@ -47,7 +50,7 @@ final class BatchFitter implements AutoCloseable {
     /** Frees the copies once the choice is made and is the network alone: they are not needed again. */
     void settle(Parallelism chosen) {
         if (!chosen.dataParallel()) {
-            close();
+            closeCopies();
         }
     }
 
@@ -81,8 +84,14 @@ final class BatchFitter implements AutoCloseable {
         return fitted;
     }
 
+    /** Ends the training: the copies freed, the network's first layer as it was (its input gradient computed). */
     @Override
     public void close() {
+        closeCopies();
+        restoreFirstLayer.run();
+    }
+
+    private void closeCopies() {
         if (dataParallel != null) {
             dataParallel.close();
             dataParallel = null;

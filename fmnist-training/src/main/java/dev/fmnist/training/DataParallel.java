@@ -2,6 +2,7 @@ package dev.fmnist.training;
 
 import dev.fmnist.runtime.Release;
 import dev.fmnist.runtime.model.Network;
+import dev.fmnist.runtime.nativecpu.FirstLayerGradients;
 import dev.fmnist.runtime.nativecpu.NativeThreads;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,7 @@ final class DataParallel implements AutoCloseable {
             if (i > 0) {
                 copy = network.copy();
                 copy.keepForwardForBackprop();
+                FirstLayerGradients.skipInputGradient(copy.model());  // the copy ends with the training
                 copyProbe = new BatchProbe();
                 copy.setListeners(copyProbe);
             }

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.LayerHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.slf4j.Logger;
@@ -86,20 +87,24 @@ public final class HelperFallback {
         return Optional.empty();
     }
 
-    /** DL4J has no setter: the helper lives in a protected field {@code helper} of the layer class. */
     private static void drop(Layer layer) {
+        setHelper(layer, null);
+    }
+
+    /** DL4J has no setter: the helper lives in a protected field {@code helper} of the layer class. */
+    static void setHelper(Layer layer, LayerHelper helper) {
         for (Class<?> type = layer.getClass(); type != null; type = type.getSuperclass()) {
             try {
                 Field field = type.getDeclaredField("helper");
                 field.setAccessible(true);
-                field.set(layer, null);
+                field.set(layer, helper);
                 return;
             } catch (NoSuchFieldException e) {
                 // declared higher up
             } catch (IllegalAccessException e) {
-                throw new IllegalStateException("cannot turn off the helper of " + layer.getClass().getName(), e);
+                throw new IllegalStateException("cannot set the helper of " + layer.getClass().getName(), e);
             }
         }
-        throw new IllegalStateException(layer.getClass().getName() + " has no 'helper' field to turn off");
+        throw new IllegalStateException(layer.getClass().getName() + " has no 'helper' field to set");
     }
 }

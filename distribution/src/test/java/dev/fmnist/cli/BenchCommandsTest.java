@@ -54,6 +54,10 @@ class BenchCommandsTest {
                 dir.resolve("missing/fmnist.properties").toString());
         assertThat(nowhere.err().strip()).isEqualTo("fmnist: --write: cannot write " + dir.resolve("missing/fmnist.properties")
                 + " (its folder must exist and both be writable)");
+        CliRunner.Result yaml = CliRunner.run("bench", "threads", "--model", "mlp", "--write",
+                dir.resolve("fmnist.yaml").toString());
+        assertThat(yaml.err().strip()).isEqualTo("fmnist: --write: " + dir.resolve("fmnist.yaml") + " is not a "
+                + ".properties file (a YAML configuration is not edited: add train.threads to it by hand)");
         CliRunner.Result noInstallation = CliRunner.run("bench", "threads", "--model", "mlp", "--write");
         assertThat(noInstallation.err().strip()).isEqualTo("fmnist: --write without a FILE writes this installation's "
                 + "conf/fmnist.properties, and this process was not started by the launcher: name a file");

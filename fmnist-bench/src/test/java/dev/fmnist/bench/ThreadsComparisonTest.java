@@ -36,6 +36,8 @@ class ThreadsComparisonTest {
 
     @Test
     void eachCandidateTrainsRealRunsOfItsOwnInAbbaOrderAndTheFastestByTheTrainingsRuleIsChosen() throws Exception {
+        // this module's tests run with SD_MAX_THREADS=2, as the launcher sets it on 2 cores (pom.xml)
+        assumeTrue(NativeThreads.available() >= 2, "two workers need two processors");
         List<Parallelism> candidates = List.of(Parallelism.threads(1), new Parallelism(2, 1));
         List<Parallelism> asked = new ArrayList<>();
         ModelRegistry registry = new ModelRegistry(Optional.empty());
@@ -52,8 +54,6 @@ class ThreadsComparisonTest {
         Level level = choice.getLevel();
         choice.setLevel(Level.INFO);
         choice.addAppender(logged);
-        // this module's tests run with SD_MAX_THREADS=2, as the launcher sets it on 2 cores (pom.xml)
-        assumeTrue(NativeThreads.available() >= 2, "two workers need two processors");
         ThreadsComparison.Figures figures;
         try {
             figures = comparison.measure("mlp", 640, runs);

@@ -3,6 +3,7 @@ package dev.fmnist.training;
 import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.nativecpu.FirstLayerGradients;
 import dev.fmnist.runtime.nativecpu.NativeThreads;
+import dev.fmnist.runtime.nativecpu.ReluBackprop;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -26,6 +27,8 @@ final class BatchFitter implements AutoCloseable {
     private DataParallel dataParallel;
     private long steps;
     private final Runnable restoreFirstLayer;
+    /** The network's ReLUs with a faster backward pass, swapped in for each step only: checkpoints name DL4J's. */
+    private final ReluBackprop relu;
 
     /** {@code probe} must be the network's listener; {@code seed} seeds the workers' random numbers. */
     BatchFitter(Network network, BatchProbe probe, long seed) {
@@ -34,6 +37,7 @@ final class BatchFitter implements AutoCloseable {
         this.seed = seed;
         network.keepForwardForBackprop();
         this.restoreFirstLayer = FirstLayerGradients.skipInputGradient(network.model());
+        this.relu = ReluBackprop.of(network.model());
     }
 
     /** Trains the next batches with {@code parallelism}. Until called, with the process's threads as they are. */
@@ -67,12 +71,17 @@ final class BatchFitter implements AutoCloseable {
     Fitted fit(DataSet batch) {
         Fitted fitted;
         boolean parallel = parallelism != null && parallelism.dataParallel();
-        if (parallel) {
-            fitted = dataParallel.fit(batch);
-        } else {
-            probe.reset(batch.getLabels());
-            network.fit(batch);
-            fitted = probe.measured() ? new Fitted(probe.loss(), probe.correct()) : new Fitted(network.score(), -1);
+        relu.on();
+        try {
+            if (parallel) {
+                fitted = dataParallel.fit(batch);
+            } else {
+                probe.reset(batch.getLabels());
+                network.fit(batch);
+                fitted = probe.measured() ? new Fitted(probe.loss(), probe.correct()) : new Fitted(network.score(), -1);
+            }
+        } finally {
+            relu.off();
         }
         if (++steps % Subnormals.EVERY_STEPS == 0) {
             if (parallel) {
@@ -87,8 +96,11 @@ final class BatchFitter implements AutoCloseable {
     /** Ends the training: the copies freed, the network's first layer as it was (its input gradient computed). */
     @Override
     public void close() {
-        closeCopies();
-        restoreFirstLayer.run();
+        try {
+            closeCopies();
+        } finally {
+            restoreFirstLayer.run();
+        }
     }
 
     private void closeCopies() {

@@ -4,6 +4,7 @@ import dev.fmnist.runtime.Release;
 import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.nativecpu.FirstLayerGradients;
 import dev.fmnist.runtime.nativecpu.NativeThreads;
+import dev.fmnist.runtime.nativecpu.ReluBackprop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -58,7 +59,9 @@ final class DataParallel implements AutoCloseable {
             if (i > 0) {
                 copy = network.copy();
                 copy.keepForwardForBackprop();
-                FirstLayerGradients.skipInputGradient(copy.model());  // the copy ends with the training
+                // the copy ends with the training and is never saved: its speed-ups stay in place
+                FirstLayerGradients.skipInputGradient(copy.model());
+                ReluBackprop.of(copy.model()).on();
                 copyProbe = new BatchProbe();
                 copy.setListeners(copyProbe);
             }

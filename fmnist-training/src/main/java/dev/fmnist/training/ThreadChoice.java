@@ -54,8 +54,9 @@ final class ThreadChoice {
             case FIXED -> {
                 ThreadChoice fixed = new ThreadChoice(List.of(setting.within(available)), apply);
                 fixed.set(fixed.chosen);
-                log.info("Training with {}{}, as train.threads says", fixed.chosen,
-                        fixed.chosen.dataParallel() ? " (data parallel)" : "");
+                log.info("Training with {}{}, as train.threads says{}", fixed.chosen,
+                        fixed.chosen.dataParallel() ? " (data parallel)" : "", fixed.chosen.equals(setting.fixed())
+                                ? "" : " (" + setting.text() + ", within the " + available + " threads here)");
                 yield fixed;
             }
             case AUTO -> {

@@ -135,7 +135,13 @@ public final class TrainingEngine {
         BatchProbe probe = new BatchProbe();
         network.setListeners(probe);
         BatchFitter fitter = new BatchFitter(network, probe, run.seed());
-        ThreadChoice threads = ThreadChoice.of(setups.threads(run.modelId()), NativeThreads.available(), fitter::use);
+        ThreadChoice threads;
+        try {
+            threads = ThreadChoice.of(setups.threads(run.modelId()), NativeThreads.available(), fitter::use);
+        } catch (RuntimeException e) {
+            fitter.close();  // the network as it was: its first layer's helper back
+            throw e;
+        }
 
         if (!setup.origin().isEmpty()) {
             log.info("{}", setup.origin());

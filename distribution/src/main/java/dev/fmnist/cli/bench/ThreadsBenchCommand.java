@@ -39,8 +39,8 @@ import picocli.CommandLine.Spec;
  * their first batches.
  */
 @Command(name = "threads", mixinStandardHelpOptions = true,
-        description = "Training images/s of each model with 1 thread, all threads and data-parallel workers; "
-                + "--write keeps the fastest as train.threads.")
+        description = "Training images/s of each model with 1, half and all of the threads and with 2 data-parallel "
+                + "workers; --write keeps the fastest as train.threads.")
 public final class ThreadsBenchCommand implements Callable<Integer> {
 
     @Mixin
@@ -86,8 +86,7 @@ public final class ThreadsBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("On %s; %,d images a run, two epochs, the second counted; %d rounds (medians):%n",
                 CpuInfo.read().describe(), images, repeat);
-        ThreadSettings chosen = ThreadSettings.parse(target.isPresent()
-                ? PropertiesFileEdit.get(target.get(), ConfigKeys.TRAIN_THREADS.name()).orElse("auto") : "auto");
+        ThreadSettings chosen = target.isPresent() ? written(target.get()) : ThreadSettings.of(TrainingThreads.auto());
         Path scratch = Files.createTempDirectory("fmnist-bench-threads");
         try {
             for (String model : models) {
@@ -121,11 +120,24 @@ public final class ThreadsBenchCommand implements Callable<Integer> {
                                 + "conf/fmnist.properties, and this process was not started by the launcher: "
                                 + "name a file"))
                 : Path.of(write);
+        if (!file.getFileName().toString().endsWith(".properties")) {
+            throw new UserError("--write: " + file + " is not a .properties file (a YAML configuration is not "
+                    + "edited: add train.threads to it by hand)");
+        }
         Path folder = file.toAbsolutePath().getParent();
         if (!Files.isDirectory(folder) || !Files.isWritable(folder) || (Files.exists(file) && !Files.isWritable(file))) {
             throw new UserError("--write: cannot write " + file + " (its folder must exist and both be writable)");
         }
         return Optional.of(file);
+    }
+
+    /** What the file says already, so that the models not measured now keep their entries. */
+    private static ThreadSettings written(Path file) {
+        try {
+            return ThreadSettings.parse(PropertiesFileEdit.get(file, ConfigKeys.TRAIN_THREADS.name()).orElse("auto"));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UserError("--write: " + file + ": " + e.getMessage());
+        }
     }
 
     private static void print(PrintWriter out, Figures figures) {

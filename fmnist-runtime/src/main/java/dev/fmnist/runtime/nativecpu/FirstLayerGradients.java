@@ -62,9 +62,15 @@ public final class FirstLayerGradients {
     static final class WeightGradientsOnly implements ConvolutionHelper {
 
         private final MKLDNNConvHelper oneDnn;
+        /** Backward passes made here: DL4J falls back to its own path, silently, when a helper throws. */
+        private long backprops;
 
         WeightGradientsOnly(MKLDNNConvHelper oneDnn) {
             this.oneDnn = oneDnn;
+        }
+
+        long backprops() {
+            return backprops;
         }
 
         @Override
@@ -105,6 +111,7 @@ public final class FirstLayerGradients {
                         weightGradView, afn, mode, bwdFilterAlgo, bwdDataAlgo, convolutionMode, dilation, format,
                         workspaceMgr);
             }
+            backprops++;
             long images = input.size(0);
             long channels = input.size(1);
             long outputs = weights.size(0);

@@ -79,6 +79,8 @@ class FirstLayerGradientsTest {
         oneDnn.fit(features, labels);
         skipping.fit(features, labels);
         assertClose(skipping.params(), oneDnn.params());
+        assertThat(((FirstLayerGradients.WeightGradientsOnly) skipping.getLayer(0).getHelper()).backprops())
+                .as("the gradients came from the helper, not DL4J's fallback after a failure").isEqualTo(2);
 
         restore.run();
         assertThat(skipping.getLayer(0).getHelper()).isInstanceOf(MKLDNNConvHelper.class);

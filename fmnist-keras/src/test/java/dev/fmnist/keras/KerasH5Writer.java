@@ -18,6 +18,7 @@ import org.bytedeco.hdf5.StrType;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * Writes an HDF5 file laid out as Keras 2's {@code model.save("m.h5")} writes it through h5py: the root's
@@ -70,14 +71,19 @@ final class KerasH5Writer {
                             data.write(new FloatPointer(weight.values()), PredType.NATIVE_FLOAT());
                             data._close();
                             space._close();
+                            free(data, space);
                         }
                         inner._close();
+                        free(inner);
                     }
                     group._close();
+                    free(group);
                 }
                 root._close();
+                free(root);
             } finally {
                 h5._close();
+                free(h5);
             }
         }
     }
@@ -92,6 +98,8 @@ final class KerasH5Writer {
         attribute.write(type, new BytePointer(data));
         attribute._close();
         space._close();
+        type._close();
+        free(attribute, space, type);
     }
 
     /** An array of byte strings padded to the longest, as h5py stores a numpy {@code S} array. */
@@ -109,6 +117,8 @@ final class KerasH5Writer {
         attribute.write(type, new BytePointer(data));
         attribute._close();
         space._close();
+        type._close();
+        free(attribute, space, type);
     }
 
     /** What h5py stores for an empty list: an empty float64 array. */
@@ -118,5 +128,17 @@ final class KerasH5Writer {
         attribute.write(PredType.NATIVE_DOUBLE(), new DoublePointer(0));
         attribute._close();
         space._close();
+        free(attribute, space);
+    }
+
+    /**
+     * Runs closed HDF5 objects' C++ destructors now, under the importer's lock. Left to the garbage
+     * collector, a destructor runs on JavaCPP's deallocating thread and calls into HDF5, which is not thread-safe,
+     * while the importer reads another file on the test's thread: it failed once with "H5Lget_name_by_idx failed".
+     */
+    private static void free(Pointer... objects) {
+        for (Pointer object : objects) {
+            object.deallocate();
+        }
     }
 }

@@ -1,10 +1,16 @@
 package dev.fmnist.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.fmnist.data.RealDataset;
 import dev.fmnist.models.plugins.ModelRegistry;
 import dev.fmnist.runtime.model.Network;
+import dev.fmnist.runtime.nativecpu.NativeThreads;
 import dev.fmnist.runtime.run.RunSummary;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,6 +32,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import org.slf4j.LoggerFactory;
 
 class DataParallelTest {
 
@@ -103,6 +110,14 @@ class DataParallelTest {
     @Test
     @Tag("dataset")
     void theEngineTrainsAGraphWithBatchNormalizationDataParallel() {
+        // this module's tests run with SD_MAX_THREADS=2 (pom.xml): with fewer, 2x1 would become one worker
+        assumeTrue(NativeThreads.available() >= 2, "two workers need two processors");
+        Logger choice = (Logger) LoggerFactory.getLogger(ThreadChoice.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        Level level = choice.getLevel();
+        choice.setLevel(Level.INFO);
+        choice.addAppender(logged);
         TrainingEngine engine = new TrainingEngine(new ModelRegistry(Optional.empty()), RealDataset.get(),
                 RealDataset.get().config(), new TrainingConfig(runs, 20, 3, "val_loss", 1e-4, true, "none",
                         ThreadSettings.of(TrainingThreads.fixed(new Parallelism(2, 1)))));
@@ -110,6 +125,10 @@ class DataParallelTest {
         RunSummary summary = engine.train(TrainingRequest.of("resnet").withLimit(1280).withEpochs(2).withPatience(0)
                 .withOverrides(Map.of("blocks", "1", "width", "4", "batch-size", "64"))
                 .withRunDir(runs.resolve("parallel")), List.of(recorded));
+        choice.detachAppender(logged);
+        choice.setLevel(level);
+        assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
+                .containsExactly("Training with 2 workers x 1 thread (data parallel), as train.threads says");
         assertThat(summary.status()).isEqualTo("completed");
         assertThat(recorded.batches).as("each batch's loss and accuracy come from both workers' shares")
                 .hasSizeGreaterThanOrEqualTo(2 * 18).allSatisfy(batch -> {

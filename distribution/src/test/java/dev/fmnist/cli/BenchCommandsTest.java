@@ -54,6 +54,13 @@ class BenchCommandsTest {
                 dir.resolve("missing/fmnist.properties").toString());
         assertThat(nowhere.err().strip()).isEqualTo("fmnist: --write: cannot write " + dir.resolve("missing/fmnist.properties")
                 + " (its folder must exist and both be writable)");
+        Path broken = dir.resolve("broken.properties");
+        java.nio.file.Files.write(broken, java.util.List.of("train.threads = cnn:0"));
+        CliRunner.Result refused = CliRunner.run("bench", "threads", "--model", "mlp", "--write", broken.toString());
+        assertThat(refused.err().strip()).as("said before any measuring").isEqualTo("fmnist: --write: " + broken
+                + ": '0' is neither auto, a number of threads (1 or more), nor WxT (W data-parallel workers of T "
+                + "threads, e.g. 2x1)");
+        assertThat(refused.out()).doesNotContain("img/s");
         CliRunner.Result yaml = CliRunner.run("bench", "threads", "--model", "mlp", "--write",
                 dir.resolve("fmnist.yaml").toString());
         assertThat(yaml.err().strip()).isEqualTo("fmnist: --write: " + dir.resolve("fmnist.yaml") + " is not a "

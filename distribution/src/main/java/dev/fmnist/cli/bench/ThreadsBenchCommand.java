@@ -73,6 +73,8 @@ public final class ThreadsBenchCommand implements Callable<Integer> {
             throw new UserError("--images must be at least 100 and --repeat at least 1");
         }
         Optional<Path> target = target();
+        // the models not measured now keep the file's entries; a broken file is said before minutes of measuring
+        ThreadSettings chosen = target.isPresent() ? written(target.get()) : ThreadSettings.of(TrainingThreads.auto());
         Injector injector = Bootstrap.injector(options);
         ModelRegistry registry = injector.getInstance(ModelRegistry.class);
         models.forEach(registry::get);  // an unknown model fails before any measuring
@@ -86,7 +88,6 @@ public final class ThreadsBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("On %s; %,d images a run, two epochs, the second counted; %d rounds (medians):%n",
                 CpuInfo.read().describe(), images, repeat);
-        ThreadSettings chosen = target.isPresent() ? written(target.get()) : ThreadSettings.of(TrainingThreads.auto());
         Path scratch = Files.createTempDirectory("fmnist-bench-threads");
         try {
             for (String model : models) {
@@ -131,7 +132,7 @@ public final class ThreadsBenchCommand implements Callable<Integer> {
         return Optional.of(file);
     }
 
-    /** What the file says already, so that the models not measured now keep their entries. */
+    /** What the file says already. */
     private static ThreadSettings written(Path file) {
         try {
             return ThreadSettings.parse(PropertiesFileEdit.get(file, ConfigKeys.TRAIN_THREADS.name()).orElse("auto"));

@@ -2,6 +2,7 @@ package dev.fmnist.training;
 
 import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.nativecpu.FirstLayerGradients;
+import dev.fmnist.runtime.nativecpu.LeanBatchNorm;
 import dev.fmnist.runtime.nativecpu.NativeThreads;
 import dev.fmnist.runtime.nativecpu.ReluBackprop;
 import org.nd4j.linalg.dataset.DataSet;
@@ -27,6 +28,7 @@ final class BatchFitter implements AutoCloseable {
     private DataParallel dataParallel;
     private long steps;
     private final Runnable restoreFirstLayer;
+    private final Runnable restoreBatchNorm;
     /** The network's ReLUs with a faster backward pass, swapped in for each step only: checkpoints name DL4J's. */
     private final ReluBackprop relu;
 
@@ -36,8 +38,9 @@ final class BatchFitter implements AutoCloseable {
         this.probe = probe;
         this.seed = seed;
         network.keepForwardForBackprop();
-        this.restoreFirstLayer = FirstLayerGradients.skipInputGradient(network.model());
         this.relu = ReluBackprop.of(network.model());
+        this.restoreFirstLayer = FirstLayerGradients.skipInputGradient(network.model());
+        this.restoreBatchNorm = LeanBatchNorm.install(network.model());
     }
 
     /** Trains the next batches with {@code parallelism}. Until called, with the process's threads as they are. */
@@ -93,13 +96,20 @@ final class BatchFitter implements AutoCloseable {
         return fitted;
     }
 
-    /** Ends the training: the copies freed, the network's first layer as it was (its input gradient computed). */
+    /**
+     * Ends the training: the copies freed, the network's helpers as they were (its first layer's input gradient
+     * computed again).
+     */
     @Override
     public void close() {
         try {
             closeCopies();
         } finally {
-            restoreFirstLayer.run();
+            try {
+                restoreFirstLayer.run();
+            } finally {
+                restoreBatchNorm.run();
+            }
         }
     }
 

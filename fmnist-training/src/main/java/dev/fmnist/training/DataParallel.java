@@ -3,6 +3,7 @@ package dev.fmnist.training;
 import dev.fmnist.runtime.Release;
 import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.nativecpu.FirstLayerGradients;
+import dev.fmnist.runtime.nativecpu.LeanBatchNorm;
 import dev.fmnist.runtime.nativecpu.NativeThreads;
 import dev.fmnist.runtime.nativecpu.ReluBackprop;
 import java.util.ArrayList;
@@ -61,6 +62,7 @@ final class DataParallel implements AutoCloseable {
                 copy.keepForwardForBackprop();
                 // the copy ends with the training and is never saved: its speed-ups stay in place
                 FirstLayerGradients.skipInputGradient(copy.model());
+                LeanBatchNorm.install(copy.model());
                 ReluBackprop.of(copy.model()).on();
                 copyProbe = new BatchProbe();
                 copy.setListeners(copyProbe);
@@ -81,6 +83,11 @@ final class DataParallel implements AutoCloseable {
 
     Parallelism parallelism() {
         return parallelism;
+    }
+
+    /** The workers' networks, the training's own first. */
+    List<Network> networks() {
+        return workers.stream().map(Worker::network).toList();
     }
 
     /** Fits one batch split over the workers and leaves every copy at the average; the batch's loss and accuracy. */

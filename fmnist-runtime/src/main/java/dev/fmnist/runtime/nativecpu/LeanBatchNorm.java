@@ -31,7 +31,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * statistics taken as fixed, then about ten more passes over the activations to correct the input gradient; a third
  * of a ResNet-20's training step in all. For float NCHW activations (and rank-2 ones, which DL4J hands over as
  * [N, C, 1, 1]) this helper copies them to the heap once, makes two passes for the statistics (the mean, then the
- * squared deviations from it, so no digit is lost to cancellation) and one to normalize; backward, one pass for the
+ * squared deviations from it, so nothing cancels) and one to normalize; backward, one pass for the
  * sums of dy and dy * (x - mean) and one for {@code dx = a * dy + b * (x - mean) + c} per channel. The maths is
  * DL4J's; inference, and anything else, goes to oneDNN's helper.
  */
@@ -73,7 +73,10 @@ public final class LeanBatchNorm {
         private double[] variance;
         /** Whether the last forward pass was a training pass made here: the backward pass needs its statistics. */
         private boolean trainedHere;
-        /** Passes made here: when a helper throws, DL4J logs a warning and takes its own path from then on. */
+        /**
+         * Passes completed here, so a test can tell them from DL4J's fallback: when a helper throws, DL4J logs a
+         * warning and takes its own path from then on.
+         */
         private long forwards;
         private long backwards;
 
@@ -118,7 +121,8 @@ public final class LeanBatchNorm {
 
         /**
          * Training: normalized with the batch's statistics. Inference (validation between epochs, frozen layers) is
-         * oneDNN's: it has no backward pass to spare, and its batches are larger than a training's.
+         * oneDNN's: there the batch statistics and the backward pass, this helper's gains, do not arise, and its
+         * batches are larger than a training's (a heap copy of them would stay with the thread).
          */
         @Override
         public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta,
@@ -129,7 +133,6 @@ public final class LeanBatchNorm {
                 return oneDnn.preOutput(x, training, shape, gamma, beta, globalMean, globalVar, decay, eps, format,
                         workspaceMgr);
             }
-            forwards++;
             Rows rows = new Rows(x);
             float[] values = Scratch.get().first(rows.length);
             rows.read(x, values);
@@ -151,7 +154,9 @@ public final class LeanBatchNorm {
             ensureCaches(rows.channels);
             meanCache.assign(Nd4j.createFromArray(floats(mean)));
             varCache.assign(Nd4j.createFromArray(floats(variance)));
-            return output(rows, values, gamma, beta, eps, workspaceMgr);
+            INDArray out = output(rows, values, gamma, beta, eps, workspaceMgr);
+            forwards++;
+            return out;
         }
 
         /** (x - mean) / sqrt(variance + eps) * gamma + beta per channel with the batch's statistics, in a new array. */
@@ -178,17 +183,17 @@ public final class LeanBatchNorm {
         public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, long[] shape,
                 INDArray gamma, INDArray beta, INDArray dGammaView, INDArray dBetaView, double eps, CNN2DFormat format,
                 LayerWorkspaceMgr workspaceMgr) {
-            if (!trainedHere || !handles(input, format) || epsilon.dataType() != DataType.FLOAT) {
+            if (!trainedHere) {
+                // the forward pass was oneDNN's (not float NCHW): so is the backward, with its statistics
                 return oneDnn.backpropGradient(input, epsilon, shape, gamma, beta, dGammaView, dBetaView, eps, format,
                         workspaceMgr);
             }
-            backwards++;
             Rows rows = new Rows(input);
             Scratch scratch = Scratch.get();
             float[] x = scratch.first(rows.length);
             float[] dy = scratch.second(rows.length);
             rows.read(input, x);
-            rows.read(epsilon, dy);
+            rows.read(epsilon.dataType() == DataType.FLOAT ? epsilon : epsilon.castTo(DataType.FLOAT), dy);
             double[] sumDy = new double[rows.channels];
             double[] dGamma = new double[rows.channels];
             float[] pair = new float[2];
@@ -220,6 +225,7 @@ public final class LeanBatchNorm {
             Gradient gradient = new DefaultGradient();
             gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
             gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
+            backwards++;
             return new Pair<>(gradient, dx);
         }
 
@@ -276,8 +282,9 @@ public final class LeanBatchNorm {
         }
 
         /**
-         * Copies {@code from} (in NCHW order, whatever its strides) into the heap array. A view is copied into an
-         * array of its own first: the address of a view's buffer is already its first element's, offset included.
+         * Copies {@code from} (in NCHW order, whatever its strides) into the heap array. The address of a view's
+         * buffer is already its first element's, offset included; a view with an offset is still copied into an
+         * array of its own first, a cheap precaution against a buffer that does not say so.
          */
         void read(INDArray from, float[] to) {
             INDArray own = Shape.hasDefaultStridesForShape(from) && from.ordering() == 'c' && from.offset() == 0
@@ -321,8 +328,9 @@ public final class LeanBatchNorm {
         }
     }
 
-    // The loops keep partial sums side by side (the JIT runs them in parallel); a row's total joins its channel's
-    // double, so a channel's sum over a batch carries no more than one row's float rounding.
+    // The loops keep independent running sums, whose additions the CPU overlaps (Java keeps each float sum in order,
+    // so the JIT does not vectorize them); a row's total joins its channel's double, so a channel's sum over a
+    // batch carries no more than one row's float rounding.
 
     static double sum(float[] values, int from, int width) {
         float s0 = 0;

@@ -1,10 +1,8 @@
 package dev.fmnist.training;
 
 import dev.fmnist.runtime.model.Network;
-import dev.fmnist.runtime.nativecpu.FirstLayerGradients;
-import dev.fmnist.runtime.nativecpu.LeanBatchNorm;
 import dev.fmnist.runtime.nativecpu.NativeThreads;
-import dev.fmnist.runtime.nativecpu.ReluBackprop;
+import dev.fmnist.runtime.nativecpu.TrainingPasses;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -27,10 +25,7 @@ final class BatchFitter implements AutoCloseable {
     private Parallelism parallelism;
     private DataParallel dataParallel;
     private long steps;
-    private final Runnable restoreFirstLayer;
-    private final Runnable restoreBatchNorm;
-    /** The network's ReLUs with a faster backward pass, swapped in for each step only: checkpoints name DL4J's. */
-    private final ReluBackprop relu;
+    private final TrainingPasses passes;
 
     /** {@code probe} must be the network's listener; {@code seed} seeds the workers' random numbers. */
     BatchFitter(Network network, BatchProbe probe, long seed) {
@@ -38,9 +33,7 @@ final class BatchFitter implements AutoCloseable {
         this.probe = probe;
         this.seed = seed;
         network.keepForwardForBackprop();
-        this.relu = ReluBackprop.of(network.model());
-        this.restoreFirstLayer = FirstLayerGradients.skipInputGradient(network.model());
-        this.restoreBatchNorm = LeanBatchNorm.install(network.model());
+        this.passes = TrainingPasses.install(network.model());
     }
 
     /** Trains the next batches with {@code parallelism}. Until called, with the process's threads as they are. */
@@ -72,20 +65,15 @@ final class BatchFitter implements AutoCloseable {
     }
 
     Fitted fit(DataSet batch) {
-        Fitted fitted;
         boolean parallel = parallelism != null && parallelism.dataParallel();
-        relu.on();
-        try {
+        Fitted fitted = passes.step(() -> {
             if (parallel) {
-                fitted = dataParallel.fit(batch);
-            } else {
-                probe.reset(batch.getLabels());
-                network.fit(batch);
-                fitted = probe.measured() ? new Fitted(probe.loss(), probe.correct()) : new Fitted(network.score(), -1);
+                return dataParallel.fit(batch);
             }
-        } finally {
-            relu.off();
-        }
+            probe.reset(batch.getLabels());
+            network.fit(batch);
+            return probe.measured() ? new Fitted(probe.loss(), probe.correct()) : new Fitted(network.score(), -1);
+        });
         if (++steps % Subnormals.EVERY_STEPS == 0) {
             if (parallel) {
                 dataParallel.flushSubnormals();
@@ -96,20 +84,13 @@ final class BatchFitter implements AutoCloseable {
         return fitted;
     }
 
-    /**
-     * Ends the training: the copies freed, the network's helpers as they were (its first layer's input gradient
-     * computed again).
-     */
+    /** Ends the training: the copies freed, the network's helpers and activations as they were. */
     @Override
     public void close() {
         try {
             closeCopies();
         } finally {
-            try {
-                restoreFirstLayer.run();
-            } finally {
-                restoreBatchNorm.run();
-            }
+            passes.close();
         }
     }
 

@@ -2,10 +2,8 @@ package dev.fmnist.training;
 
 import dev.fmnist.runtime.Release;
 import dev.fmnist.runtime.model.Network;
-import dev.fmnist.runtime.nativecpu.FirstLayerGradients;
-import dev.fmnist.runtime.nativecpu.LeanBatchNorm;
 import dev.fmnist.runtime.nativecpu.NativeThreads;
-import dev.fmnist.runtime.nativecpu.ReluBackprop;
+import dev.fmnist.runtime.nativecpu.TrainingPasses;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -60,10 +58,7 @@ final class DataParallel implements AutoCloseable {
             if (i > 0) {
                 copy = network.copy();
                 copy.keepForwardForBackprop();
-                // the copy ends with the training and is never saved: its speed-ups stay in place
-                FirstLayerGradients.skipInputGradient(copy.model());
-                LeanBatchNorm.install(copy.model());
-                ReluBackprop.of(copy.model()).on();
+                TrainingPasses.installForGood(copy.model());
                 copyProbe = new BatchProbe();
                 copy.setListeners(copyProbe);
             }

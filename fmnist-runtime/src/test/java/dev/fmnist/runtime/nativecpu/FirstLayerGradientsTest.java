@@ -13,9 +13,8 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,20 +29,8 @@ import org.nd4j.linalg.learning.config.Adam;
  * network, within float32 rounding (1e-5 of the largest value); a training step with it moves the weights as
  * oneDNN's does; and it goes only where nothing needs the input gradient.
  */
+@ExtendWith(HelpersOn.class)
 class FirstLayerGradientsTest {
-
-    private static boolean wasEnabled;
-
-    @BeforeAll
-    static void helpersOn() {
-        wasEnabled = LayerHelpers.enabled();
-        LayerHelpers.enable(true);
-    }
-
-    @AfterAll
-    static void restore() {
-        LayerHelpers.enable(wasEnabled);
-    }
 
     static Stream<Arguments> firstLayers() {
         return Stream.of(

@@ -18,9 +18,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,23 +44,11 @@ import org.nd4j.linalg.learning.config.Nesterovs;
  * gradient), the parameters after a few training steps and the inference output with the running statistics then;
  * in a layer stack, in a residual graph, and for activations whose mean dwarfs their spread.
  */
+@ExtendWith(HelpersOn.class)
 class LeanBatchNormTest {
 
     private static final INDArray LABELS = Nd4j.eye(4).repeat(0, 4).castTo(DataType.FLOAT);
     private static final INDArray PRECISE_LABELS = LABELS.castTo(DataType.DOUBLE);
-    private static boolean wasEnabled;
-
-    @BeforeAll
-    static void helpersOn() {
-        wasEnabled = LayerHelpers.enabled();
-        LayerHelpers.enable(true);
-    }
-
-    @AfterAll
-    static void restore() {
-        LayerHelpers.enable(wasEnabled);
-    }
-
     @Test
     void aLayerStackTrainsAsWithOneDnnsHelper() {
         INDArray features = Nd4j.rand(DataType.FLOAT, 16, 2, 10, 10).subi(0.5);

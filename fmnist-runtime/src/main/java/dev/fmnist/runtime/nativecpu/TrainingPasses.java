@@ -1,0 +1,65 @@
+package dev.fmnist.runtime.nativecpu;
+
+import java.util.function.Supplier;
+import org.deeplearning4j.nn.api.Model;
+
+/**
+ * This package's training-only speed-ups, installed on one network together: the first convolution's backward pass
+ * without an input gradient ({@link FirstLayerGradients}), batch normalization's training passes as plain loops
+ * ({@link LeanBatchNorm}) and ReLU's faster backward pass ({@link ReluBackprop}). The ReLUs are swapped in for each
+ * {@link #step} only, so that a checkpoint written between steps names DL4J's classes; {@link #close} puts DL4J's and
+ * oneDNN's helpers back. A new speed-up joins here, and every trainer has it.
+ */
+public final class TrainingPasses implements AutoCloseable {
+
+    private final ReluBackprop relu;
+    private final Runnable restoreFirstLayer;
+    private final Runnable restoreBatchNorm;
+
+    private TrainingPasses(ReluBackprop relu, Runnable restoreFirstLayer, Runnable restoreBatchNorm) {
+        this.relu = relu;
+        this.restoreFirstLayer = restoreFirstLayer;
+        this.restoreBatchNorm = restoreBatchNorm;
+    }
+
+    /** The speed-ups on {@code model} (a layer stack or a graph); close on the thread that trained it. */
+    public static TrainingPasses install(Model model) {
+        ReluBackprop relu = ReluBackprop.of(model);
+        Runnable restoreFirstLayer = FirstLayerGradients.skipInputGradient(model);
+        try {
+            return new TrainingPasses(relu, restoreFirstLayer, LeanBatchNorm.install(model));
+        } catch (RuntimeException | Error e) {
+            restoreFirstLayer.run();
+            throw e;
+        }
+    }
+
+    /**
+     * The speed-ups on a copy of a network that only trains and is never saved: the ReLUs' stand-ins stay in place,
+     * and nothing is put back (the copy is dropped with its helpers).
+     */
+    public static void installForGood(Model copy) {
+        install(copy).relu.on();
+    }
+
+    /** Runs one training step with the ReLUs' stand-ins in place; DL4J's are back when it returns or throws. */
+    public <T> T step(Supplier<T> step) {
+        relu.on();
+        try {
+            return step.get();
+        } finally {
+            relu.off();
+        }
+    }
+
+    /** DL4J's ReLUs and oneDNN's helpers back, and the calling thread's batch-normalization scratch freed. */
+    @Override
+    public void close() {
+        relu.off();
+        try {
+            restoreFirstLayer.run();
+        } finally {
+            restoreBatchNorm.run();
+        }
+    }
+}

@@ -139,7 +139,7 @@ public final class TrainingEngine {
         try {
             threads = ThreadChoice.of(setups.threads(run.modelId()), NativeThreads.available(), fitter::use);
         } catch (RuntimeException e) {
-            fitter.close();  // the network as it was: its first layer's helper back
+            fitter.close();  // the network's helpers as they were
             throw e;
         }
 

@@ -80,6 +80,8 @@ class BatchFitterHelpersTest {
             LayerHelper helper = ((MultiLayerNetwork) copy.model()).getLayer(1).getHelper();
             assertThat(helper).isInstanceOf(LeanBatchNorm.Helper.class);
             assertThat(((LeanBatchNorm.Helper) helper).backwards()).as("its backward passes").isEqualTo(3);
+            assertThat(((ConvolutionLayer) ((MultiLayerNetwork) copy.model()).getLayer(0).conf().getLayer())
+                    .getActivationFn().getClass().getSimpleName()).as("its ReLU, kept for good").isEqualTo("StepRelu");
         } finally {
             parallel.close();
         }
@@ -88,7 +90,7 @@ class BatchFitterHelpersTest {
     private static MultiLayerNetwork model() {
         MultiLayerNetwork model = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(4)
                 .updater(new Adam(0.01)).dataType(DataType.FLOAT).list()
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.IDENTITY).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build())
                 .layer(new BatchNormalization.Builder().build())
                 .layer(new OutputLayer.Builder().nOut(2).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutional(6, 6, 1)).build());

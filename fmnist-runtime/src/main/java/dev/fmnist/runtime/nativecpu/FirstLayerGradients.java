@@ -33,7 +33,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * matrix product). {@code MultiLayerNetwork.calculateGradients} (saliency maps) needs the input gradient, so the
  * helper is put back when the training ends.
  */
-public final class FirstLayerGradients {
+final class FirstLayerGradients {
 
     private FirstLayerGradients() {}
 

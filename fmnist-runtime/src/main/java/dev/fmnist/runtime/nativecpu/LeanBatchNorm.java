@@ -45,16 +45,21 @@ public final class LeanBatchNorm {
      */
     public static Runnable install(Model model) {
         List<Runnable> restores = new ArrayList<>();
-        for (Layer wrapped : LayerHelpers.layersOf(model)) {
-            Layer layer = wrapped;
-            while (layer instanceof BaseWrapperLayer wrapper) {
-                layer = wrapper.getUnderlying();
+        try {
+            for (Layer wrapped : LayerHelpers.layersOf(model)) {
+                Layer layer = wrapped;
+                while (layer instanceof BaseWrapperLayer wrapper) {
+                    layer = wrapper.getUnderlying();
+                }
+                if (layer instanceof BatchNormalization && layer.getHelper() instanceof MKLDNNBatchNormHelper oneDnn) {
+                    Layer target = layer;
+                    HelperFallback.setHelper(target, new Helper(oneDnn));
+                    restores.add(() -> HelperFallback.setHelper(target, oneDnn));
+                }
             }
-            if (layer instanceof BatchNormalization && layer.getHelper() instanceof MKLDNNBatchNormHelper oneDnn) {
-                Layer target = layer;
-                HelperFallback.setHelper(target, new Helper(oneDnn));
-                restores.add(() -> HelperFallback.setHelper(target, oneDnn));
-            }
+        } catch (RuntimeException | Error e) {
+            restores.forEach(Runnable::run);  // all or none
+            throw e;
         }
         return () -> {
             restores.forEach(Runnable::run);

@@ -19,7 +19,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * force, each plain ReLU of the network (no cap, threshold or negative slope) is {@link StepRelu}, the same function
  * with that backward pass; {@link #off} puts DL4J's back, so that a saved network names DL4J's class.
  */
-public final class ReluBackprop {
+final class ReluBackprop {
 
     /** One layer's activation, DL4J's and its stand-in. */
     private record Swap(Object layer, IActivation original, IActivation fast) {}

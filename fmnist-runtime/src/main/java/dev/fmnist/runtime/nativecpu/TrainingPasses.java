@@ -22,14 +22,21 @@ public final class TrainingPasses implements AutoCloseable {
         this.restoreBatchNorm = restoreBatchNorm;
     }
 
-    /** The speed-ups on {@code model} (a layer stack or a graph); close on the thread that trained it. */
+    /**
+     * The speed-ups on {@code model} (a layer stack or a graph); to be closed on the thread that called {@link #step}
+     * (it frees that thread's batch-normalization scratch; a worker thread's goes with the thread).
+     */
     public static TrainingPasses install(Model model) {
         ReluBackprop relu = ReluBackprop.of(model);
         Runnable restoreFirstLayer = FirstLayerGradients.skipInputGradient(model);
         try {
             return new TrainingPasses(relu, restoreFirstLayer, LeanBatchNorm.install(model));
         } catch (RuntimeException | Error e) {
-            restoreFirstLayer.run();
+            try {
+                restoreFirstLayer.run();
+            } catch (RuntimeException | Error restoring) {
+                e.addSuppressed(restoring);
+            }
             throw e;
         }
     }
@@ -44,8 +51,8 @@ public final class TrainingPasses implements AutoCloseable {
 
     /** Runs one training step with the ReLUs' stand-ins in place; DL4J's are back when it returns or throws. */
     public <T> T step(Supplier<T> step) {
-        relu.on();
         try {
+            relu.on();  // inside: off() puts every original back, after a partial on() too
             return step.get();
         } finally {
             relu.off();
@@ -55,11 +62,14 @@ public final class TrainingPasses implements AutoCloseable {
     /** DL4J's ReLUs and oneDNN's helpers back, and the calling thread's batch-normalization scratch freed. */
     @Override
     public void close() {
-        relu.off();
         try {
-            restoreFirstLayer.run();
+            relu.off();
         } finally {
-            restoreBatchNorm.run();
+            try {
+                restoreFirstLayer.run();
+            } finally {
+                restoreBatchNorm.run();
+            }
         }
     }
 }

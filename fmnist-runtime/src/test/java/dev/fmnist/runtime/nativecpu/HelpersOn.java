@@ -11,15 +11,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class HelpersOn implements BeforeAllCallback, AfterAllCallback {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(HelpersOn.class);
+    private static final String WAS_ENABLED = "wasEnabled";
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        context.getStore(NAMESPACE).put("wasEnabled", LayerHelpers.enabled());
+        context.getStore(NAMESPACE).put(WAS_ENABLED, LayerHelpers.enabled());
         LayerHelpers.enable(true);
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        LayerHelpers.enable(context.getStore(NAMESPACE).get("wasEnabled", Boolean.class));
+        Boolean wasEnabled = context.getStore(NAMESPACE).remove(WAS_ENABLED, Boolean.class);
+        if (wasEnabled != null) {  // null when beforeAll failed first: that failure is the one to see
+            LayerHelpers.enable(wasEnabled);
+        }
     }
 }

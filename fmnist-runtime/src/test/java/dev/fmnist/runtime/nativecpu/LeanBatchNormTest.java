@@ -49,6 +49,7 @@ class LeanBatchNormTest {
 
     private static final INDArray LABELS = Nd4j.eye(4).repeat(0, 4).castTo(DataType.FLOAT);
     private static final INDArray PRECISE_LABELS = LABELS.castTo(DataType.DOUBLE);
+
     @Test
     void aLayerStackTrainsAsWithOneDnnsHelper() {
         INDArray features = Nd4j.rand(DataType.FLOAT, 16, 2, 10, 10).subi(0.5);

@@ -23,7 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 
 /**
- * The training speed-ups go on and come off together: a step runs with all three (its passes counted), DL4J's ReLUs
+ * The training speed-ups go on and come off together: a step runs with all three (the helpers' passes counted, the
+ * ReLUs' stand-in in place), DL4J's ReLUs
  * are in place between steps and after a step that throws, and closing puts oneDNN's helpers back; a copy keeps them.
  */
 @ExtendWith(HelpersOn.class)
@@ -35,7 +36,11 @@ class TrainingPassesTest {
     @Test
     void aStepRunsWithEverySpeedUpAndClosingPutsDl4jsBack() {
         MultiLayerNetwork network = network();
+        Object oneDnnConv = network.getLayer(0).getHelper();
+        Object oneDnnBatchNorm = network.getLayer(1).getHelper();
         TrainingPasses passes = TrainingPasses.install(network);
+        assertThat(network.getLayer(0).getHelper()).isInstanceOf(FirstLayerGradients.WeightGradientsOnly.class);
+        assertThat(network.getLayer(1).getHelper()).isInstanceOf(LeanBatchNorm.Helper.class);
         FirstLayerGradients.WeightGradientsOnly firstLayer =
                 (FirstLayerGradients.WeightGradientsOnly) network.getLayer(0).getHelper();
         LeanBatchNorm.Helper batchNorm = (LeanBatchNorm.Helper) network.getLayer(1).getHelper();
@@ -56,8 +61,8 @@ class TrainingPassesTest {
         assertThat(activation(network)).as("after a failing step").isExactlyInstanceOf(ActivationReLU.class);
 
         passes.close();
-        assertThat(network.getLayer(0).getHelper()).isInstanceOf(MKLDNNConvHelper.class);
-        assertThat(network.getLayer(1).getHelper()).isInstanceOf(MKLDNNBatchNormHelper.class);
+        assertThat(network.getLayer(0).getHelper()).isInstanceOf(MKLDNNConvHelper.class).isSameAs(oneDnnConv);
+        assertThat(network.getLayer(1).getHelper()).isInstanceOf(MKLDNNBatchNormHelper.class).isSameAs(oneDnnBatchNorm);
         assertThat(network.getLayerWiseConfigurations().toJson()).doesNotContain("StepRelu");
     }
 

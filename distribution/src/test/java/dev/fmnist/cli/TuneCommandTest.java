@@ -108,6 +108,26 @@ class TuneCommandTest {
                 .isEqualTo(winner.params().get("width").toString());
     }
 
+    /** A study keeps its objective: one made to minimize val_loss (the default before 2026-12-07) says how to resume it. */
+    @Test
+    void aStudyResumedUnderAnotherMonitorIsRefusedWithTheFlagThatResumesIt() throws Exception {
+        Path study = dir.resolve("loss-study");
+        String[] args = {"tune", "--model", "mlp", "--space", space().toString(), "--budget-epochs", "1",
+                "--limit", "500", "--pruner", "none", "--out", study.toString()};
+        CliRunner.Result first = CliRunner.run(concat(args, "--trials", "1", "--conf", "train.monitor=val_loss"));
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).contains("minimize of val_loss").contains("trial 0: COMPLETE val_loss");
+
+        CliRunner.Result resumed = CliRunner.run(concat(args, "--trials", "2"));
+        assertThat(resumed.exitCode()).isEqualTo(ErrorReporter.FAILURE);
+        assertThat(resumed.err().strip()).isEqualTo("fmnist: study 'mlp-tune' optimizes val_loss, not val_accuracy "
+                + "(train.monitor): resume it with --conf train.monitor=val_loss, or name a new study with --study");
+
+        CliRunner.Result asBefore = CliRunner.run(concat(args, "--trials", "2", "--conf", "train.monitor=val_loss"));
+        assertThat(asBefore.exitCode()).as(asBefore.err()).isZero();
+        assertThat(asBefore.out()).contains("2 trials wanted, 1 in the storage").contains("trial 1: COMPLETE val_loss");
+    }
+
     @Test
     void aStudyNeedsItsOptionsOrASubcommand() {
         CliRunner.Result result = CliRunner.run("tune", "--model", "mlp");

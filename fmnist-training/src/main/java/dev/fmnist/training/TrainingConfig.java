@@ -47,8 +47,4 @@ public record TrainingConfig(Path runsDir, int epochs, int patience, String moni
     public TrainingConfig withThreads(ThreadSettings value) {
         return new TrainingConfig(runsDir, epochs, patience, monitor, minDelta, restoreBest, augmentation, value);
     }
-
-    public static TrainingConfig defaults() {
-        return new TrainingConfig(Path.of("runs"), 20, 4, "val_loss", 1e-4, true);
-    }
 }

@@ -41,8 +41,8 @@ public final class ConfigKeys {
             "Epoch limit of a training run", false);
     public static final ConfigKey TRAIN_PATIENCE = new ConfigKey("train.patience", "4",
             "Epochs without improvement before early stopping; 0 turns it off", false);
-    public static final ConfigKey TRAIN_MONITOR = new ConfigKey("train.monitor", "val_loss",
-            "The metric early stopping and the best checkpoint watch: val_loss or val_accuracy", false);
+    public static final ConfigKey TRAIN_MONITOR = new ConfigKey("train.monitor", "val_accuracy",
+            "The metric early stopping and the best checkpoint watch: val_accuracy or val_loss", false);
     public static final ConfigKey TRAIN_MIN_DELTA = new ConfigKey("train.min-delta", "0.0001",
             "Smallest change of the monitored metric that counts as an improvement", false);
     public static final ConfigKey TRAIN_AUGMENT = new ConfigKey("train.augment", "none",

@@ -138,6 +138,13 @@ public final class TuneCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (JdbcStudyStorage storage = storageUrl != null ? JdbcStudyStorage.open(storageUrl)
                 : JdbcStudyStorage.sqlite(studyDir.resolve("study.db"))) {
+            String stored = storage.study(name).map(StudyRecord::metric).orElse(metric);
+            if (!stored.equals(metric)) {
+                // studies made before val_accuracy became train.monitor's default (2026-12-07) optimize val_loss
+                throw new UserError("study '" + name + "' optimizes " + stored + ", not " + metric
+                        + " (train.monitor): resume it with --conf train.monitor=" + stored
+                        + ", or name a new study with --study");
+            }
             StudyRunner runner;
             try {
                 runner = new StudyRunner(storage, wanted, searchSpace, settings);

@@ -3,8 +3,11 @@ package dev.fmnist.cli.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fmnist.api.training.EpochMetrics;
 import dev.fmnist.data.DataConfig;
 import dev.fmnist.image.encode.Normalization;
+import dev.fmnist.training.TrainingConfig;
+import dev.fmnist.training.callbacks.Monitor;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -37,6 +40,22 @@ class SettingsTest {
         assertThat(data.baseUrl()).isEqualTo(DataConfig.OFFICIAL_BASE_URL);
         assertThat(data.validationFraction()).isEqualTo(0.1);
         assertThat(data.normalization()).isEqualTo(Normalization.Kind.SCALE);
+    }
+
+    @Test
+    void aRunKeepsItsMostAccurateEpochByDefault() {
+        TrainingConfig training = read(ConfigSources.ofFlags(Map.of())).training();
+        assertThat(training.epochs()).isEqualTo(20);
+        assertThat(training.patience()).isEqualTo(4);
+        assertThat(training.monitor()).isEqualTo("val_accuracy");
+        // the cnn's 2026-12-06 headline run: its validation loss was lowest at epoch 12, its accuracy rose to epoch 16
+        List<EpochMetrics> history = List.of(epoch(12, 0.2154, 0.9245), epoch(16, 0.2170, 0.9267));
+        assertThat(new Monitor(training.monitor(), training.minDelta()).best(history))
+                .map(EpochMetrics::epoch).contains(16);
+    }
+
+    private static EpochMetrics epoch(int epoch, double validationLoss, double validationAccuracy) {
+        return new EpochMetrics(epoch, 0.1, 0.96, validationLoss, validationAccuracy, 1e-4, 20_000, 2_000);
     }
 
     @Test

@@ -112,11 +112,13 @@ class TuneCommandTest {
     @Test
     void aStudyResumedUnderAnotherMonitorIsRefusedWithTheFlagThatResumesIt() throws Exception {
         Path study = dir.resolve("loss-study");
-        String[] args = {"tune", "--model", "mlp", "--space", space().toString(), "--budget-epochs", "1",
-                "--limit", "500", "--pruner", "none", "--out", study.toString()};
+        String[] withoutBudget = {"tune", "--model", "mlp", "--space", space().toString(), "--limit", "500", "--pruner",
+                "none", "--out", study.toString()};
+        String[] args = concat(withoutBudget, "--budget-epochs", "1");
         CliRunner.Result first = CliRunner.run(concat(args, "--trials", "1", "--conf", "train.monitor=val_loss"));
         assertThat(first.exitCode()).as(first.err()).isZero();
-        assertThat(first.out()).contains("minimize of val_loss").contains("trial 0: COMPLETE val_loss");
+        assertThat(first.out()).contains("minimize of val_loss").contains("trial 0: COMPLETE val_loss")
+                .contains("train it: fmnist train --model mlp --epochs 1 --conf train.monitor=val_loss --set ");
 
         CliRunner.Result resumed = CliRunner.run(concat(args, "--trials", "2"));
         assertThat(resumed.exitCode()).isEqualTo(ErrorReporter.FAILURE);
@@ -126,6 +128,16 @@ class TuneCommandTest {
         CliRunner.Result asBefore = CliRunner.run(concat(args, "--trials", "2", "--conf", "train.monitor=val_loss"));
         assertThat(asBefore.exitCode()).as(asBefore.err()).isZero();
         assertThat(asBefore.out()).contains("2 trials wanted, 1 in the storage").contains("trial 1: COMPLETE val_loss");
+
+        CliRunner.Result otherBudget = CliRunner.run(concat(withoutBudget, "--trials", "3", "--budget-epochs", "2"));
+        assertThat(otherBudget.err()).as("a study that differs in more than its metric is another study")
+                .contains("exists with other settings").doesNotContain("resume it with");
+
+        Path full = dir.resolve("best-of-loss-study");
+        CliRunner.Result best = CliRunner.run("tune", "best", study.toString(), "--train", "--out", full.toString());
+        assertThat(best.exitCode()).as(best.err()).isZero();
+        assertThat(best.out()).contains("--conf train.monitor=val_loss");
+        assertThat(full.resolve("config.json")).content().containsPattern("\"monitor\"\\s*:\\s*\"val_loss\"");
     }
 
     @Test

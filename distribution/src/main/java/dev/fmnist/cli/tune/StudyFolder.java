@@ -1,6 +1,7 @@
 package dev.fmnist.cli.tune;
 
 import dev.fmnist.cli.UserError;
+import dev.fmnist.cli.config.ConfigKeys;
 import dev.fmnist.tune.Trial;
 import dev.fmnist.tune.space.SearchSpace;
 import dev.fmnist.tune.storage.JdbcStudyStorage;
@@ -81,13 +82,19 @@ record StudyFolder(Path dir, JdbcStudyStorage storage, StudyRecord record, Strin
     }
 
     String trainCommand(Trial trial) {
-        return trainCommand(model, budgetEpochs, trial);
+        return trainCommand(model, budgetEpochs, record.metric(), trial);
     }
 
-    /** The train command that repeats a trial's settings on the whole training split. */
-    static String trainCommand(String model, OptionalInt budgetEpochs, Trial trial) {
+    /**
+     * The train command that repeats a trial's settings on the whole training split, watching the study's metric
+     * (named when it is not {@code train.monitor}'s default, as in studies made before 2026-12-07).
+     */
+    static String trainCommand(String model, OptionalInt budgetEpochs, String metric, Trial trial) {
         StringBuilder command = new StringBuilder("fmnist train --model " + model);
         budgetEpochs.ifPresent(e -> command.append(" --epochs ").append(e));
+        if (!metric.equals(ConfigKeys.TRAIN_MONITOR.defaultValue())) {
+            command.append(" --conf ").append(ConfigKeys.TRAIN_MONITOR.name()).append('=').append(metric);
+        }
         TrainingObjective.overrides(trial.params()).forEach((key, value) -> command.append(" --set ")
                 .append(key).append('=').append(value.contains(",") ? "'" + value + "'" : value));
         return command.toString();

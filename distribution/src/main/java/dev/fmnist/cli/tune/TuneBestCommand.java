@@ -4,6 +4,7 @@ import com.google.inject.Injector;
 import dev.fmnist.cli.Bootstrap;
 import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
+import dev.fmnist.cli.config.ConfigKeys;
 import dev.fmnist.cli.train.TrainCommand;
 import dev.fmnist.training.TrainingEngine;
 import dev.fmnist.training.TrainingRequest;
@@ -57,6 +58,8 @@ public final class TuneBestCommand implements Callable<Integer> {
             if (epochs != null && epochs < 1) {
                 throw new UserError("--epochs must be at least 1, got " + epochs);
             }
+            // the run watches what the study optimized, whatever train.monitor says now
+            options.set(ConfigKeys.TRAIN_MONITOR.name(), folder.record().metric());
             Injector injector = Bootstrap.injector(options);
             OptionalInt runEpochs = epochs != null ? OptionalInt.of(epochs) : folder.budgetEpochs();
             TrainingRequest request = new TrainingRequest(folder.model(), TrainingObjective.overrides(best.params()),

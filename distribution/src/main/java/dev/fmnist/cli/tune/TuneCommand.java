@@ -138,11 +138,11 @@ public final class TuneCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (JdbcStudyStorage storage = storageUrl != null ? JdbcStudyStorage.open(storageUrl)
                 : JdbcStudyStorage.sqlite(studyDir.resolve("study.db"))) {
-            String stored = storage.study(name).map(StudyRecord::metric).orElse(metric);
-            if (!stored.equals(metric)) {
+            StudyRecord stored = storage.study(name).orElse(wanted);
+            if (!stored.metric().equals(metric) && stored.config().equals(wanted.config())) {
                 // studies made before val_accuracy became train.monitor's default (2026-12-07) optimize val_loss
-                throw new UserError("study '" + name + "' optimizes " + stored + ", not " + metric
-                        + " (train.monitor): resume it with --conf train.monitor=" + stored
+                throw new UserError("study '" + name + "' optimizes " + stored.metric() + ", not " + metric
+                        + " (train.monitor): resume it with --conf train.monitor=" + stored.metric()
                         + ", or name a new study with --study");
             }
             StudyRunner runner;
@@ -182,7 +182,7 @@ public final class TuneCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "Best: trial %d, %s %.4f, %s%n  run folder: %s%n  train it: %s%n",
                     best.number(), metric, best.value().getAsDouble(), best.describeParams(),
                     TrainingObjective.trialDir(studyDir, best.number()),
-                    StudyFolder.trainCommand(model, budget, best));
+                    StudyFolder.trainCommand(model, budget, metric, best));
             out.flush();
             return 0;
         } catch (StorageException e) {

@@ -10,6 +10,7 @@ import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.ModelManifest;
 import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.model.SavedModel;
+import dev.fmnist.runtime.nativecpu.SingleImageDense;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.runtime.run.RunDirectory;
 import java.nio.file.Path;
@@ -114,9 +115,13 @@ public final class Predictor {
         return load(runDirOrModel, PluginClasses.platform());
     }
 
-    /** The model of a run folder or a model file, its network restored through its plugin's classes. */
+    /**
+     * The model of a run folder or a model file, its network restored through its plugin's classes; its dense layers
+     * answer a single image as a matrix-vector product ({@link SingleImageDense}), since this network only answers.
+     */
     public static Predictor load(Path runDirOrModel, PluginClasses classes) {
         SavedModel saved = ModelFile.load(RunDirectory.modelOf(runDirOrModel), false, classes);
+        SingleImageDense.install(saved.network().model());
         return new Predictor(saved.network(), saved.manifest());
     }
 

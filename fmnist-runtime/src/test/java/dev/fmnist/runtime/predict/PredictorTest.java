@@ -8,6 +8,7 @@ import dev.fmnist.data.RealDataset;
 import dev.fmnist.image.ImageInputException;
 import dev.fmnist.image.ImagePreprocessor;
 import dev.fmnist.runtime.TestModels;
+import dev.fmnist.runtime.nativecpu.SingleImageDense;
 import dev.fmnist.runtime.predict.Predictor.PredictionsAndEmbeddings;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -177,6 +178,24 @@ class PredictorTest {
             }
         }
         assertThat(predictor.withFlipAveraging(false)).isSameAs(predictor);
+    }
+
+    /** A loaded layer stack answers one image through its dense layers' matrix-vector product: as in a batch. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"mlp", "cnn"})
+    void oneImageAloneGetsWhatItGetsInABatch(String model) {
+        Predictor loaded = Predictor.load(model.equals("mlp") ? TestModels.mlp() : TestModels.cnn());
+        assertThat(loaded.network().layers()).as("its dense layers are swapped")
+                .anyMatch(layer -> layer.getClass().getEnclosingClass() == SingleImageDense.class);
+        LabelledImages eight = test.subset(new int[] {0, 1, 2, 3, 4, 5, 6, 7});
+        Predictions batch = loaded.predictions(eight);
+        for (int i = 0; i < 8; i++) {
+            Predictions alone = loaded.predictions(test.subset(new int[] {i}));
+            for (int c = 0; c < 10; c++) {
+                assertThat((double) alone.probability(0, c)).as("image %d class %d", i, c)
+                        .isCloseTo(batch.probability(i, c), org.assertj.core.data.Offset.offset(1e-5));
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -20,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * `docs/BENCHMARKS.md`). Batches of two or more, training and backprop keep DL4J's path.
  *
  * <p>For networks that only answer ({@code Predictor.load}): the layers are swapped in the network's own array, and
- * what is saved (configuration and parameters) does not change. Graphs are left alone: theirs end in small layers.
+ * what is saved (configuration and parameters) does not change. Graphs (ensembles included) and frozen dense layers
+ * keep DL4J's path, and the network's lookup by layer name still finds the original layer.
  */
 public final class SingleImageDense {
 
@@ -45,7 +46,7 @@ public final class SingleImageDense {
     /** DL4J's dense layer, with the same configuration and the same parameter arrays, but for the product above. */
     static final class MatrixVector extends DenseLayer {
 
-        /** Single images answered as the product above (read by tests). */
+        /** Single images answered as the product above (read by tests; not counted atomically). */
         long products;
 
         MatrixVector(DenseLayer original) {
@@ -57,6 +58,10 @@ public final class SingleImageDense {
             }
             setIndex(original.getIndex());
             setCacheMode(original.conf().getCacheMode());
+            setListeners(original.getListeners());
+            setIterationCount(original.getIterationCount());
+            setEpochCount(original.getEpochCount());
+            allowInputModification(original.isInputModificationAllowed());
         }
 
         @Override
@@ -73,7 +78,7 @@ public final class SingleImageDense {
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, weights.dataType(), 1,
                     weights.size(1));
             // out = weights' x row, which ND4J runs as sgemv for a rank-1 right-hand side
-            Nd4j.exec(new Mmul(weights.transpose(), row, out.reshape(weights.size(1)), 1.0, 0.0,
+            Nd4j.exec(new Mmul(weights.transpose(), row, out.reshape('c', true, weights.size(1)), 1.0, 0.0,
                     MMulTranspose.allFalse()));
             if (hasBias()) {
                 out.addi(getParam(DefaultParamInitializer.BIAS_KEY));

@@ -1,6 +1,7 @@
 package dev.fmnist.server;
 
 import dev.fmnist.image.ImagePreprocessor;
+import dev.fmnist.runtime.nativecpu.ResidentMemoryWatch;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.runtime.predict.Predictor;
 import dev.fmnist.server.grpc.GrpcEndpoint;
@@ -40,7 +41,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,9 +68,11 @@ public final class PredictionServer implements AutoCloseable {
     private final ModelRepository models;
     private final PayloadLog payloads;
     private final Tracing tracing;
+    private final Optional<ResidentMemoryWatch> memoryWatch;
 
     private PredictionServer(Vertx vertx, HttpServer server, Optional<GrpcEndpoint> grpc, ModelRepository models,
-            PayloadLog payloads, Tracing tracing) {
+            PayloadLog payloads, Tracing tracing, Optional<ResidentMemoryWatch> memoryWatch) {
+        this.memoryWatch = memoryWatch;
         this.payloads = payloads;
         this.tracing = tracing;
         this.vertx = vertx;
@@ -139,6 +144,7 @@ public final class PredictionServer implements AutoCloseable {
     /** The server with its spans going to {@code tracing} (which it closes when it stops). */
     public static PredictionServer start(ServerConfig config, List<ModelSource> sources, Optional<Path> modelsDir,
             String platformVersion, PluginClasses classes, Map<String, Path> reviews, Tracing tracing) {
+        OptionalLong memoryLimit = ResidentMemoryWatch.askedLimit();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // HTTP allows any token as a method: without a bound, anyone could create series without the key
         registry.config().meterFilter(new MeterFilter() {
@@ -205,7 +211,12 @@ public final class PredictionServer implements AutoCloseable {
                     config.host(), server.actualPort(),
                     grpc.map(g -> " and gRPC " + config.host() + ":" + g.port()).orElse(""), models.all().size(),
                     models.allReady() ? "" : " (NOT READY: a model failed to load)");
-            return new PredictionServer(vertx, server, grpc, models, payloads, tracing);
+            // the launcher moves JavaCPP's resident-size check off the allocation path for serve (1.2x at batch 1)
+            Optional<ResidentMemoryWatch> memoryWatch = memoryLimit.isPresent()
+                    ? Optional.of(ResidentMemoryWatch.start(memoryLimit.getAsLong())) : Optional.empty();
+            memoryWatch.ifPresent(watch -> log.info("Resident size checked four times a second against {} ({})",
+                    Pointer.formatBytes(watch.limit()), ResidentMemoryWatch.LIMIT_PROPERTY));
+            return new PredictionServer(vertx, server, grpc, models, payloads, tracing, memoryWatch);
         } catch (IOException e) {
             models.close();
             payloads.close();
@@ -281,6 +292,7 @@ public final class PredictionServer implements AutoCloseable {
             payloads.close();
             vertx.close().await();
             tracing.close();
+            memoryWatch.ifPresent(ResidentMemoryWatch::close);
         }
         log.info("Server stopped");
     }

@@ -27,6 +27,7 @@ public final class TrainingPasses implements AutoCloseable {
      * (it frees that thread's batch-normalization scratch; a worker thread's goes with the thread).
      */
     public static TrainingPasses install(Model model) {
+        LeanDeallocatorService.install();
         ReluBackprop relu = ReluBackprop.of(model);
         Runnable restoreFirstLayer = FirstLayerGradients.skipInputGradient(model);
         try {

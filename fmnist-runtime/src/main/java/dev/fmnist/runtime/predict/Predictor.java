@@ -10,6 +10,7 @@ import dev.fmnist.runtime.model.ModelFile;
 import dev.fmnist.runtime.model.ModelManifest;
 import dev.fmnist.runtime.model.Network;
 import dev.fmnist.runtime.model.SavedModel;
+import dev.fmnist.runtime.nativecpu.LeanDeallocatorService;
 import dev.fmnist.runtime.nativecpu.SingleImageDense;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.runtime.run.RunDirectory;
@@ -120,6 +121,7 @@ public final class Predictor {
      * answer a single image as a matrix-vector product ({@link SingleImageDense}), since this network only answers.
      */
     public static Predictor load(Path runDirOrModel, PluginClasses classes) {
+        LeanDeallocatorService.install();
         SavedModel saved = ModelFile.load(RunDirectory.modelOf(runDirOrModel), false, classes);
         SingleImageDense.install(saved.network().model());
         return new Predictor(saved.network(), saved.manifest());

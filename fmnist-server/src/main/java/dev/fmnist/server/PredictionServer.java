@@ -211,7 +211,7 @@ public final class PredictionServer implements AutoCloseable {
                     config.host(), server.actualPort(),
                     grpc.map(g -> " and gRPC " + config.host() + ":" + g.port()).orElse(""), models.all().size(),
                     models.allReady() ? "" : " (NOT READY: a model failed to load)");
-            // the launcher moves JavaCPP's resident-size check off the allocation path for serve (1.2x at batch 1)
+            // the launcher moves JavaCPP's resident-size check off the allocation path for serve (1.16x at batch 1)
             Optional<ResidentMemoryWatch> memoryWatch = memoryLimit.isPresent()
                     ? Optional.of(ResidentMemoryWatch.start(memoryLimit.getAsLong())) : Optional.empty();
             memoryWatch.ifPresent(watch -> log.info("Resident size checked four times a second against {} ({})",
@@ -284,6 +284,7 @@ public final class PredictionServer implements AutoCloseable {
     /** Stops accepting connections and calls, lets those in flight finish (up to 10 s each), then stops the models. */
     @Override
     public void close() {
+        memoryWatch.ifPresent(ResidentMemoryWatch::close);
         try {
             grpc.ifPresent(GrpcEndpoint::close);
             server.shutdown(10, TimeUnit.SECONDS).await();
@@ -292,7 +293,6 @@ public final class PredictionServer implements AutoCloseable {
             payloads.close();
             vertx.close().await();
             tracing.close();
-            memoryWatch.ifPresent(ResidentMemoryWatch::close);
         }
         log.info("Server stopped");
     }

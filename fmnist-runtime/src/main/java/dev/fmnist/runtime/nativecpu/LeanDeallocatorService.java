@@ -5,6 +5,7 @@ import java.lang.reflect.Field;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.memory.Deallocatable;
 import org.nd4j.linalg.api.memory.deallocation.DeallocatableReference;
 import org.nd4j.linalg.api.memory.deallocation.DeallocatorService;
@@ -17,8 +18,10 @@ import org.slf4j.LoggerFactory;
  * brings): ND4J registers every buffer it allocates outside a workspace (an op's shape information, a result) with
  * its {@link DeallocatorService}, which picks one of its reference queues with {@code RandomUtils.nextInt}, and
  * since commons-lang3 3.16 that builds a new {@code SecureRandom} on every call: 5% of the cnn's batch-1 forward pass
- * in JFR's samples (docs/BENCHMARKS.md). This service is ND4J's, with the same queues, threads and map, and picks
- * the queue with {@link ThreadLocalRandom}. {@code LeanDeallocatorServiceTest} fails the day ND4J's fields change.
+ * in JFR's samples (docs/BENCHMARKS.md). This service is ND4J's class (queues and threads of its own, made by ND4J's
+ * constructor) picking the queue with {@link ThreadLocalRandom}, and it goes on counting the ids of the service it
+ * replaces, so a buffer given its id by that one just before the swap cannot share it with one given an id after.
+ * {@code LeanDeallocatorServiceTest} fails the day ND4J's fields change.
  */
 public final class LeanDeallocatorService extends DeallocatorService {
 
@@ -27,18 +30,25 @@ public final class LeanDeallocatorService extends DeallocatorService {
     private final List<List<ReferenceQueue<Deallocatable>>> deviceMap;
     private final Map<String, DeallocatableReference> referenceMap;
     private final boolean noPointerGc;
+    private final AtomicLong ids;
 
     @SuppressWarnings("unchecked")
-    private LeanDeallocatorService() throws ReflectiveOperationException {
-        deviceMap = (List<List<ReferenceQueue<Deallocatable>>>) inherited("deviceMap");
-        referenceMap = (Map<String, DeallocatableReference>) inherited("referenceMap");
-        noPointerGc = (Boolean) inherited("noPointerGc");
+    private LeanDeallocatorService(DeallocatorService previous) throws ReflectiveOperationException {
+        deviceMap = (List<List<ReferenceQueue<Deallocatable>>>) field(this, "deviceMap");
+        referenceMap = (Map<String, DeallocatableReference>) field(this, "referenceMap");
+        noPointerGc = (Boolean) field(this, "noPointerGc");
+        ids = (AtomicLong) field(previous == null ? this : previous, "counter");
     }
 
-    private Object inherited(String name) throws ReflectiveOperationException {
+    private static Object field(DeallocatorService service, String name) throws ReflectiveOperationException {
         Field field = DeallocatorService.class.getDeclaredField(name);
         field.setAccessible(true);
-        return field.get(this);
+        return field.get(service);
+    }
+
+    /** A service in place of {@code previous} (none: the first), counting on from its ids. */
+    static LeanDeallocatorService replacing(DeallocatorService previous) throws ReflectiveOperationException {
+        return new LeanDeallocatorService(previous);
     }
 
     /**
@@ -50,8 +60,9 @@ public final class LeanDeallocatorService extends DeallocatorService {
             try {
                 Field service = Nd4j.class.getDeclaredField("deallocatorService");
                 service.setAccessible(true);
-                if (!(service.get(null) instanceof LeanDeallocatorService)) {
-                    service.set(null, new LeanDeallocatorService());
+                Object previous = service.get(null);
+                if (!(previous instanceof LeanDeallocatorService)) {
+                    service.set(null, replacing((DeallocatorService) previous));
                 }
                 return true;
             } catch (ReflectiveOperationException | RuntimeException e) {
@@ -64,6 +75,11 @@ public final class LeanDeallocatorService extends DeallocatorService {
     /** Whether the buffer of this id waits for the garbage collector here. */
     boolean tracks(String uniqueId) {
         return referenceMap.containsKey(uniqueId);
+    }
+
+    @Override
+    public long nextValue() {
+        return ids.incrementAndGet();
     }
 
     @Override

@@ -13,12 +13,12 @@ import org.slf4j.LoggerFactory;
 /**
  * JavaCPP's guard on the process's resident size, taken off the allocation path. With
  * {@code org.bytedeco.javacpp.maxphysicalbytes} set, JavaCPP reads the resident size at every allocation, and ND4J
- * allocates a few for every op: a server answering one image at a time paid it on each request (a fifth of the cnn's
- * batch-1 pass, docs/BENCHMARKS.md). The launcher turns that off for {@code serve} and names the limit in
- * {@value #LIMIT_PROPERTY} instead; this watch reads the size four times a second and, above the limit, does what
- * JavaCPP did first: a garbage collection, which frees the tensors of ND4J that nothing references any more.
- * What it cannot do is JavaCPP's last step, failing the allocation that crossed the limit: the process is told in
- * the log instead.
+ * allocates a few for every op: a server answering one image at a time paid it on each request (14% of the samples
+ * of the cnn's batch-1 pass, docs/BENCHMARKS.md). The launcher turns that off for {@code serve} and names the limit
+ * in {@value #LIMIT_PROPERTY} instead; this watch reads the size four times a second and, above the limit, does what
+ * JavaCPP did first: a garbage collection, which frees the tensors of ND4J that nothing references any more (their
+ * memory goes back on ND4J's threads, so the size is read again a moment later). What it does not do is JavaCPP's
+ * retries and last step, failing the allocation that crossed the limit: the log says so instead.
  */
 public final class ResidentMemoryWatch implements AutoCloseable {
 
@@ -27,8 +27,11 @@ public final class ResidentMemoryWatch implements AutoCloseable {
 
     static final Duration PERIOD = Duration.ofMillis(250);
 
-    /** Looks skipped after a collection that left the size above the limit (ten seconds): each one is a full one. */
-    static final int QUIET_LOOKS = 40;
+    /** Looks between two collections at least (ten seconds), however the size moves: each one is a full one. */
+    static final int LOOKS_BETWEEN_COLLECTIONS = 40;
+
+    /** How long ND4J's threads get to free what a collection found, as JavaCPP waits after its own. */
+    private static final long SETTLE_MILLIS = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(ResidentMemoryWatch.class);
 
@@ -36,8 +39,9 @@ public final class ResidentMemoryWatch implements AutoCloseable {
     private final LongSupplier residentBytes;
     private final Runnable collect;
     private final ScheduledExecutorService timer;
-    private boolean above;
-    private int quietLooks;
+    // read and written by the timer's one thread only
+    private int looksSinceCollection = LOOKS_BETWEEN_COLLECTIONS;
+    private boolean warned;
 
     ResidentMemoryWatch(long limit, LongSupplier residentBytes, Runnable collect, boolean scheduled) {
         this.limit = limit;
@@ -49,7 +53,8 @@ public final class ResidentMemoryWatch implements AutoCloseable {
             return thread;
         }) : null;
         if (timer != null) {
-            timer.scheduleWithFixedDelay(this::check, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(this::lookSafely, PERIOD.toMillis(), PERIOD.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -78,39 +83,58 @@ public final class ResidentMemoryWatch implements AutoCloseable {
 
     /** Watches this process's resident size against {@code limit} bytes until closed. */
     public static ResidentMemoryWatch start(long limit) {
-        return new ResidentMemoryWatch(limit, Pointer::physicalBytes, System::gc, true);
+        return new ResidentMemoryWatch(limit, Pointer::physicalBytes, ResidentMemoryWatch::collectAndSettle, true);
+    }
+
+    private static void collectAndSettle() {
+        System.gc();
+        try {
+            Thread.sleep(SETTLE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public long limit() {
         return limit;
     }
 
+    /** A look that cannot end the timer: a scheduled task that throws is never run again. */
+    private void lookSafely() {
+        try {
+            look();
+        } catch (RuntimeException e) {
+            LOG.warn("the resident-size watch could not read the size: {}", e.toString());
+        }
+    }
+
     /**
-     * One look: above the limit, a collection, and a warning when one is not enough (then another collection
-     * only every {@value #QUIET_LOOKS} looks while the size stays above).
+     * One look: above the limit, a collection (at most one every {@value #LOOKS_BETWEEN_COLLECTIONS} looks), and a
+     * warning when it leaves the size above, once until the size is back under.
      */
-    void check() {
+    void look() {
+        looksSinceCollection++;
         long resident = residentBytes.getAsLong();
         if (resident <= limit) {
-            if (above) {
+            if (warned) {
                 LOG.info("resident size {} is back under the limit {}", Pointer.formatBytes(resident),
                         Pointer.formatBytes(limit));
             }
-            above = false;
+            warned = false;
             return;
         }
-        if (above && --quietLooks > 0) {
+        if (looksSinceCollection < LOOKS_BETWEEN_COLLECTIONS) {
             return;
         }
         collect.run();
+        looksSinceCollection = 0;
         long after = residentBytes.getAsLong();
-        if (after > limit && !above) {
+        if (after > limit && !warned) {
             LOG.warn("resident size {} stays above the limit {} ({}) after a garbage collection: the process holds "
                     + "that much; raise the limit or serve fewer models", Pointer.formatBytes(after),
                     Pointer.formatBytes(limit), LIMIT_PROPERTY);
+            warned = true;
         }
-        above = after > limit;
-        quietLooks = QUIET_LOOKS;
     }
 
     @Override

@@ -89,10 +89,15 @@ class TrainCommandTest {
     void fitAllTrainsOnEveryImageWithoutValidationForItsFixedEpochsAndResumesSo() {
         Path run = dir.resolve("all");
         CliRunner.Result result = CliRunner.run("train", "--model", "mlp", "--fit-all", "--epochs", "2", "--limit",
-                "1000", "--out", run.toString());
+                "1000", "--set", "average=ema", "--out", run.toString());
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out()).contains("mlp: completed after 2 epochs (epoch limit); no validation images (the "
                 + "last epoch is the model), test accuracy");
+        // the epoch lines say there is no validation rather than printing NaN, and the average has nothing to be
+        // compared with the trained weights on
+        assertThat(run.resolve("train.log")).content().contains("epoch 2/2: loss ").contains(" | no validation images | ")
+                .doesNotContain("NaN");
+        assertThat(run.resolve("averaging.csv")).doesNotExist();
         var manifest = ModelFile.manifest(run.resolve("best.zip"));
         assertThat(manifest.epoch()).isEqualTo(2);
         assertThat(manifest.data().trainImages()).isEqualTo(1000);

@@ -105,7 +105,9 @@ public final class TrainingEngine {
         AveragingHistory averagingHistory = null;
         if (averaged != null) {
             averaged.resume(dir, startEpoch - 1, registry);
-            averagingHistory = new AveragingHistory(dir.averagingCsv(), startEpoch);
+            if (run.validationImages() > 0) { // with --fit-all there is nothing to compare the two weights on
+                averagingHistory = new AveragingHistory(dir.averagingCsv(), startEpoch);
+            }
         }
         // With weight averaging, the average is the run's model once there is one: validated, monitored and saved.
         Supplier<Network> model = () -> averaged != null && averaged.ready() ? averaged.network() : network;
@@ -175,18 +177,24 @@ public final class TrainingEngine {
                     if (averaged.ready()) {
                         validation = Validation.of(averaged.network(), setup.manifest(), setup.split().validation());
                     }
-                    averagingHistory.add(epoch, trainedValidation, averaged.ready() ? validation : null);
+                    if (averagingHistory != null) {
+                        averagingHistory.add(epoch, trainedValidation, averaged.ready() ? validation : null);
+                    }
                 }
                 EpochMetrics metrics = new EpochMetrics(epoch, totals.loss(), totals.accuracy(), validation.loss(),
                         validation.accuracy(), rate == null ? Double.NaN : rate,
                         (System.nanoTime() - epochStarted) / 1_000_000, totals.images / (trainPhase / 1e9));
                 context.record(metrics);
                 epochsRun = epoch;
-                log.info(String.format("epoch %d/%d: loss %.4f acc %.4f | val_loss %.4f val_acc %.4f | %,.0f img/s, %.1f s",
-                        epoch, plan.epochs(), metrics.trainLoss(), metrics.trainAccuracy(), metrics.validationLoss(),
-                        metrics.validationAccuracy(), metrics.imagesPerSecond(), metrics.epochMillis() / 1000.0)
-                        + (validation == trainedValidation ? "" : String.format(" | trained weights: val_loss %.4f "
-                                + "val_acc %.4f", trainedValidation.loss(), trainedValidation.accuracy())));
+                log.info(String.format("epoch %d/%d: loss %.4f acc %.4f | %s | %,.0f img/s, %.1f s", epoch, plan.epochs(),
+                        metrics.trainLoss(), metrics.trainAccuracy(), run.validationImages() == 0
+                                ? "no validation images"
+                                : String.format("val_loss %.4f val_acc %.4f", metrics.validationLoss(),
+                                        metrics.validationAccuracy()),
+                        metrics.imagesPerSecond(), metrics.epochMillis() / 1000.0)
+                        + (validation == trainedValidation || run.validationImages() == 0 ? ""
+                                : String.format(" | trained weights: val_loss %.4f val_acc %.4f",
+                                        trainedValidation.loss(), trainedValidation.accuracy())));
                 if (averaged != null && averaged.ready()) {
                     // before last.zip: a resumed run finds the average of the epoch it resumes from
                     averaged.save(dir, setup.manifest().at(epoch, metrics, context.history(), Instant.now().toString()));

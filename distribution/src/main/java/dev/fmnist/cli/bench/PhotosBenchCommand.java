@@ -10,7 +10,6 @@ import dev.fmnist.data.FashionClass;
 import dev.fmnist.data.image.ProductPhotos;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.runtime.predict.Predictor;
-import dev.fmnist.server.ModelSource;
 import dev.fmnist.server.PredictionServer;
 import dev.fmnist.server.ServerConfig;
 import java.io.IOException;
@@ -72,12 +71,7 @@ public final class PhotosBenchCommand implements Callable<Integer> {
         PluginClasses classes = injector.getInstance(PluginClasses.class);
         ServerConfig config = injector.getInstance(ServerConfig.class).withPort(0);
         PhotoAccuracy.Result result;
-        try (PredictionServer server = PredictionServer.start(config, List.of(new ModelSource("m", run)), "bench",
-                classes)) {
-            if (!server.models().allReady()) {
-                throw new UserError("the model in " + run + " failed to load: "
-                        + server.models().all().get(0).failure().orElse(""));
-            }
+        try (PredictionServer server = BenchServer.start(config, run, classes)) {
             result = PhotoAccuracy.measure("http://127.0.0.1:" + server.port(), "m", Predictor.load(run, classes),
                     test, items, photos);
         }

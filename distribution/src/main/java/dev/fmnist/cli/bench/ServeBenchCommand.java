@@ -11,7 +11,6 @@ import dev.fmnist.cli.GlobalOptions;
 import dev.fmnist.cli.UserError;
 import dev.fmnist.image.DatasetImages;
 import dev.fmnist.runtime.plugins.PluginClasses;
-import dev.fmnist.server.ModelSource;
 import dev.fmnist.server.PredictionServer;
 import dev.fmnist.server.ServerConfig;
 import dev.fmnist.server.grpc.protocol.GRPCInferenceServiceGrpc;
@@ -88,12 +87,8 @@ public final class ServeBenchCommand implements Callable<Integer> {
         java.util.Map<Integer, Double> ceiling = new java.util.HashMap<>();
         List<String> ratios = new ArrayList<>();
         for (boolean batching : new boolean[] {true, false}) {
-            try (PredictionServer server = PredictionServer.start(base.withBatching(batching).withGrpcPort(0),
-                    List.of(new ModelSource("m", run)), "bench", injector.getInstance(PluginClasses.class))) {
-                if (!server.models().allReady()) {
-                    throw new UserError("the model in " + run + " failed to load: "
-                            + server.models().all().get(0).failure().orElse(""));
-                }
+            try (PredictionServer server = BenchServer.start(base.withBatching(batching).withGrpcPort(0), run,
+                    injector.getInstance(PluginClasses.class))) {
                 LoadGenerator load = new LoadGenerator("http://127.0.0.1:" + server.port());
                 ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort().orElseThrow())
                         .usePlaintext().build();

@@ -1,0 +1,34 @@
+package dev.fmnist.cli.bench;
+
+import dev.fmnist.cli.UserError;
+import dev.fmnist.runtime.plugins.PluginClasses;
+import dev.fmnist.server.ModelSource;
+import dev.fmnist.server.PredictionServer;
+import dev.fmnist.server.ServerConfig;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The server a serving benchmark measures: one run served as model {@code m}, ready, or a sentence saying why not. */
+final class BenchServer {
+
+    private BenchServer() {}
+
+    /**
+     * Starts {@code run} as model {@code m}. What the server refuses (a bad {@code fmnist.watch.maxphysicalbytes}, say)
+     * and a model that fails to load come out as a user error, as {@code fmnist serve} says them.
+     */
+    static PredictionServer start(ServerConfig config, Path run, PluginClasses classes) {
+        PredictionServer server;
+        try {
+            server = PredictionServer.start(config, List.of(new ModelSource("m", run)), "bench", classes);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UserError(e.getMessage());
+        }
+        if (!server.models().allReady()) {
+            String failure = server.models().all().get(0).failure().orElse("");
+            server.close();
+            throw new UserError("the model in " + run + " failed to load: " + failure);
+        }
+        return server;
+    }
+}

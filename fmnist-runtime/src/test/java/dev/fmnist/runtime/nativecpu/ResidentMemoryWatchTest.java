@@ -3,6 +3,8 @@ package dev.fmnist.runtime.nativecpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.Pointer;
@@ -72,8 +74,15 @@ class ResidentMemoryWatchTest {
     void theRealWatchReadsThisProcesssSizeAndCollectsAboveOneByte() {
         assertThat(Pointer.physicalBytes()).as("JavaCPP reads the resident size here").isPositive();
         try (ResidentMemoryWatch real = ResidentMemoryWatch.start(1)) {
-            real.look(); // a collection and its settling pause, then the warning: nothing throws
+            long before = collectionsSoFar();
+            real.look(); // above one byte: the JVM's collector runs, then the settling pause and the warning
+            assertThat(collectionsSoFar()).as("collections the JVM counted").isGreaterThan(before);
             assertThat(real.limit()).isEqualTo(1);
         }
+    }
+
+    private static long collectionsSoFar() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionCount).filter(count -> count > 0).sum();
     }
 }

@@ -216,6 +216,7 @@ public final class PredictionServer implements AutoCloseable {
                     ? Optional.of(ResidentMemoryWatch.start(memoryLimit.getAsLong())) : Optional.empty();
             memoryWatch.ifPresent(watch -> log.info("Resident size checked four times a second against {} ({})",
                     Pointer.formatBytes(watch.limit()), ResidentMemoryWatch.LIMIT_PROPERTY));
+            ResidentMemoryMeters.bind(registry, memoryWatch);
             return new PredictionServer(vertx, server, grpc, models, payloads, tracing, memoryWatch);
         } catch (IOException e) {
             models.close();

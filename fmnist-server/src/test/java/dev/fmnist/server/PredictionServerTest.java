@@ -85,6 +85,26 @@ class PredictionServerTest {
     }
 
     @Test
+    void metricsShowTheResidentSizeTheNativeBytesAndTheLimit() {
+        String metrics = http.get("/metrics").body();
+        double resident = metric(metrics, "process_resident_memory_bytes");
+        assertThat(resident).as("a server with five models is resident").isGreaterThan(50e6);
+        assertThat(metric(metrics, "fmnist_native_memory_tracked_bytes")).as("ND4J's arrays of the loaded models")
+                .isPositive().isLessThan(resident);
+        // this test's JVM keeps JavaCPP's own check (the launcher moves it for serve): its limit is the one shown
+        assertThat(metric(metrics, "fmnist_resident_memory_limit_bytes"))
+                .isEqualTo((double) org.bytedeco.javacpp.Pointer.maxPhysicalBytes());
+        assertThat(metrics).doesNotContain("fmnist_resident_memory_collections_total");
+    }
+
+    /** The value of an untagged series in Prometheus's text format. */
+    private static double metric(String metrics, String name) {
+        return metrics.lines().filter(line -> line.startsWith(name + " ")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(name.length() + 1).strip()))
+                .orElseThrow(() -> new AssertionError(name + " not in /metrics"));
+    }
+
+    @Test
     void theSchemaCheckCatchesAWrongBody() {
         assertThat(OpenApiSchemas.validate("inference_response", "{\"outputs\": 3}")).isNotEmpty();
         assertThat(OpenApiSchemas.validate("metadata_server_response", "{\"name\": \"x\"}")).isNotEmpty();

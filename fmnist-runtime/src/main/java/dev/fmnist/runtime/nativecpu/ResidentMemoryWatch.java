@@ -5,6 +5,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
@@ -42,6 +43,8 @@ public final class ResidentMemoryWatch implements AutoCloseable {
     // read and written by the timer's one thread only
     private int looksSinceCollection = LOOKS_BETWEEN_COLLECTIONS;
     private boolean warned;
+    /** Counted on the timer's thread, read by a metrics scrape. */
+    private final AtomicLong collections = new AtomicLong();
 
     ResidentMemoryWatch(long limit, LongSupplier residentBytes, Runnable collect, boolean scheduled) {
         this.limit = limit;
@@ -99,6 +102,11 @@ public final class ResidentMemoryWatch implements AutoCloseable {
         return limit;
     }
 
+    /** The collections this watch has asked for so far. */
+    public long collections() {
+        return collections.get();
+    }
+
     /** A look that cannot end the timer: a scheduled task that throws is never run again. */
     private void lookSafely() {
         try {
@@ -127,6 +135,7 @@ public final class ResidentMemoryWatch implements AutoCloseable {
             return;
         }
         collect.run();
+        collections.incrementAndGet();
         looksSinceCollection = 0;
         long after = residentBytes.getAsLong();
         if (after > limit && !warned) {

@@ -53,9 +53,11 @@ class ResidentMemoryWatchTest {
             watch.look();
         }
         assertThat(collections).as("full collections four times a second would stall the server").hasValue(1);
+        assertThat(watch.collections()).as("the count /metrics shows").isEqualTo(1);
         size.set(LIMIT * 2);
         watch.look();
         assertThat(collections).hasValue(2);
+        assertThat(watch.collections()).isEqualTo(2);
     }
 
     @Test

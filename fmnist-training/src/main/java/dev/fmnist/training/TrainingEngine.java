@@ -102,10 +102,11 @@ public final class TrainingEngine {
         callbacks.add(new Named("metric history", new MetricHistory(dir.historyJson(), dir.historyCsv())));
         int startEpoch = setup.history().size() + 1;
         AveragedWeights averaged = AveragedWeights.of(plan.averaging(), network, plan.epochs());
+        boolean validates = run.validationImages() > 0; // not with --fit-all
         AveragingHistory averagingHistory = null;
         if (averaged != null) {
             averaged.resume(dir, startEpoch - 1, registry);
-            if (run.validationImages() > 0) { // with --fit-all there is nothing to compare the two weights on
+            if (validates) { // nothing to compare the two weights on otherwise
                 averagingHistory = new AveragingHistory(dir.averagingCsv(), startEpoch);
             }
         }
@@ -186,15 +187,8 @@ public final class TrainingEngine {
                         (System.nanoTime() - epochStarted) / 1_000_000, totals.images / (trainPhase / 1e9));
                 context.record(metrics);
                 epochsRun = epoch;
-                log.info(String.format("epoch %d/%d: loss %.4f acc %.4f | %s | %,.0f img/s, %.1f s", epoch, plan.epochs(),
-                        metrics.trainLoss(), metrics.trainAccuracy(), run.validationImages() == 0
-                                ? "no validation images"
-                                : String.format("val_loss %.4f val_acc %.4f", metrics.validationLoss(),
-                                        metrics.validationAccuracy()),
-                        metrics.imagesPerSecond(), metrics.epochMillis() / 1000.0)
-                        + (validation == trainedValidation || run.validationImages() == 0 ? ""
-                                : String.format(" | trained weights: val_loss %.4f val_acc %.4f",
-                                        trainedValidation.loss(), trainedValidation.accuracy())));
+                log.info(epochLine(metrics, plan.epochs(), validates ? validation : null,
+                        validates && validation != trainedValidation ? trainedValidation : null));
                 if (averaged != null && averaged.ready()) {
                     // before last.zip: a resumed run finds the average of the epoch it resumes from
                     averaged.save(dir, setup.manifest().at(epoch, metrics, context.history(), Instant.now().toString()));
@@ -316,6 +310,16 @@ public final class TrainingEngine {
                 throw new TrainingException("callback " + name + " failed in " + hook + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** One epoch in the log: its validation only with validation images, the trained weights' only when averaged. */
+    private static String epochLine(EpochMetrics metrics, int epochs, Validation validation, Validation trained) {
+        return String.format("epoch %d/%d: loss %.4f acc %.4f | %s | %,.0f img/s, %.1f s", metrics.epoch(), epochs,
+                metrics.trainLoss(), metrics.trainAccuracy(), validation == null ? "no validation images"
+                        : String.format("val_loss %.4f val_acc %.4f", validation.loss(), validation.accuracy()),
+                metrics.imagesPerSecond(), metrics.epochMillis() / 1000.0)
+                + (trained == null ? "" : String.format(" | trained weights: val_loss %.4f val_acc %.4f",
+                        trained.loss(), trained.accuracy()));
     }
 
     private static void each(List<Named> callbacks, String hook, Consumer<TrainingCallback> action) {

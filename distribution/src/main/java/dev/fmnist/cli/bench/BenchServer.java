@@ -14,14 +14,14 @@ final class BenchServer {
     private BenchServer() {}
 
     /**
-     * Starts {@code run} as model {@code m}. What the server refuses (a bad {@code fmnist.watch.maxphysicalbytes}, say)
+     * Starts {@code run} as model {@code m}. A setting the server refuses (a bad {@code fmnist.watch.maxphysicalbytes})
      * and a model that fails to load come out as a user error, as {@code fmnist serve} says them.
      */
     static PredictionServer start(ServerConfig config, Path run, PluginClasses classes) {
         PredictionServer server;
         try {
             server = PredictionServer.start(config, List.of(new ModelSource("m", run)), "bench", classes);
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (IllegalArgumentException e) { // what a person set wrong; anything else is a defect to report
             throw new UserError(e.getMessage());
         }
         if (!server.models().allReady()) {

@@ -30,7 +30,8 @@ class TrainCommandTest {
         var manifest = ModelFile.manifest(run.resolve("best.zip"));
         assertThat(manifest.seed()).isEqualTo(7);
         assertThat(manifest.hyperparameters()).containsEntry("learning-rate", "0.002").containsEntry("width", "64");
-        assertThat(run.resolve("train.log")).content().contains("epoch 2/2");
+        assertThat(run.resolve("train.log")).content().contains("epoch 2/2")
+                .contains("epochs 1..2 (early stopping after 4 without a better val_accuracy)");
         assertThat(Files.exists(run.resolve("history.csv"))).isTrue();
     }
 
@@ -95,7 +96,8 @@ class TrainCommandTest {
                 + "last epoch is the model), test accuracy");
         // the epoch lines say there is no validation rather than printing NaN, and the average has nothing to be
         // compared with the trained weights on
-        assertThat(run.resolve("train.log")).content().contains("epoch 2/2: loss ").contains(" | no validation images | ")
+        assertThat(run.resolve("train.log")).content().contains("epochs 1..2 (no early stopping)")
+                .contains("epoch 2/2: loss ").contains(" | no validation images | ")
                 .doesNotContain("NaN");
         assertThat(run.resolve("averaging.csv")).doesNotExist();
         var manifest = ModelFile.manifest(run.resolve("best.zip"));

@@ -151,9 +151,11 @@ public final class TrainingEngine {
         }
         setup.teacher().ifPresent(teacher -> log.info("{}", teacher.report()));
         log.info("Training {} ({} parameters) on {} images (augmentation: {}{}), validating on {}, batch {}, epochs "
-                + "{}..{}, run folder {}", run.modelId(), network.numParams(), run.trainImages(), plan.augmentation(),
-                averaged == null ? "" : "; weights averaged: " + plan.averaging(), run.validationImages(),
-                plan.batchSize(), startEpoch, plan.epochs(), dir.path());
+                + "{}..{} ({}), run folder {}", run.modelId(), network.numParams(), run.trainImages(),
+                plan.augmentation(), averaged == null ? "" : "; weights averaged: " + plan.averaging(),
+                run.validationImages(), plan.batchSize(), startEpoch, plan.epochs(), plan.patience() > 0
+                        ? "early stopping after " + plan.patience() + " without a better " + monitor.metric()
+                        : "no early stopping", dir.path());
         long runStarted = System.nanoTime();
         int epochsRun = setup.history().size();
         String status = "completed";

@@ -1,6 +1,7 @@
 package dev.fmnist.training;
 
 import dev.fmnist.api.Hyperparameters;
+import dev.fmnist.api.Optimizers;
 import dev.fmnist.data.augment.Augmentation;
 import dev.fmnist.models.Distillation;
 import dev.fmnist.models.ModelBuilder;
@@ -16,7 +17,8 @@ import java.util.TreeMap;
  * here alone. The rule for the epochs and the augmentation: the flag ({@code --epochs}, {@code --augment}); else the
  * model's own hyperparameter ({@code epochs}, {@code augment}: a plugin's declared default, or {@code --set}); else
  * the configuration ({@code train.epochs}, {@code train.augment}). So a plugin that declares them overrides
- * {@code train.*}, and a flag overrides everything. The patience: the flag, else {@code train.patience}. The batch
+ * {@code train.*}, and a flag overrides everything. The patience: the flag, else {@code train.patience}, but 0 for a
+ * schedule that anneals to its end (below). The batch
  * size, label smoothing and weight averaging are hyperparameters ({@code batch-size}, default 64;
  * {@code label-smoothing}, default 0; {@code average}, default none), and so is distillation ({@code teacher},
  * recorded as an absolute path so that a resume from elsewhere finds it).
@@ -90,15 +92,20 @@ public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, doubl
         }
         return new TrainingPlan(resolved, ModelBuilder.batchSize(hyperparameters),
                 ModelBuilder.labelSmoothing(hyperparameters), augmentation, epochs,
-                patience(request, config.patience(), request.fitAll(), snapshots), averaging, snapshots,
+                patience(request, config.patience(), request.fitAll(), snapshots, annealsToTheEnd(hyperparameters)),
+                averaging, snapshots,
                 distillation(resolved));
     }
 
     /**
      * The early-stopping patience: 0 (off) for a run without validation images, where nothing tells when to stop, and
      * for snapshot cycles, whose restarts raise the validation loss on purpose; a flag asking for more is refused.
+     * Off too, unless the flag asks for it, when the schedule anneals to the run's last epoch: its best epochs are
+     * the last ones, after a stretch at a high rate whose noisy validation would stop it (the resnet's 27-epoch run
+     * of 2026-11-30 peaked at epoch 15 and again only at 20, so a patience of 4 would have ended it after epoch 19).
      */
-    private static int patience(TrainingRequest request, int otherwise, boolean noValidation, int snapshots) {
+    private static int patience(TrainingRequest request, int otherwise, boolean noValidation, int snapshots,
+            boolean annealsToTheEnd) {
         int asked = request.patience().orElse(0);
         if (noValidation && asked > 0) {
             throw new TrainingException("--patience " + asked + " needs validation images, and this run holds none "
@@ -108,7 +115,14 @@ public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, doubl
             throw new TrainingException("--patience " + asked + " would stop a snapshot run at a restart: --snapshots "
                     + "trains its epochs");
         }
-        return noValidation || snapshots > 0 ? 0 : request.patience().orElse(otherwise);
+        return noValidation || snapshots > 0 ? 0 : request.patience().orElse(annealsToTheEnd ? 0 : otherwise);
+    }
+
+    /** A learning-rate schedule that brings the rate to 0 at the run's last epoch: cosine and one-cycle. */
+    static boolean annealsToTheEnd(Hyperparameters hyperparameters) {
+        String schedule = hyperparameters.has(Optimizers.LR_SCHEDULE)
+                ? hyperparameters.string(Optimizers.LR_SCHEDULE).trim() : "";
+        return schedule.equals("cosine") || schedule.equals("one-cycle");
     }
 
     /** A resumed run's plan: as it was recorded, with {@code --epochs} and {@code --patience} when given again. */
@@ -121,8 +135,9 @@ public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, doubl
         }
         return new TrainingPlan(hyperparameters, saved.batchSize(), ModelBuilder.labelSmoothing(hyperparameters),
                 augmentation(saved.augmentation()), request.epochs().orElse(saved.epochs()),
-                patience(request, saved.patience(), saved.validationImages() == 0, snapshots), averaging(hyperparameters),
-                snapshots, distillation(hyperparameters));
+                // the patience it started with (already 0 for a schedule that anneals to the end), unless given again
+                patience(request, saved.patience(), saved.validationImages() == 0, snapshots, false),
+                averaging(hyperparameters), snapshots, distillation(hyperparameters));
     }
 
     private static int snapshots(Hyperparameters hyperparameters) {

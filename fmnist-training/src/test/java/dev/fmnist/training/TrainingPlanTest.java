@@ -32,6 +32,18 @@ class TrainingPlanTest {
     }
 
     @Test
+    void aScheduleThatAnnealsToTheRunsEndIsNotStoppedEarlyUnlessTheFlagAsks() {
+        for (String schedule : new String[] {"cosine", "one-cycle"}) {
+            Hyperparameters keys = declaring(Map.of("lr-schedule", schedule, "epochs", "27"));
+            assertThat(TrainingPlan.of(keys, TrainingRequest.of("resnet"), CONFIG).patience()).as(schedule).isZero();
+            assertThat(TrainingPlan.of(keys, TrainingRequest.of("resnet").withPatience(3), CONFIG).patience())
+                    .as(schedule + " with --patience 3").isEqualTo(3);
+        }
+        Hyperparameters decaying = declaring(Map.of("lr-schedule", "exponential", "lr-decay", "0.85"));
+        assertThat(TrainingPlan.of(decaying, TrainingRequest.of("cnn"), CONFIG).patience()).isEqualTo(4);
+    }
+
+    @Test
     void aModelsOwnKeysOverrideTheConfigurationAndAreRecordedAsInForce() {
         Hyperparameters keys = declaring(Map.of("epochs", "12", "augment", "flip", "batch-size", "128",
                 "label-smoothing", "0.1"));

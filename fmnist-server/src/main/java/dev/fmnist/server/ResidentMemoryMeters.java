@@ -10,8 +10,10 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * The process's memory as an operator alerts on it. The JVM's meters see the heap; a server's tensors live outside
- * it, in native memory JavaCPP allocates for ND4J, and the limit that matters is on the resident size: JavaCPP's
- * check at every allocation, or the server's watch when the launcher moved the check there.
+ * it, in native memory libnd4j allocates, and the limit that matters is on the resident size: JavaCPP's check at
+ * every allocation, or the server's watch when the launcher moved the check there. (No series of ND4J's own bytes:
+ * its CPU buffers are allocated natively, counted neither by JavaCPP's {@code Pointer.totalBytes()}, a few hundred
+ * bytes in a serving process, nor by ND4J's {@code AllocationsTracker}, which sees only workspaces and constants.)
  */
 final class ResidentMemoryMeters {
 
@@ -21,8 +23,6 @@ final class ResidentMemoryMeters {
         // the name Prometheus's own process collector gives it, so existing dashboards find it
         Gauge.builder("process.resident.memory", Pointer::physicalBytes).baseUnit(BaseUnits.BYTES)
                 .description("Resident set size of the process").register(registry);
-        Gauge.builder("fmnist.native.memory.tracked", Pointer::totalBytes).baseUnit(BaseUnits.BYTES)
-                .description("Native bytes JavaCPP allocated (ND4J's arrays) and has not freed yet").register(registry);
         long limit = watch.map(ResidentMemoryWatch::limit).orElseGet(Pointer::maxPhysicalBytes);
         if (limit > 0) {
             Gauge.builder("fmnist.resident.memory.limit", () -> limit).baseUnit(BaseUnits.BYTES)

@@ -102,7 +102,10 @@ class DataParallelTest {
                 parallel.fit(both);
             }
         }
-        assertThat(maxDifference(alone.model().params(), split.model().params())).isLessThan(1e-5);
+        // Adam divides by the root of the second moment, which turns the rounding of a near-zero gradient (summed in
+        // another order by the halves, and by oneDNN with however many threads it got) into up to a step's sign:
+        // 6.5e-5 was seen once on a loaded machine. A wrong average of the moments is off by the rate, 1e-2.
+        assertThat(maxDifference(alone.model().params(), split.model().params())).isLessThan(5e-4);
         assertThat(maxDifference(alone.updaterState(), split.updaterState())).isLessThan(1e-6);
         assertThat(split.updaterState().amaxNumber().doubleValue()).isPositive();
     }

@@ -59,17 +59,18 @@ public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, doubl
 
     /** A new run's plan; {@code hyperparameters}: the model's, already merged with {@code --set} and checked. */
     public static TrainingPlan of(Hyperparameters hyperparameters, TrainingRequest request, TrainingConfig config) {
-        return of(hyperparameters, request, config, config.augmentation());
+        return of(hyperparameters, request, config, config.augmentation(), annealsToTheEnd(hyperparameters));
     }
 
     /** A fine-tuning run's plan: {@code hyperparameters} the parent's with {@code --set} applied. */
     public static TrainingPlan fineTuning(Hyperparameters hyperparameters, TrainingRequest request,
             TrainingConfig config, String parentAugmentation) {
-        return of(hyperparameters, request, config, parentAugmentation);
+        // its layers learn with Adam at a constant rate (Transfer), not the parent's schedule: early stopping applies
+        return of(hyperparameters, request, config, parentAugmentation, false);
     }
 
     private static TrainingPlan of(Hyperparameters hyperparameters, TrainingRequest request, TrainingConfig config,
-            String fallbackAugmentation) {
+            String fallbackAugmentation, boolean annealsToTheEnd) {
         int epochs = request.epochs().orElseGet(() -> hyperparameters.has(ModelBuilder.EPOCHS)
                 ? hyperparameters.intValue(ModelBuilder.EPOCHS) : config.epochs());
         String augment = request.augment().orElseGet(() -> hyperparameters.has(ModelBuilder.AUGMENT)
@@ -92,7 +93,7 @@ public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, doubl
         }
         return new TrainingPlan(resolved, ModelBuilder.batchSize(hyperparameters),
                 ModelBuilder.labelSmoothing(hyperparameters), augmentation, epochs,
-                patience(request, config.patience(), request.fitAll(), snapshots, annealsToTheEnd(hyperparameters)),
+                patience(request, config.patience(), request.fitAll(), snapshots, annealsToTheEnd),
                 averaging, snapshots,
                 distillation(resolved));
     }

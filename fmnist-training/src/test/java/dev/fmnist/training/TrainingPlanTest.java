@@ -41,6 +41,10 @@ class TrainingPlanTest {
         }
         Hyperparameters decaying = declaring(Map.of("lr-schedule", "exponential", "lr-decay", "0.85"));
         assertThat(TrainingPlan.of(decaying, TrainingRequest.of("cnn"), CONFIG).patience()).isEqualTo(4);
+        // fine-tuning a resnet learns at Adam's constant rate, whatever schedule its parent recorded
+        Hyperparameters parent = declaring(Map.of("lr-schedule", "cosine", "epochs", "27"));
+        assertThat(TrainingPlan.fineTuning(parent, TrainingRequest.of("resnet"), CONFIG, "flip").patience())
+                .isEqualTo(4);
     }
 
     @Test

@@ -27,7 +27,8 @@ public final class TrainingFlags {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of split, shuffles and initialization (default: seed).")
     Long seed;
 
-    @Option(names = "--patience", paramLabel = "N", description = "Early-stopping patience; 0 turns it off (default: train.patience).")
+    @Option(names = "--patience", paramLabel = "N", description = "Early-stopping patience; 0 turns it off (default: train.patience, but 0 for a cosine or "
+            + "one-cycle lr-schedule, which anneals to the run's end).")
     Integer patience;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any hyperparameter of the model (repeatable).")

@@ -1,6 +1,7 @@
 package dev.fmnist.cli.bench;
 
 import dev.fmnist.cli.UserError;
+import dev.fmnist.runtime.nativecpu.ResidentMemoryWatch;
 import dev.fmnist.runtime.plugins.PluginClasses;
 import dev.fmnist.server.ModelSource;
 import dev.fmnist.server.PredictionServer;
@@ -18,12 +19,12 @@ final class BenchServer {
      * and a model that fails to load come out as a user error, as {@code fmnist serve} says them.
      */
     static PredictionServer start(ServerConfig config, Path run, PluginClasses classes) {
-        PredictionServer server;
         try {
-            server = PredictionServer.start(config, List.of(new ModelSource("m", run)), "bench", classes);
-        } catch (IllegalArgumentException e) { // what a person set wrong; anything else is a defect to report
+            ResidentMemoryWatch.askedLimit(); // the one setting the server refuses; read here to say it as a sentence
+        } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
+        PredictionServer server = PredictionServer.start(config, List.of(new ModelSource("m", run)), "bench", classes);
         if (!server.models().allReady()) {
             String failure = server.models().all().get(0).failure().orElse("");
             server.close();

@@ -122,6 +122,12 @@ class BenchCommandsTest {
         java.nio.file.Files.writeString(broken.resolve("best.zip"), "not a model");
         assertFailsToLoad(broken, CliRunner.run("bench", "photos", broken.toString(), "--count", "10"));
         assertFailsToLoad(broken, CliRunner.run("bench", "serve", broken.toString(), "--seconds", "1"));
+        // an address the server cannot listen on, from the configuration: a sentence, as fmnist serve says it
+        CliRunner.Result unlistenable = CliRunner.run("bench", "serve", broken.toString(), "--seconds", "1",
+                "--conf", "server.host=256.0.0.1");
+        assertThat(unlistenable.exitCode()).as(unlistenable.err()).isEqualTo(ErrorReporter.FAILURE);
+        assertThat(unlistenable.err()).startsWith("fmnist: cannot listen on 256.0.0.1:0: ")
+                .doesNotContain("unexpected error");
     }
 
     private static void assertFailsToLoad(Path run, CliRunner.Result result) {

@@ -179,9 +179,17 @@ public final class PredictionServer implements AutoCloseable {
             builder.withTracer(new OpenTelemetryTracingFactory(tracing.openTelemetry()));
         }
         Vertx vertx = builder.with(vertxOptions).build();
+        Path uploads;
         try {
-            Path uploads = Files.createTempDirectory("fmnist-uploads");
+            uploads = Files.createTempDirectory("fmnist-uploads");
             uploads.toFile().deleteOnExit();
+        } catch (IOException e) {
+            models.close();
+            payloads.close();
+            vertx.close();
+            throw new UncheckedIOException("cannot create a folder for uploads: " + e.getMessage(), e);
+        }
+        try {
             // an idle connection (a slow or silent client) is closed instead of holding a socket for ever
             // no HTTP/2 over plain text: Vert.x would wait for a client's first bytes to tell the two apart
             // before it sets the connection up, so silent sockets would escape the connection cap
@@ -218,17 +226,12 @@ public final class PredictionServer implements AutoCloseable {
                     Pointer.formatBytes(watch.limit()), ResidentMemoryWatch.LIMIT_PROPERTY));
             ResidentMemoryMeters.bind(registry, memoryWatch);
             return new PredictionServer(vertx, server, grpc, models, payloads, tracing, memoryWatch);
-        } catch (IOException e) {
-            models.close();
-            payloads.close();
-            vertx.close();
-            throw new UncheckedIOException("cannot create a folder for uploads: " + e.getMessage(), e);
         } catch (GrpcPortException e) {
             models.close();
             payloads.close();
             vertx.close();
             throw new IllegalStateException(e.getMessage(), e.getCause());
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // await() rethrows a failed bind as it came, checked (an unknown host) or not
             models.close();
             payloads.close();
             vertx.close();

@@ -1,12 +1,15 @@
 package dev.fmnist.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fmnist.runtime.TestModels;
 import io.vertx.core.json.JsonArray;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +39,17 @@ class ServerLimitsTest {
             Http.Response pixels = http.post("/v2/models/m/classify", "image/png", png.toByteArray());
             assertThat(pixels.status()).isEqualTo(413);
             assertThat(pixels.json().getString("error")).contains("1000x1000 = 1,000,000 pixels; at most 100,000");
+        }
+    }
+
+    @Test
+    void aPortInUseIsSaidAsSuch() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ServerConfig config = ServerConfig.defaults().withPort(taken.getLocalPort());
+            assertThatThrownBy(() -> PredictionServer.start(config, List.of(new ModelSource("m", TestModels.mlp())),
+                    "test")).isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("cannot listen on " + config.host() + ":" + taken.getLocalPort() + ": ")
+                    .hasMessageContaining("Address already in use");
         }
     }
 

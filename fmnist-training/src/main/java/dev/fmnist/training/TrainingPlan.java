@@ -59,21 +59,20 @@ public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, doubl
 
     /** A new run's plan; {@code hyperparameters}: the model's, already merged with {@code --set} and checked. */
     public static TrainingPlan of(Hyperparameters hyperparameters, TrainingRequest request, TrainingConfig config) {
-        return of(hyperparameters, request, config, config.augmentation(), false);
+        return of(hyperparameters, request, config, config.augmentation(), annealsToTheEnd(hyperparameters));
     }
 
     /** A fine-tuning run's plan: {@code hyperparameters} the parent's with {@code --set} applied. */
     public static TrainingPlan fineTuning(Hyperparameters hyperparameters, TrainingRequest request,
             TrainingConfig config, String parentAugmentation) {
-        return of(hyperparameters, request, config, parentAugmentation, true);
+        // its layers learn with Adam at a constant rate (Transfer), not the parent's schedule: early stopping applies
+        return of(hyperparameters, request, config, parentAugmentation, false);
     }
 
     private static TrainingPlan of(Hyperparameters hyperparameters, TrainingRequest request, TrainingConfig config,
-            String fallbackAugmentation, boolean fineTuning) {
+            String fallbackAugmentation, boolean annealsToTheEnd) {
         int epochs = request.epochs().orElseGet(() -> hyperparameters.has(ModelBuilder.EPOCHS)
                 ? hyperparameters.intValue(ModelBuilder.EPOCHS) : config.epochs());
-        // a fine-tuning run's layers learn with Adam at a constant rate (Transfer), not its parent's recorded schedule
-        boolean annealsToTheEnd = !fineTuning && annealsToTheEnd(hyperparameters, epochs);
         String augment = request.augment().orElseGet(() -> hyperparameters.has(ModelBuilder.AUGMENT)
                 ? hyperparameters.string(ModelBuilder.AUGMENT) : fallbackAugmentation);
         Augmentation augmentation = augmentation(augment);
@@ -120,20 +119,11 @@ public record TrainingPlan(Hyperparameters hyperparameters, int batchSize, doubl
         return noValidation || snapshots > 0 ? 0 : request.patience().orElse(annealsToTheEnd ? 0 : otherwise);
     }
 
-    /**
-     * A learning-rate schedule that brings the rate to 0 at the run's last epoch: cosine and one-cycle, lasting the
-     * run's {@code epochs} or longer ({@code lr-epochs} shorter than the run anneals before its end).
-     */
-    static boolean annealsToTheEnd(Hyperparameters hyperparameters, int epochs) {
+    /** A learning-rate schedule that brings the rate to 0 at the run's last epoch: cosine and one-cycle. */
+    static boolean annealsToTheEnd(Hyperparameters hyperparameters) {
         String schedule = hyperparameters.has(Optimizers.LR_SCHEDULE)
                 ? hyperparameters.string(Optimizers.LR_SCHEDULE).trim() : "";
-        boolean annealing = schedule.equals("cosine") || schedule.equals("one-cycle");
-        try {
-            return annealing && (!hyperparameters.has(Optimizers.LR_EPOCHS)
-                    || hyperparameters.intValue(Optimizers.LR_EPOCHS) >= epochs);
-        } catch (IllegalArgumentException e) { // read before the network is built, which checks the other keys
-            throw new TrainingException(e.getMessage(), e);
-        }
+        return schedule.equals("cosine") || schedule.equals("one-cycle");
     }
 
     /** A resumed run's plan: as it was recorded, with {@code --epochs} and {@code --patience} when given again. */

@@ -39,13 +39,6 @@ class TrainingPlanTest {
             assertThat(TrainingPlan.of(keys, TrainingRequest.of("resnet").withPatience(3), CONFIG).patience())
                     .as(schedule + " with --patience 3").isEqualTo(3);
         }
-        // a schedule of its own length that ends before the run does: the epochs after it are for early stopping
-        Hyperparameters shorter = declaring(Map.of("lr-schedule", "cosine", "lr-epochs", "10", "epochs", "27"));
-        assertThat(TrainingPlan.of(shorter, TrainingRequest.of("resnet"), CONFIG).patience()).isEqualTo(4);
-        assertThat(TrainingPlan.of(shorter, TrainingRequest.of("resnet").withEpochs(10), CONFIG).patience()).isZero();
-        assertThatThrownBy(() -> TrainingPlan.of(declaring(Map.of("lr-schedule", "cosine", "lr-epochs", "ten")),
-                TrainingRequest.of("resnet"), CONFIG)).isInstanceOf(TrainingException.class)
-                .hasMessage("hyperparameter 'lr-epochs' = 'ten' is not a whole number");
         Hyperparameters decaying = declaring(Map.of("lr-schedule", "exponential", "lr-decay", "0.85"));
         assertThat(TrainingPlan.of(decaying, TrainingRequest.of("cnn"), CONFIG).patience()).isEqualTo(4);
         // fine-tuning a resnet learns at Adam's constant rate, whatever schedule its parent recorded

@@ -15,8 +15,9 @@ final class BenchServer {
     private BenchServer() {}
 
     /**
-     * Starts {@code run} as model {@code m}. A setting the server refuses (a bad {@code fmnist.watch.maxphysicalbytes})
-     * and a model that fails to load come out as a user error, as {@code fmnist serve} says them.
+     * Starts {@code run} as model {@code m}. A setting the server refuses (a bad {@code fmnist.watch.maxphysicalbytes},
+     * an address or certificate it cannot listen with) and a model that fails to load come out as a user error, as
+     * {@code fmnist serve} says them.
      */
     static PredictionServer start(ServerConfig config, Path run, PluginClasses classes) {
         try {
@@ -24,7 +25,12 @@ final class BenchServer {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        PredictionServer server = PredictionServer.start(config, List.of(new ModelSource("m", run)), "bench", classes);
+        PredictionServer server;
+        try {
+            server = PredictionServer.start(config, List.of(new ModelSource("m", run)), "bench", classes);
+        } catch (IllegalStateException e) { // cannot listen: server.host or server.tls.* in the configuration
+            throw new UserError(e.getMessage());
+        }
         if (!server.models().allReady()) {
             String failure = server.models().all().get(0).failure().orElse("");
             server.close();

@@ -40,8 +40,8 @@ public final class ConfigKeys {
     public static final ConfigKey TRAIN_EPOCHS = new ConfigKey("train.epochs", "20",
             "Epoch limit of a training run", false);
     public static final ConfigKey TRAIN_PATIENCE = new ConfigKey("train.patience", "4",
-            "Epochs without improvement before early stopping; 0 turns it off (a cosine or one-cycle schedule trains all "
-                    + "its epochs unless --patience asks)", false);
+            "Epochs without improvement before early stopping; 0 turns it off (a new run with a cosine or one-cycle "
+                    + "schedule trains all its epochs unless --patience asks)", false);
     public static final ConfigKey TRAIN_MONITOR = new ConfigKey("train.monitor", "val_accuracy",
             "The metric early stopping and the best checkpoint watch: val_accuracy or val_loss", false);
     public static final ConfigKey TRAIN_MIN_DELTA = new ConfigKey("train.min-delta", "0.0001",

@@ -231,7 +231,7 @@ public final class PredictionServer implements AutoCloseable {
             payloads.close();
             vertx.close();
             throw new IllegalStateException(e.getMessage(), e.getCause());
-        } catch (Exception e) { // await() rethrows a failed bind as it came, checked (an unknown host) or not
+        } catch (Exception e) { // mostly the bind, which await() rethrows as it came: checked (an unknown host) or not
             models.close();
             payloads.close();
             vertx.close();

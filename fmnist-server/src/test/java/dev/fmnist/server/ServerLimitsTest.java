@@ -44,8 +44,9 @@ class ServerLimitsTest {
 
     @Test
     void aPortInUseIsSaidAsSuch() throws IOException {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            ServerConfig config = ServerConfig.defaults().withPort(taken.getLocalPort());
+        ServerConfig defaults = ServerConfig.defaults();
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(defaults.host()))) {
+            ServerConfig config = defaults.withPort(taken.getLocalPort());
             assertThatThrownBy(() -> PredictionServer.start(config, List.of(new ModelSource("m", TestModels.mlp())),
                     "test")).isInstanceOf(IllegalStateException.class)
                     .hasMessageStartingWith("cannot listen on " + config.host() + ":" + taken.getLocalPort() + ": ")

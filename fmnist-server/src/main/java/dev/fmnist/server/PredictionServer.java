@@ -184,11 +184,10 @@ public final class PredictionServer implements AutoCloseable {
             uploads = Files.createTempDirectory("fmnist-uploads");
             uploads.toFile().deleteOnExit();
         } catch (IOException e) {
-            models.close();
-            payloads.close();
-            vertx.close();
-            throw new UncheckedIOException("cannot create a folder for uploads: " + e.getMessage(), e);
+            throw closing(models, payloads, vertx,
+                    new UncheckedIOException("cannot create a folder for uploads: " + e.getMessage(), e));
         }
+        HttpServer server;
         try {
             // an idle connection (a slow or silent client) is closed instead of holding a socket for ever
             // no HTTP/2 over plain text: Vert.x would wait for a client's first bytes to tell the two apart
@@ -199,45 +198,46 @@ public final class PredictionServer implements AutoCloseable {
                     .setTracingPolicy(TracingPolicy.ALWAYS);
             config.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                     .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));
-            HttpServer server = vertx.createHttpServer(options)
+            server = vertx.createHttpServer(options)
                     .connectionHandler(new ConnectionCap(config.maxConnections()))
                     .requestHandler(RouteTable.router(vertx, config, models, inference, platformVersion, registry, uploads,
                             queues))
                     .listen()
                     .await();
-            Optional<GrpcEndpoint> grpc = Optional.empty();
-            if (config.grpcPort() >= 0) {
-                try {
-                    grpc = Optional.of(GrpcEndpoint.start(config, models, inference, platformVersion, registry));
-                } catch (UncheckedIOException e) {
-                    server.close().await();
-                    throw new GrpcPortException(e.getMessage(), e);
-                }
-            }
-            warnWhenExposed(config);
-            log.info("Listening on {}://{}:{}/{} with {} model(s){}", config.tls().isPresent() ? "https" : "http",
-                    config.host(), server.actualPort(),
-                    grpc.map(g -> " and gRPC " + config.host() + ":" + g.port()).orElse(""), models.all().size(),
-                    models.allReady() ? "" : " (NOT READY: a model failed to load)");
-            // the launcher moves JavaCPP's resident-size check off the allocation path for serve (1.16x at batch 1)
-            Optional<ResidentMemoryWatch> memoryWatch = memoryLimit.isPresent()
-                    ? Optional.of(ResidentMemoryWatch.start(memoryLimit.getAsLong())) : Optional.empty();
-            memoryWatch.ifPresent(watch -> log.info("Resident size checked four times a second against {} ({})",
-                    Pointer.formatBytes(watch.limit()), ResidentMemoryWatch.LIMIT_PROPERTY));
-            ResidentMemoryMeters.bind(registry, memoryWatch);
-            return new PredictionServer(vertx, server, grpc, models, payloads, tracing, memoryWatch);
-        } catch (GrpcPortException e) {
-            models.close();
-            payloads.close();
-            vertx.close();
-            throw new IllegalStateException(e.getMessage(), e.getCause());
-        } catch (Exception e) { // mostly the bind, which await() rethrows as it came: checked (an unknown host) or not
-            models.close();
-            payloads.close();
-            vertx.close();
-            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
-                    + e.getMessage(), e);
+        } catch (Exception e) { // await() rethrows a failed bind as it came: checked (an unknown host) or not
+            throw closing(models, payloads, vertx, new IllegalStateException("cannot listen on " + config.host() + ":"
+                    + config.port() + ": " + e.getMessage(), e));
         }
+        Optional<GrpcEndpoint> grpc = Optional.empty();
+        if (config.grpcPort() >= 0) {
+            try {
+                grpc = Optional.of(GrpcEndpoint.start(config, models, inference, platformVersion, registry));
+            } catch (UncheckedIOException e) { // the gRPC port's failure, said as it is
+                server.close().await();
+                throw closing(models, payloads, vertx, new IllegalStateException(e.getMessage(), e.getCause()));
+            }
+        }
+        warnWhenExposed(config);
+        log.info("Listening on {}://{}:{}/{} with {} model(s){}", config.tls().isPresent() ? "https" : "http",
+                config.host(), server.actualPort(),
+                grpc.map(g -> " and gRPC " + config.host() + ":" + g.port()).orElse(""), models.all().size(),
+                models.allReady() ? "" : " (NOT READY: a model failed to load)");
+        // the launcher moves JavaCPP's resident-size check off the allocation path for serve (1.16x at batch 1)
+        Optional<ResidentMemoryWatch> memoryWatch = memoryLimit.isPresent()
+                ? Optional.of(ResidentMemoryWatch.start(memoryLimit.getAsLong())) : Optional.empty();
+        memoryWatch.ifPresent(watch -> log.info("Resident size checked four times a second against {} ({})",
+                Pointer.formatBytes(watch.limit()), ResidentMemoryWatch.LIMIT_PROPERTY));
+        ResidentMemoryMeters.bind(registry, memoryWatch);
+        return new PredictionServer(vertx, server, grpc, models, payloads, tracing, memoryWatch);
+    }
+
+    /** Stops what a failed start began; returns {@code failure}, the reason to throw. */
+    private static <E extends RuntimeException> E closing(ModelRepository models, PayloadLog payloads, Vertx vertx,
+            E failure) {
+        models.close();
+        payloads.close();
+        vertx.close();
+        return failure;
     }
 
     /**
@@ -299,12 +299,5 @@ public final class PredictionServer implements AutoCloseable {
             tracing.close();
         }
         log.info("Server stopped");
-    }
-
-    /** The gRPC port could not be bound: said as it is, not as the HTTP port's failure. */
-    private static final class GrpcPortException extends RuntimeException {
-        GrpcPortException(String message, Throwable cause) {
-            super(message, cause);
-        }
     }
 }

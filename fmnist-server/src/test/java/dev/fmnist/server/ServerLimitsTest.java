@@ -43,7 +43,7 @@ class ServerLimitsTest {
     }
 
     @Test
-    void aPortInUseIsSaidAsSuch() throws IOException {
+    void aPortInUseIsSaidAsSuchForHttpAndGrpc() throws IOException {
         ServerConfig defaults = ServerConfig.defaults();
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(defaults.host()))) {
             ServerConfig config = defaults.withPort(taken.getLocalPort());
@@ -51,6 +51,11 @@ class ServerLimitsTest {
                     "test")).isInstanceOf(IllegalStateException.class)
                     .hasMessageStartingWith("cannot listen on " + config.host() + ":" + taken.getLocalPort() + ": ")
                     .hasMessageContaining("Address already in use");
+            // the gRPC port's own failure, after the HTTP port was bound: said as it is, and that port let go
+            ServerConfig grpcTaken = defaults.withPort(0).withGrpcPort(taken.getLocalPort());
+            assertThatThrownBy(() -> PredictionServer.start(grpcTaken,
+                    List.of(new ModelSource("m", TestModels.mlp())), "test")).isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("cannot listen for gRPC on " + config.host() + ":" + taken.getLocalPort());
         }
     }
 
